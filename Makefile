@@ -1,0 +1,97 @@
+# sitegroup-operator. The two commands a newcomer needs:
+#   make demo   a local control plane, the operator, the sample sites, a status table
+#   make test   every test
+# Everything else is built from the Go module proxy into bin/ (git-ignored) on
+# first use and cached by version.
+
+SHELL := /usr/bin/env bash -o pipefail
+.SHELLFLAGS := -ec
+
+BIN          := $(CURDIR)/bin
+K8S_VERSION  := v1.37.2
+K8S_BIN      := $(BIN)/k8s/$(K8S_VERSION)
+export GOTOOLCHAIN := local
+
+CONTROLLER_TOOLS_VERSION := v0.23.0
+KWOK_VERSION             := v0.8.0
+CONTROLLER_GEN := $(BIN)/controller-gen-$(CONTROLLER_TOOLS_VERSION)
+KWOK           := $(BIN)/kwok-$(KWOK_VERSION)
+
+# Go test flags; override e.g. `make test GOTEST_FLAGS=-v`.
+GOTEST_FLAGS ?=
+
+.PHONY: all
+all: build
+
+##@ The two commands
+
+.PHONY: demo
+demo: build tools ## Start a local control plane with simulated nodes, the operator and the samples.
+	hack/demo/up.sh
+
+.PHONY: test
+test: fmt-check vet verify-generated unit envtest ## Run every test.
+
+##@ Development
+
+.PHONY: build
+build: ## Build bin/sitegroup.
+	go build -o $(BIN)/sitegroup ./cmd/sitegroup
+
+.PHONY: manifests
+manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC from the API types and controller markers.
+	$(CONTROLLER_GEN) crd paths=./api/... output:crd:artifacts:config=config/crd/bases
+	hack/sync-external-crds.sh
+	$(CONTROLLER_GEN) rbac:roleName=sitegroup-manager paths=./controllers/... paths=./internal/... output:rbac:artifacts:config=config/rbac
+
+.PHONY: generate
+generate: $(CONTROLLER_GEN) ## Generate deepcopy functions.
+	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
+
+.PHONY: fmt-check
+fmt-check: ## Fail when gofmt would change a file.
+	@out=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+.PHONY: vet
+vet: ## go vet every package.
+	go vet ./...
+
+.PHONY: verify-generated
+verify-generated: $(CONTROLLER_GEN) ## Fail when `make manifests generate` would change the tree.
+	hack/verify-generated.sh
+
+.PHONY: unit
+unit: ## Pure-logic tests (no API server).
+	go test $(GOTEST_FLAGS) $$(go list ./... | grep -v -e /controllers -e /test/e2e -e /test/envtest)
+
+.PHONY: envtest
+envtest: control-plane-envtest ## Suites against a real kube-apiserver and etcd.
+	KUBEBUILDER_ASSETS=$(K8S_BIN) go test $(GOTEST_FLAGS) ./test/envtest/... ./controllers/...
+
+.PHONY: demo-down
+demo-down: ## Stop everything `make demo` started.
+	hack/demo/down.sh
+
+##@ Tools (cached in bin/)
+
+.PHONY: tools
+tools: control-plane $(CONTROLLER_GEN) $(KWOK) ## Build every tool into bin/.
+
+.PHONY: control-plane
+control-plane: ## Build etcd and the Kubernetes control plane from source.
+	hack/build-control-plane.sh etcd kube-apiserver kubectl kube-controller-manager kube-scheduler
+
+.PHONY: control-plane-envtest
+control-plane-envtest: ## Build what envtest needs: etcd, kube-apiserver, kubectl.
+	hack/build-control-plane.sh etcd kube-apiserver kubectl
+
+$(CONTROLLER_GEN):
+	hack/go-install.sh $@ sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_TOOLS_VERSION)
+
+$(KWOK):
+	hack/go-install.sh $@ sigs.k8s.io/kwok/cmd/kwok@$(KWOK_VERSION)
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ {printf "  %-22s %s\n", $$1, $$2} /^##@/ {printf "\n%s\n", substr($$0, 5)}' $(MAKEFILE_LIST)

@@ -1,0 +1,488 @@
+package v1alpha1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// OrganizationLevel is where an organization sits in the administrative chain.
+// +kubebuilder:validation:Enum=city;district;department
+type OrganizationLevel string
+
+const (
+	LevelCity       OrganizationLevel = "city"
+	LevelDistrict   OrganizationLevel = "district"
+	LevelDepartment OrganizationLevel = "department"
+)
+
+// SiteKind says whether a site is a government portal or a department site.
+// +kubebuilder:validation:Enum=portal;department
+type SiteKind string
+
+const (
+	// SiteKindPortal is a government portal (门户网站): never taken down temporarily (T2).
+	SiteKindPortal SiteKind = "portal"
+	// SiteKindDepartment is a department site (部门网站), a sub-site of a portal.
+	SiteKindDepartment SiteKind = "department"
+)
+
+// Organization is the unit that runs the site (S2: one site per organization).
+type Organization struct {
+	// Name of the organization; the site is named after it (S3).
+	// +kubebuilder:validation:MinLength=2
+	// +kubebuilder:validation:MaxLength=128
+	Name string `json:"name"`
+	// CreditCode is the unified social credit code (统一社会信用代码), 18
+	// characters. It identifies the organization for S2 and cannot change.
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$')",message="S2: organization.creditCode must be an 18-character unified social credit code (统一社会信用代码)"
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="S2: organization.creditCode is immutable; a different organization is a different site"
+	// +kubebuilder:validation:MaxLength=18
+	CreditCode string `json:"creditCode"`
+	// Level of the organization.
+	Level OrganizationLevel `json:"level"`
+}
+
+// Domain is a site's domain name (S3): lower-case, a valid DNS name, ending
+// in .gov.cn or in the Chinese .政务 suffix.
+// +kubebuilder:validation:MaxLength=253
+// +kubebuilder:validation:XValidation:rule="self.matches('^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\\\.)+gov\\\\.cn$') || self.matches('^([a-z0-9\\\\p{Han}]([-a-z0-9\\\\p{Han}]{0,61}[a-z0-9\\\\p{Han}])?\\\\.)+政务$')",message="S3: a domain must be a lower-case DNS name ending in .gov.cn or .政务"
+type Domain string
+
+// CIDR is an IPv4 or IPv6 network in CIDR notation.
+// +kubebuilder:validation:MaxLength=43
+type CIDR string
+
+// FrontendSpec is the public front end: the pods that serve the site.
+type FrontendSpec struct {
+	// Image of the front-end web server; it serves the content volume,
+	// mounted read-only at /srv/www.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=512
+	Image string `json:"image"`
+	// Port the front end listens on.
+	// +kubebuilder:default=8080
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=65535
+	// +optional
+	Port int32 `json:"port,omitempty"`
+	// Replicas of the front end; a PodDisruptionBudget guards more than one.
+	// +kubebuilder:default=2
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=50
+	// +optional
+	Replicas *int32 `json:"replicas,omitempty"`
+	// Resources of the front-end container.
+	// +optional
+	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+}
+
+// AdminSpec is the back office (后台管理系统): a separate Deployment on a
+// different host from the front end, never reachable from the internet (S7).
+type AdminSpec struct {
+	// Image of the admin system; it gets the content volume read-write.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=512
+	Image string `json:"image"`
+	// Port the admin listens on.
+	// +kubebuilder:default=8080
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=65535
+	// +optional
+	Port int32 `json:"port,omitempty"`
+	// AllowedSourceCIDRs may reach the admin (the department's office
+	// network), besides the platform's admin-access namespace. Never the
+	// whole internet.
+	// +optional
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:XValidation:rule="isCIDR(self)",message="S7: admin.allowedSourceCIDRs entries must be valid CIDRs"
+	// +kubebuilder:validation:items:XValidation:rule="!isCIDR(self) || cidr(self).prefixLength() > 0",message="S7: the admin may never be open to the internet (0.0.0.0/0 or ::/0)"
+	AllowedSourceCIDRs []CIDR `json:"allowedSourceCIDRs,omitempty"`
+	// Resources of the admin container.
+	// +optional
+	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+}
+
+// ContentImportSource fills a migrated site's content volume once.
+// +kubebuilder:validation:XValidation:rule="has(self.archiveURL) != has(self.existingClaim)",message="content.importFrom: set exactly one of archiveURL or existingClaim"
+type ContentImportSource struct {
+	// ArchiveURL of a .tar.gz of the old site's pages, fetched by the import Job.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getScheme() in ['http', 'https']",message="content.importFrom.archiveURL must be an http or https URL"
+	ArchiveURL string `json:"archiveURL,omitempty"`
+	// ExistingClaim is a PersistentVolumeClaim in the site's namespace whose
+	// files are copied in.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	ExistingClaim string `json:"existingClaim,omitempty"`
+}
+
+// ContentSpec is the site's content storage. The volume is never owned by
+// the GovWebsite, so deleting the site never deletes its content (T7).
+type ContentSpec struct {
+	// Size of the content volume; it can grow, never shrink.
+	// +kubebuilder:default="5Gi"
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="quantity(self).compareTo(quantity(oldSelf)) >= 0",message="content.size can grow but never shrink"
+	Size resource.Quantity `json:"size,omitempty"`
+	// StorageClassName of the content volume; the cluster default when empty.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	StorageClassName *string `json:"storageClassName,omitempty"`
+	// ImportFrom migrates an existing site's content into the volume once.
+	// +optional
+	ImportFrom *ContentImportSource `json:"importFrom,omitempty"`
+}
+
+// GatewayParentRef names the Gateway (and listener) a site's HTTPRoute attaches to.
+type GatewayParentRef struct {
+	// Name of the Gateway.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+	// Namespace of the Gateway.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace"`
+	// SectionName is the listener; all listeners when empty.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	SectionName string `json:"sectionName,omitempty"`
+}
+
+// IssuerReference names the cert-manager issuer of a site's certificate.
+type IssuerReference struct {
+	// Name of the issuer.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+	// Kind of the issuer.
+	// +kubebuilder:default=ClusterIssuer
+	// +kubebuilder:validation:Enum=Issuer;ClusterIssuer
+	// +optional
+	Kind string `json:"kind,omitempty"`
+}
+
+// RoutingSpec overrides the policy's routing for one site. The admin is never routed.
+type RoutingSpec struct {
+	// GatewayRef is the Gateway the site's HTTPRoute attaches to.
+	// +optional
+	GatewayRef *GatewayParentRef `json:"gatewayRef,omitempty"`
+	// IngressClassName makes the operator route with an Ingress instead of
+	// an HTTPRoute.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	IngressClassName *string `json:"ingressClassName,omitempty"`
+	// TLSIssuerRef is the cert-manager issuer of the site's certificate.
+	// +optional
+	TLSIssuerRef *IssuerReference `json:"tlsIssuerRef,omitempty"`
+}
+
+// ColumnKind tells the inspector how often a column must be updated (V3).
+// +kubebuilder:validation:Enum=news;notice;personnel;other
+type ColumnKind string
+
+// ColumnHint tells the inspector what a column is when its name does not.
+type ColumnHint struct {
+	// Name of the column as it appears in the site's navigation.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	Name string `json:"name"`
+	// Kind of the column: news 14 days, notice 6 months, personnel 1 year.
+	Kind ColumnKind `json:"kind"`
+}
+
+// InspectionSettings tune how the site is inspected.
+type InspectionSettings struct {
+	// Schedule of the daily monitoring run, a five-field cron expression in
+	// Asia/Shanghai time; the policy's default when empty.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.matches('^(\\\\S+\\\\s+){4}\\\\S+$')",message="inspection.schedule must be a five-field cron expression"
+	Schedule string `json:"schedule,omitempty"`
+	// TargetURL overrides the address inspected (the site's public domain
+	// over HTTPS otherwise).
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getScheme() in ['http', 'https']",message="inspection.targetURL must be an http or https URL"
+	TargetURL string `json:"targetURL,omitempty"`
+	// ColumnHints override the inspector's guess of a column's kind.
+	// +optional
+	// +kubebuilder:validation:MaxItems=64
+	ColumnHints []ColumnHint `json:"columnHints,omitempty"`
+}
+
+// EgressRule allows the site's pods to reach one network (DNS is always allowed).
+type EgressRule struct {
+	// CIDR the pods may reach.
+	// +kubebuilder:validation:XValidation:rule="isCIDR(self)",message="egress.cidr must be a valid CIDR"
+	CIDR CIDR `json:"cidr"`
+	// Ports on it; all ports when empty.
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:items:Minimum=1
+	// +kubebuilder:validation:items:Maximum=65535
+	Ports []int32 `json:"ports,omitempty"`
+}
+
+// GovWebsiteSpec is a hosted government site as its department applies it.
+// +kubebuilder:validation:XValidation:rule="self.siteKind != 'portal' || self.domains.exists(d, d.startsWith('www.'))",message="S3: a portal's domains must include its www.<region>.gov.cn name"
+// +kubebuilder:validation:XValidation:rule="self.siteKind != 'portal' || !has(self.parentPortal)",message="S2: a portal has no parent portal"
+// +kubebuilder:validation:XValidation:rule="self.siteKind != 'department' || has(self.parentPortal)",message="S2: a department site is a sub-site of a portal: set parentPortal"
+// +kubebuilder:validation:XValidation:rule="!has(oldSelf.approvals) || (has(self.approvals) && oldSelf.approvals.all(o, self.approvals.exists(n, n == o)))",message="S1: approvals are append-only; a recorded approval cannot be edited or removed"
+type GovWebsiteSpec struct {
+	// Organization that runs the site.
+	Organization Organization `json:"organization"`
+	// SiteKind: portal or department.
+	SiteKind SiteKind `json:"siteKind"`
+	// ParentPortal is the portal this department site belongs to.
+	// +optional
+	ParentPortal *NamespacedObjectReference `json:"parentPortal,omitempty"`
+	// Domains the site answers to (S3); each belongs to one site only.
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=16
+	// +listType=set
+	Domains []Domain `json:"domains"`
+	// SiteCode is the site identification code (网站标识码, S4): 10 digits
+	// (6-digit region code + 4 digits) or bm + 8 digits.
+	// +kubebuilder:validation:MaxLength=10
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]{10}|bm[0-9]{8})$')",message="S4: siteCode (网站标识码) must be 10 digits or bm followed by 8 digits"
+	SiteCode string `json:"siteCode"`
+	// ICPFiling is the ICP filing number (ICP备案号), e.g. 津ICP备05004439号.
+	// +kubebuilder:validation:MinLength=6
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.contains('ICP')",message="S4: icpFiling must be an ICP filing number such as 津ICP备05004439号"
+	ICPFiling string `json:"icpFiling"`
+	// PublicSecurityFiling is the public-security filing number (公网安备号).
+	// +kubebuilder:validation:MinLength=6
+	// +kubebuilder:validation:MaxLength=64
+	PublicSecurityFiling string `json:"publicSecurityFiling"`
+	// Frontend serves the public site.
+	Frontend FrontendSpec `json:"frontend"`
+	// Admin is the back office, kept apart from the front end (S7).
+	Admin AdminSpec `json:"admin"`
+	// Content is the site's storage.
+	// +optional
+	Content ContentSpec `json:"content,omitempty"`
+	// Routing overrides the policy's routing for this site.
+	// +optional
+	Routing RoutingSpec `json:"routing,omitempty"`
+	// Egress the site's pods may open besides DNS.
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	Egress []EgressRule `json:"egress,omitempty"`
+	// Approvals record the opening approval chain (S1): nothing is served
+	// until every level of the policy has approved. Append-only.
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	Approvals []Approval `json:"approvals,omitempty"`
+	// Inspection tunes the site's inspections.
+	// +optional
+	Inspection InspectionSettings `json:"inspection,omitempty"`
+	// Suspend stops reconciling the site; what runs keeps running.
+	// +optional
+	Suspend bool `json:"suspend,omitempty"`
+}
+
+// SiteState is a one-word summary of a site for kubectl get.
+type SiteState string
+
+const (
+	StateProvisioning     SiteState = "Provisioning"
+	StateAwaitingApproval SiteState = "AwaitingApproval"
+	StateServing          SiteState = "Serving"
+	StateDegraded         SiteState = "Degraded"
+	StateTakenDown        SiteState = "TakenDown"
+	StateClosed           SiteState = "Closed"
+	StateSuspended        SiteState = "Suspended"
+)
+
+// PlacementViolation is a pod found where S6 or S7 says it may not be.
+type PlacementViolation struct {
+	// Pod name.
+	Pod string `json:"pod"`
+	// Node it runs on.
+	Node string `json:"node"`
+	// Region label of the node; empty when the node has none.
+	// +optional
+	Region string `json:"region,omitempty"`
+	// Rule broken: S6 (abroad) or S7 (front end and admin on one host).
+	// +kubebuilder:validation:Enum=S6;S7
+	Rule string `json:"rule"`
+}
+
+// PlacementReport says where the site's pods run (S6, S7).
+type PlacementReport struct {
+	// FrontendNodes run the front end.
+	// +optional
+	// +kubebuilder:validation:MaxItems=64
+	FrontendNodes []string `json:"frontendNodes,omitempty"`
+	// AdminNodes run the admin.
+	// +optional
+	// +kubebuilder:validation:MaxItems=64
+	AdminNodes []string `json:"adminNodes,omitempty"`
+	// Violations found on the last look.
+	// +optional
+	// +kubebuilder:validation:MaxItems=32
+	Violations []PlacementViolation `json:"violations,omitempty"`
+}
+
+// ContentStatus reports the content volume and its import.
+type ContentStatus struct {
+	// ClaimName of the content volume.
+	// +optional
+	ClaimName string `json:"claimName,omitempty"`
+	// ImportPhase: Pending, Running, Succeeded or Failed; empty without an import.
+	// +optional
+	ImportPhase string `json:"importPhase,omitempty"`
+	// ImportMessage explains the import's result.
+	// +optional
+	ImportMessage string `json:"importMessage,omitempty"`
+	// ImportedAt is when the import finished.
+	// +optional
+	ImportedAt *metav1.Time `json:"importedAt,omitempty"`
+}
+
+// TakedownReference is the takedown in force on a site.
+type TakedownReference struct {
+	// Name of the TakedownRequest.
+	Name string `json:"name"`
+	// Type: temporary or permanent.
+	Type TakedownType `json:"type"`
+	// Phase of the takedown.
+	Phase TakedownPhase `json:"phase"`
+	// Until is the planned return of a temporary takedown.
+	// +optional
+	Until *metav1.Time `json:"until,omitempty"`
+}
+
+// TakedownQuota counts temporary takedowns in a calendar year (T3).
+type TakedownQuota struct {
+	// Year counted (Asia/Shanghai calendar).
+	Year int32 `json:"year"`
+	// Used temporary takedowns that went live this year.
+	Used int32 `json:"used"`
+	// Allowed by the policy in force.
+	Allowed int32 `json:"allowed"`
+}
+
+// InspectionSummary is the outcome of one InspectionRun.
+type InspectionSummary struct {
+	// Run is the InspectionRun's name.
+	Run string `json:"run"`
+	// Purpose of the run.
+	// +optional
+	Purpose InspectionPurpose `json:"purpose,omitempty"`
+	// Verdict of the run.
+	// +optional
+	Verdict Verdict `json:"verdict,omitempty"`
+	// Score of the run (0–100, plus portal bonus).
+	// +optional
+	Score *int32 `json:"score,omitempty"`
+	// Time the run completed.
+	// +optional
+	Time *metav1.Time `json:"time,omitempty"`
+}
+
+// ComplianceRecordKind says what a compliance record is about.
+// +kubebuilder:validation:Enum=Inspection;MonthlyResult;Takedown;Approval;Rectification
+type ComplianceRecordKind string
+
+// ComplianceRecord is one entry of the auditor's history of a site.
+type ComplianceRecord struct {
+	// Time of the event.
+	Time metav1.Time `json:"time"`
+	// Kind of record.
+	Kind ComplianceRecordKind `json:"kind"`
+	// Ref names the object behind it (an InspectionRun, a TakedownRequest).
+	// +optional
+	Ref string `json:"ref,omitempty"`
+	// Verdict where the record has one.
+	// +optional
+	Verdict Verdict `json:"verdict,omitempty"`
+	// Score where the record has one.
+	// +optional
+	Score *int32 `json:"score,omitempty"`
+	// Summary for a person.
+	// +optional
+	// +kubebuilder:validation:MaxLength=512
+	Summary string `json:"summary,omitempty"`
+}
+
+// MaxComplianceHistory bounds status.complianceHistory so no site outgrows etcd.
+const MaxComplianceHistory = 24
+
+// GovWebsiteStatus is what is true about the site right now.
+type GovWebsiteStatus struct {
+	// ObservedGeneration is the generation the status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// Conditions: Ready, Reconciling, Stalled, and the domain conditions
+	// Approved (S1), Placed (S6), Isolated (S7), Serving, Compliant.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=16
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// State is a one-word summary.
+	// +optional
+	State SiteState `json:"state,omitempty"`
+	// Endpoints the public reaches the site at.
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	Endpoints []string `json:"endpoints,omitempty"`
+	// Placement says where the site's pods run.
+	// +optional
+	Placement *PlacementReport `json:"placement,omitempty"`
+	// Content reports the content volume.
+	// +optional
+	Content *ContentStatus `json:"content,omitempty"`
+	// CurrentTakedown is the takedown in force, if any.
+	// +optional
+	CurrentTakedown *TakedownReference `json:"currentTakedown,omitempty"`
+	// TakedownQuota is the temporary takedowns used this year (T3).
+	// +optional
+	TakedownQuota *TakedownQuota `json:"takedownQuota,omitempty"`
+	// LastInspection is the latest completed InspectionRun.
+	// +optional
+	LastInspection *InspectionSummary `json:"lastInspection,omitempty"`
+	// ConsecutiveFailingMonths counts months failed in a row (T8).
+	// +optional
+	ConsecutiveFailingMonths int32 `json:"consecutiveFailingMonths,omitempty"`
+	// ComplianceHistory is the auditor's record, newest last, at most 24 entries.
+	// +optional
+	// +kubebuilder:validation:MaxItems=24
+	ComplianceHistory []ComplianceRecord `json:"complianceHistory,omitempty"`
+}
+
+// GovWebsite is one hosted government site: a portal or a department site.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=gw,categories=sitegroup
+// +kubebuilder:printcolumn:name="Domains",type=string,JSONPath=`.spec.domains`
+// +kubebuilder:printcolumn:name="Kind",type=string,JSONPath=`.spec.siteKind`
+// +kubebuilder:printcolumn:name="State",type=string,JSONPath=`.status.state`
+// +kubebuilder:printcolumn:name="Score",type=integer,JSONPath=`.status.lastInspection.score`
+// +kubebuilder:printcolumn:name="Verdict",type=string,JSONPath=`.status.lastInspection.verdict`,priority=1
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`,priority=1
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type GovWebsite struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   GovWebsiteSpec   `json:"spec,omitempty"`
+	Status GovWebsiteStatus `json:"status,omitempty"`
+}
+
+// GovWebsiteList is a list of GovWebsites.
+// +kubebuilder:object:root=true
+type GovWebsiteList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []GovWebsite `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&GovWebsite{}, &GovWebsiteList{})
+}

@@ -1,0 +1,213 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// InspectionPurpose says why a run happens; the cadence is in RULES.md §3.
+// +kubebuilder:validation:Enum=daily;monthly;patrol;selfcheck;prelaunch;prereturn
+type InspectionPurpose string
+
+const (
+	PurposeDaily     InspectionPurpose = "daily"
+	PurposeMonthly   InspectionPurpose = "monthly"
+	PurposePatrol    InspectionPurpose = "patrol"
+	PurposeSelfcheck InspectionPurpose = "selfcheck"
+	PurposePrelaunch InspectionPurpose = "prelaunch"
+	PurposePrereturn InspectionPurpose = "prereturn"
+)
+
+// InspectionCheck is one family of checks the inspector can run.
+// +kubebuilder:validation:Enum=availability;homepage;columns;interaction;security;deadlinks;identity;admin-exposure
+type InspectionCheck string
+
+// CrawlBudget bounds one run.
+type CrawlBudget struct {
+	// MaxPages crawled.
+	// +kubebuilder:default=500
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100000
+	// +optional
+	MaxPages int32 `json:"maxPages,omitempty"`
+	// MaxDepth of links followed from the homepage.
+	// +kubebuilder:default=5
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=20
+	// +optional
+	MaxDepth int32 `json:"maxDepth,omitempty"`
+	// RequestsPerSecond per host; 0 means unlimited.
+	// +kubebuilder:default=5
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=1000
+	// +optional
+	RequestsPerSecond int32 `json:"requestsPerSecond,omitempty"`
+	// Timeout of the whole run.
+	// +kubebuilder:default="10m"
+	// +optional
+	Timeout *metav1.Duration `json:"timeout,omitempty"`
+}
+
+// ScoringProfileReference names a ConfigMap key holding a scoring profile.
+type ScoringProfileReference struct {
+	// Name of the ConfigMap.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+	// Namespace of the ConfigMap; the run's when empty.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace,omitempty"`
+	// Key in the ConfigMap.
+	// +kubebuilder:default="profile.yaml"
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	Key string `json:"key,omitempty"`
+}
+
+// InspectionRunSpec is one inspection. A run is a record: its spec never changes.
+// +kubebuilder:validation:XValidation:rule="has(self.siteRef) || has(self.targetURL)",message="set siteRef or targetURL: an inspection needs a site to inspect"
+// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="an InspectionRun's spec is immutable: it is a record; create a new run instead"
+type InspectionRunSpec struct {
+	// SiteRef is the GovWebsite inspected, in the same namespace.
+	// +optional
+	SiteRef *LocalObjectReference `json:"siteRef,omitempty"`
+	// TargetURL overrides the address inspected (the site's own when empty).
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getScheme() in ['http', 'https']",message="targetURL must be an http or https URL"
+	TargetURL string `json:"targetURL,omitempty"`
+	// Purpose of the run.
+	Purpose InspectionPurpose `json:"purpose"`
+	// Checks to run; all when empty.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=8
+	Checks []InspectionCheck `json:"checks,omitempty"`
+	// Budget bounds the crawl.
+	// +optional
+	Budget CrawlBudget `json:"budget,omitempty"`
+	// ScoringProfileRef overrides the policy's scoring profile.
+	// +optional
+	ScoringProfileRef *ScoringProfileReference `json:"scoringProfileRef,omitempty"`
+}
+
+// InspectionPhase is where a run stands.
+// +kubebuilder:validation:Enum=Pending;Running;Succeeded;Failed
+type InspectionPhase string
+
+const (
+	InspectionPending   InspectionPhase = "Pending"
+	InspectionRunning   InspectionPhase = "Running"
+	InspectionSucceeded InspectionPhase = "Succeeded"
+	// InspectionFailed means the run itself failed (image, memory,
+	// deadline): an infrastructure failure, never a site verdict.
+	InspectionFailed InspectionPhase = "Failed"
+)
+
+// DeductionTotal is the points one indicator group took off (capped at its points).
+type DeductionTotal struct {
+	// Group of the 2019 indicators.
+	Group string `json:"group"`
+	// Points deducted.
+	Points int32 `json:"points"`
+}
+
+// InspectionCounts are the run's sizes and findings.
+type InspectionCounts struct {
+	Pages             int32 `json:"pages,omitempty"`
+	Links             int32 `json:"links,omitempty"`
+	DeadLinks         int32 `json:"deadLinks,omitempty"`
+	HomepageDeadLinks int32 `json:"homepageDeadLinks,omitempty"`
+	Columns           int32 `json:"columns,omitempty"`
+	BlankColumns      int32 `json:"blankColumns,omitempty"`
+	StaleColumns      int32 `json:"staleColumns,omitempty"`
+}
+
+// ReportReference names the ConfigMap holding the full report.
+type ReportReference struct {
+	// ConfigMap name, owned by the run.
+	ConfigMap string `json:"configMap"`
+	// Key holding the JSON report.
+	Key string `json:"key"`
+	// Truncated says the report was cut to fit.
+	// +optional
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// InspectionRunStatus is the run's outcome.
+type InspectionRunStatus struct {
+	// ObservedGeneration is the generation the status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// Phase of the run.
+	// +optional
+	Phase InspectionPhase `json:"phase,omitempty"`
+	// Conditions: Ready, Reconciling, Stalled.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=8
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// StartTime of the run.
+	// +optional
+	StartTime *metav1.Time `json:"startTime,omitempty"`
+	// CompletionTime of the run.
+	// +optional
+	CompletionTime *metav1.Time `json:"completionTime,omitempty"`
+	// JobName of the Job running the inspector.
+	// +optional
+	JobName string `json:"jobName,omitempty"`
+	// Verdict against the national indicators.
+	// +optional
+	Verdict Verdict `json:"verdict,omitempty"`
+	// Score out of 100 (plus a portal's bonus).
+	// +optional
+	Score *int32 `json:"score,omitempty"`
+	// Vetoes found (V1–V5).
+	// +optional
+	// +kubebuilder:validation:MaxItems=5
+	Vetoes []Veto `json:"vetoes,omitempty"`
+	// Deductions per indicator group.
+	// +optional
+	// +kubebuilder:validation:MaxItems=8
+	Deductions []DeductionTotal `json:"deductions,omitempty"`
+	// Counts of the crawl.
+	// +optional
+	Counts *InspectionCounts `json:"counts,omitempty"`
+	// ReportRef names the full report.
+	// +optional
+	ReportRef *ReportReference `json:"reportRef,omitempty"`
+	// FailureReason explains an infrastructure failure (phase Failed).
+	// +optional
+	FailureReason string `json:"failureReason,omitempty"`
+}
+
+// InspectionRun is one inspection of a site, run as a Job by the inspector.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=insp,categories=sitegroup
+// +kubebuilder:printcolumn:name="Site",type=string,JSONPath=`.spec.siteRef.name`
+// +kubebuilder:printcolumn:name="Purpose",type=string,JSONPath=`.spec.purpose`
+// +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
+// +kubebuilder:printcolumn:name="Verdict",type=string,JSONPath=`.status.verdict`
+// +kubebuilder:printcolumn:name="Score",type=integer,JSONPath=`.status.score`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type InspectionRun struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   InspectionRunSpec   `json:"spec,omitempty"`
+	Status InspectionRunStatus `json:"status,omitempty"`
+}
+
+// InspectionRunList is a list of InspectionRuns.
+// +kubebuilder:object:root=true
+type InspectionRunList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []InspectionRun `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&InspectionRun{}, &InspectionRunList{})
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# make demo: a local control plane (etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler built from source), kwok with three
+# simulated nodes (two domestic, one overseas), the CRDs, the operator and
+# the samples; ends with a status table. Running it again starts afresh.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+started=$SECONDS
+
+"$root/hack/demo/down.sh" >/dev/null
+rm -rf "$demo_dir/etcd" "$demo_dir/pki"
+mkdir -p "$demo_dir/pki" "$log_dir"
+
+echo "==> certificates and credentials"
+pki="$demo_dir/pki"
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=sitegroup-demo-ca" \
+  -keyout "$pki/ca.key" -out "$pki/ca.crt" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" -keyout "$pki/apiserver.key" -out "$pki/apiserver.csr" 2>/dev/null
+printf 'subjectAltName=DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,IP:127.0.0.1,IP:10.96.0.1\n' >"$pki/apiserver.ext"
+openssl x509 -req -in "$pki/apiserver.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
+  -days 30 -extfile "$pki/apiserver.ext" -out "$pki/apiserver.crt" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$pki/webhook.key" -out "$pki/webhook.csr" 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$pki/webhook.ext"
+openssl x509 -req -in "$pki/webhook.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
+  -days 30 -extfile "$pki/webhook.ext" -out "$pki/webhook.crt" 2>/dev/null
+mkdir -p "$pki/webhook" && cp "$pki/webhook.crt" "$pki/webhook/tls.crt" && cp "$pki/webhook.key" "$pki/webhook/tls.key"
+openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
+openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
+token=$(openssl rand -hex 16)
+echo "$token,demo-admin,demo-admin,system:masters" >"$pki/tokens.csv"
+cat >"$KUBECONFIG" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters:
+- name: sitegroup-demo
+  cluster:
+    server: https://127.0.0.1:$apiserver_port
+    certificate-authority: $pki/ca.crt
+users:
+- name: demo-admin
+  user:
+    token: $token
+contexts:
+- name: sitegroup-demo
+  context: {cluster: sitegroup-demo, user: demo-admin}
+current-context: sitegroup-demo
+KUBECONFIG
+
+echo "==> etcd"
+start etcd "$k8s_bin/etcd" --name demo --data-dir "$demo_dir/etcd" \
+  --listen-client-urls "http://127.0.0.1:$etcd_client_port" --advertise-client-urls "http://127.0.0.1:$etcd_client_port" \
+  --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
+  --initial-cluster "demo=http://127.0.0.1:$etcd_peer_port" --listen-metrics-urls= --log-level warn
+wait_for "etcd" 30 curl -sf "http://127.0.0.1:$etcd_client_port/health"
+
+echo "==> kube-apiserver"
+start kube-apiserver "$k8s_bin/kube-apiserver" \
+  --etcd-servers "http://127.0.0.1:$etcd_client_port" \
+  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$apiserver_port" \
+  --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" \
+  --client-ca-file "$pki/ca.crt" --token-auth-file "$pki/tokens.csv" \
+  --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$pki/sa.pub" \
+  --service-account-signing-key-file "$pki/sa.key" --service-cluster-ip-range 10.96.0.0/16 \
+  --authorization-mode RBAC --allow-privileged=false --endpoint-reconciler-type none
+wait_for "kube-apiserver /readyz" 90 "$kubectl" get --raw /readyz
+
+echo "==> kube-controller-manager, kube-scheduler"
+start kube-controller-manager "$k8s_bin/kube-controller-manager" --kubeconfig "$KUBECONFIG" \
+  --leader-elect=false --secure-port 0 --service-account-private-key-file "$pki/sa.key" \
+  --root-ca-file "$pki/ca.crt" --controllers '*,-nodeipam,-nodelifecycle'
+start kube-scheduler "$k8s_bin/kube-scheduler" --kubeconfig "$KUBECONFIG" --leader-elect=false --secure-port 0
+
+echo "==> kwok and three simulated nodes"
+# kwok's own stages (node ready + heartbeat, pods running) from its module.
+kwok_src=$(cd "$root" && GOFLAGS= go mod download -json sigs.k8s.io/kwok@v0.8.0 | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+for f in node/fast/node-initialize node/heartbeat/node-heartbeat pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
+  cat "$kwok_src/kustomize/stage/$f.yaml"; echo "---"
+done >"$demo_dir/kwok-stages.yaml"
+start kwok "$root/bin/kwok-v0.8.0" --config "$demo_dir/kwok-stages.yaml" --kubeconfig "$KUBECONFIG" --manage-all-nodes=false \
+  --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake --cidr 10.244.0.0/16 --node-ip 10.0.0.1
+"$kubectl" apply -f "$root/hack/demo/nodes.yaml" >/dev/null
+wait_for "three Ready nodes" 60 bash -c "[ \$('$kubectl' get nodes --no-headers 2>/dev/null | grep -c ' Ready ') -eq 3 ]"
+
+echo "==> CRDs (the operator's, Gateway API's, cert-manager's)"
+"$kubectl" apply --server-side -f "$root/config/crd/bases" -f "$root/config/crd/external" >/dev/null
+"$kubectl" wait --for condition=Established --timeout 60s crd --all >/dev/null
+
+echo "==> the operator"
+start manager "$root/bin/sitegroup" manager --kubeconfig "$KUBECONFIG" \
+  --metrics-bind-address 127.0.0.1:18080 --health-probe-bind-address 127.0.0.1:18081 \
+  --webhook-port "$webhook_port" --webhook-cert-dir "$pki/webhook" --leader-elect=false
+wait_for "the operator's readiness" 60 curl -sf http://127.0.0.1:18081/readyz
+if [ -f "$root/hack/demo/webhook.yaml" ]; then
+  ca=$(base64 -w0 <"$pki/ca.crt")
+  sed -e "s|CA_BUNDLE|$ca|g" -e "s|WEBHOOK_PORT|$webhook_port|g" "$root/hack/demo/webhook.yaml" | "$kubectl" apply -f - >/dev/null
+fi
+
+echo "==> the samples (config/samples)"
+"$kubectl" apply -k "$root/config/samples" >/dev/null
+"$root/hack/demo/settle.sh"
+
+echo
+"$kubectl" get sgp
+echo
+"$kubectl" get gw,tdr,insp -A
+echo
+cat <<MSG
+The demo is up ($((SECONDS - started))s). Use it with:
+  export KUBECONFIG=${KUBECONFIG}
+  ${kubectl#"$root"/} get gw -A -o wide
+  ${kubectl#"$root"/} get nodes -L topology.kubernetes.io/region
+Logs: ${log_dir#"$root"/}/   Stop it: make demo-down
+MSG
