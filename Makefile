@@ -41,6 +41,7 @@ build: ## Build bin/sitegroup.
 .PHONY: manifests
 manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC from the API types and controller markers.
 	$(CONTROLLER_GEN) crd paths=./api/... output:crd:artifacts:config=config/crd/bases
+	$(CONTROLLER_GEN) webhook paths=./internal/webhook/... output:webhook:artifacts:config=config/webhook
 	hack/sync-external-crds.sh
 	$(CONTROLLER_GEN) rbac:roleName=sitegroup-manager paths=./controllers/... paths=./internal/... output:rbac:artifacts:config=config/rbac
 

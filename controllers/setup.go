@@ -3,7 +3,12 @@
 package controllers
 
 import (
+	"context"
 	"fmt"
+
+	certmanagerv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -16,16 +21,16 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/webhook"
 )
 
 // Options select optional parts of the operator.
 type Options struct {
 	// EnableWebhooks serves the admission webhooks (off in some tests).
 	EnableWebhooks bool
+	// OperatorImage runs the operator's own Jobs (content import, inspection).
+	OperatorImage string
 }
-
-// FieldOwner is the one field manager every server-side apply uses.
-const FieldOwner = client.FieldOwner("sitegroup-operator")
 
 // CacheOptions keep the informer caches small on big clusters: the kinds the
 // operator creates are cached only when they carry its managed-by label.
@@ -52,5 +57,39 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	if err := (&SiteGroupPolicyReconciler{Client: mgr.GetClient()}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the SiteGroupPolicy controller: %w", err)
 	}
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &corev1.Pod{}, podNodeNameField, func(o client.Object) []string {
+		return []string{o.(*corev1.Pod).Spec.NodeName}
+	}); err != nil {
+		return err
+	}
+	sites := &GovWebsiteReconciler{
+		Client:          mgr.GetClient(),
+		Recorder:        mgr.GetEventRecorder(builders.ManagerName),
+		OperatorImage:   opts.OperatorImage,
+		HaveGatewayAPI:  serves(mgr, schema.GroupVersionKind{Group: gatewayv1.GroupName, Version: "v1", Kind: "HTTPRoute"}),
+		HaveCertManager: serves(mgr, certmanagerv1.SchemeGroupVersion.WithKind("Certificate")),
+	}
+	if err := sites.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the GovWebsite controller: %w", err)
+	}
+	if !opts.EnableWebhooks {
+		return nil
+	}
+	if err := webhook.SetupIndexes(context.Background(), mgr); err != nil {
+		return err
+	}
+	if err := webhook.SetupGovWebsiteWebhook(mgr); err != nil {
+		return fmt.Errorf("setting up the GovWebsite webhook: %w", err)
+	}
 	return nil
+}
+
+// serves says whether the cluster serves an optional kind (Gateway API,
+// cert-manager): without its CRD the operator routes or issues nothing.
+func serves(mgr ctrl.Manager, gvk schema.GroupVersionKind) bool {
+	_, err := mgr.GetRESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version)
+	if err != nil {
+		ctrl.Log.WithName("setup").Info("optional API not served; its objects are skipped", "kind", gvk.String())
+	}
+	return err == nil
 }

@@ -60,6 +60,10 @@ type FrontendSpec struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=512
 	Image string `json:"image"`
+	// Args of the front-end container; the image's own when empty.
+	// +optional
+	// +kubebuilder:validation:MaxItems=32
+	Args []string `json:"args,omitempty"`
 	// Port the front end listens on.
 	// +kubebuilder:default=8080
 	// +kubebuilder:validation:Minimum=1
@@ -84,6 +88,10 @@ type AdminSpec struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=512
 	Image string `json:"image"`
+	// Args of the admin container; the image's own when empty.
+	// +optional
+	// +kubebuilder:validation:MaxItems=32
+	Args []string `json:"args,omitempty"`
 	// Port the admin listens on.
 	// +kubebuilder:default=8080
 	// +kubebuilder:validation:Minimum=1

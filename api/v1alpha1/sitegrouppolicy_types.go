@@ -23,6 +23,13 @@ type PlacementPolicy struct {
 	// +kubebuilder:validation:items:MaxLength=63
 	// +kubebuilder:validation:items:MinLength=1
 	AllowedRegions []string `json:"allowedRegions"`
+	// HostSeparation of front end and admin (S7): Required keeps them on
+	// different nodes always; Preferred lets a single-node cluster (a test
+	// bed) run both, and the site's Isolated condition says so.
+	// +kubebuilder:default=Required
+	// +kubebuilder:validation:Enum=Required;Preferred
+	// +optional
+	HostSeparation string `json:"hostSeparation,omitempty"`
 	// FrontendNodeSelector optionally pins front ends to a node pool (S7).
 	// +optional
 	// +kubebuilder:validation:MaxProperties=8

@@ -31,6 +31,7 @@ type managerOptions struct {
 	webhookPort     int
 	webhookCertDir  string
 	enableWebhooks  bool
+	operatorImage   string
 	zap             zap.Options
 }
 
@@ -46,6 +47,7 @@ func parseManagerFlags(args []string, stderr io.Writer) (managerOptions, error) 
 	fs.IntVar(&o.webhookPort, "webhook-port", 9443, "port of the admission webhook server")
 	fs.StringVar(&o.webhookCertDir, "webhook-cert-dir", "", "directory holding the webhook's tls.crt and tls.key")
 	fs.BoolVar(&o.enableWebhooks, "enable-webhooks", true, "serve the admission webhooks")
+	fs.StringVar(&o.operatorImage, "operator-image", "sitegroup.io/sitegroup:dev", "image of the operator's own Jobs (content import, inspection)")
 	o.zap.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -84,7 +86,7 @@ func runManager(args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
 	}
-	if err := controllers.Setup(mgr, controllers.Options{EnableWebhooks: opts.enableWebhooks}); err != nil {
+	if err := controllers.Setup(mgr, controllers.Options{EnableWebhooks: opts.enableWebhooks, OperatorImage: opts.operatorImage}); err != nil {
 		return err
 	}
 	if err := addProbes(mgr, opts.enableWebhooks); err != nil {

@@ -1,5 +1,16 @@
 #!/usr/bin/env bash
-# Waits (bounded) until the operator has reported on every sample.
+# Waits (bounded) until the operator has reported on every sample: the
+# policy in force, portal and education bureau serving, the health
+# commission awaiting approval (S1), the data centre unplaceable (S6).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+state() { "$kubectl" get gw -n "$1" "$2" -o jsonpath='{.status.state}' 2>/dev/null; }
 wait_for "the policy's status" 60 bash -c "[ -n \"\$('$kubectl' get sgp default -o jsonpath='{.status.observedGeneration}')\" ]"
+for want in "tjhp-portal portal Serving" "tjhp-edu edu Serving" "tjhp-health health AwaitingApproval" "tjhp-data data Degraded"; do
+  set -- $want
+  if ! wait_for "site $1/$2 to be $3" 120 bash -c "[ \"\$('$kubectl' get gw -n $1 $2 -o jsonpath='{.status.state}')\" = $3 ]"; then
+    echo "site $1/$2 is $(state "$1" "$2"), not $3" >&2
+    "$kubectl" get gw -n "$1" "$2" -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\n"}{end}' >&2
+    exit 1
+  fi
+done

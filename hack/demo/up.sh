@@ -67,7 +67,7 @@ wait_for "kube-apiserver /readyz" 90 "$kubectl" get --raw /readyz
 echo "==> kube-controller-manager, kube-scheduler"
 start kube-controller-manager "$k8s_bin/kube-controller-manager" --kubeconfig "$KUBECONFIG" \
   --leader-elect=false --secure-port 0 --service-account-private-key-file "$pki/sa.key" \
-  --root-ca-file "$pki/ca.crt" --controllers '*,-nodeipam,-nodelifecycle'
+  --root-ca-file "$pki/ca.crt" --controllers '*,-nodeipam'
 start kube-scheduler "$k8s_bin/kube-scheduler" --kubeconfig "$KUBECONFIG" --leader-elect=false --secure-port 0
 
 echo "==> kwok and three simulated nodes"
@@ -86,7 +86,7 @@ echo "==> CRDs (the operator's, Gateway API's, cert-manager's)"
 "$kubectl" wait --for condition=Established --timeout 60s crd --all >/dev/null
 
 echo "==> the operator"
-start manager "$root/bin/sitegroup" manager --kubeconfig "$KUBECONFIG" \
+start manager "$root/bin/sitegroup" manager --kubeconfig "$KUBECONFIG" --zap-log-level info \
   --metrics-bind-address 127.0.0.1:18080 --health-probe-bind-address 127.0.0.1:18081 \
   --webhook-port "$webhook_port" --webhook-cert-dir "$pki/webhook" --leader-elect=false
 wait_for "the operator's readiness" 60 curl -sf http://127.0.0.1:18081/readyz
@@ -95,14 +95,28 @@ if [ -f "$root/hack/demo/webhook.yaml" ]; then
   sed -e "s|CA_BUNDLE|$ca|g" -e "s|WEBHOOK_PORT|$webhook_port|g" "$root/hack/demo/webhook.yaml" | "$kubectl" apply -f - >/dev/null
 fi
 
-echo "==> the samples (config/samples)"
+echo "==> S6 admission policy (config/admission)"
+"$kubectl" apply -k "$root/config/admission" >/dev/null
+
+echo "==> the samples (config/samples) and the demo's volumes and extra site"
 "$kubectl" apply -k "$root/config/samples" >/dev/null
+"$kubectl" apply -f "$root/hack/demo/extras.yaml" >/dev/null
 "$root/hack/demo/settle.sh"
 
 echo
+"$kubectl" get nodes -L topology.kubernetes.io/region,sitegroup.io/pool
+echo
 "$kubectl" get sgp
 echo
-"$kubectl" get gw,tdr,insp -A
+"$kubectl" get gw -A
+echo
+"$kubectl" get gw -A -o custom-columns='SITE:.metadata.name,STATE:.status.state,WHY:.status.conditions[?(@.type=="Ready")].message'
+echo
+"$kubectl" get deploy,svc,networkpolicy,httproute,pvc -n tjhp-edu
+echo
+"$kubectl" get pods -A -l sitegroup.io/site -o wide
+echo
+"$kubectl" get tdr,insp -A
 echo
 cat <<MSG
 The demo is up ($((SECONDS - started))s). Use it with:

@@ -39,6 +39,12 @@ const (
 	DefaultStartingDeadline     = 3600
 )
 
+// Host separation modes of S7.
+const (
+	HostSeparationRequired  = "Required"
+	HostSeparationPreferred = "Preferred"
+)
+
 // DefaultApprovalLevels is the chain of S1/T1: unit head, city office, province.
 func DefaultApprovalLevels() []sgv1.ApprovalLevel {
 	return []sgv1.ApprovalLevel{
@@ -52,6 +58,7 @@ func DefaultApprovalLevels() []sgv1.ApprovalLevel {
 func InForce(spec sgv1.SiteGroupPolicySpec) sgv1.SiteGroupPolicySpec {
 	out := *spec.DeepCopy()
 	setDefault(&out.Placement.NodeLabelKey, DefaultRegionLabel)
+	setDefault(&out.Placement.HostSeparation, HostSeparationRequired)
 	setDefault(&out.Takedown.MaxTemporaryDays, DefaultMaxTemporaryDays)
 	if out.Takedown.TemporaryPerYear == nil {
 		out.Takedown.TemporaryPerYear = ptr.To[int32](DefaultTemporaryPerYear)

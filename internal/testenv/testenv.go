@@ -61,5 +61,8 @@ func New() (*envtest.Environment, error) {
 		},
 		ErrorIfCRDPathMissing: true,
 		Scheme:                Scheme(),
+		WebhookInstallOptions: envtest.WebhookInstallOptions{
+			Paths: []string{filepath.Join(root, "config", "webhook")},
+		},
 	}, nil
 }

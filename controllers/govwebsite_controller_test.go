@@ -1,0 +1,379 @@
+package controllers_test
+
+import (
+	"fmt"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	certmanagerv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	kstatus "github.com/fluxcd/cli-utils/pkg/kstatus/status"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/controllers"
+	"sitegroup.io/operator/internal/builders"
+)
+
+const (
+	timeout  = 20 * time.Second
+	interval = 100 * time.Millisecond
+)
+
+func createPolicy() {
+	p := &sgv1.SiteGroupPolicy{
+		ObjectMeta: metav1.ObjectMeta{Name: sgv1.PolicyName},
+		Spec: sgv1.SiteGroupPolicySpec{
+			Placement: sgv1.PlacementPolicy{AllowedRegions: []string{"cn-north-1", "cn-east-2"}},
+			Routing: sgv1.RoutingPolicy{
+				GatewayRef:   &sgv1.GatewayParentRef{Name: "sitegroup", Namespace: "sitegroup-gateway", SectionName: "https"},
+				TLSIssuerRef: &sgv1.IssuerReference{Name: "gov-ca", Kind: "ClusterIssuer"},
+			},
+		},
+	}
+	Expect(k8sClient.Create(ctx, p)).To(Succeed())
+}
+
+var nsCount int
+
+// newSiteNamespace gives each spec its own namespace.
+func newSiteNamespace() string {
+	nsCount++
+	name := fmt.Sprintf("site-%d", nsCount)
+	Expect(k8sClient.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})).To(Succeed())
+	return name
+}
+
+// siteDomain is a site's domain, unique per namespace (the webhook allows
+// a domain to one site only).
+func siteDomain(ns string) string { return ns + ".tjhp.gov.cn" }
+
+// creditCode is unique per namespace too (S2: one site per organization).
+func creditCode(ns string) string {
+	var n int
+	_, _ = fmt.Sscanf(ns, "site-%d", &n)
+	return fmt.Sprintf("11120101%09dX", n)
+}
+
+func approvedSite(ns string) *sgv1.GovWebsite {
+	return &sgv1.GovWebsite{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "edu"},
+		Spec: sgv1.GovWebsiteSpec{
+			Organization:         sgv1.Organization{Name: "天津市和平区教育局", CreditCode: creditCode(ns), Level: sgv1.LevelDepartment},
+			SiteKind:             sgv1.SiteKindDepartment,
+			ParentPortal:         &sgv1.NamespacedObjectReference{Name: "portal", Namespace: "tjhp-portal"},
+			Domains:              []sgv1.Domain{sgv1.Domain(siteDomain(ns))},
+			SiteCode:             "1201010002",
+			ICPFiling:            "津ICP备05004439号-2",
+			PublicSecurityFiling: "津公网安备12010102000102号",
+			Frontend:             sgv1.FrontendSpec{Image: "sitegroup.io/sitegroup:dev", Replicas: ptr.To[int32](2), Args: []string{"serve"}},
+			Admin:                sgv1.AdminSpec{Image: "sitegroup.io/sitegroup:dev", AllowedSourceCIDRs: []sgv1.CIDR{"10.12.8.0/24"}},
+			Content:              sgv1.ContentSpec{Size: resource.MustParse("5Gi")},
+			Approvals: []sgv1.Approval{
+				{Level: "unit", Approver: "chen.jing", Decision: sgv1.DecisionApproved},
+				{Level: "city", Approver: "zhang.wei", Decision: sgv1.DecisionApproved},
+				{Level: "province", Approver: "li.na", Decision: sgv1.DecisionApproved},
+			},
+		},
+	}
+}
+
+func key(ns, name string) client.ObjectKey { return client.ObjectKey{Namespace: ns, Name: name} }
+
+func getSite(ns string) *sgv1.GovWebsite {
+	GinkgoHelper()
+	s := &sgv1.GovWebsite{}
+	Expect(k8sClient.Get(ctx, key(ns, "edu"), s)).To(Succeed())
+	return s
+}
+
+// condition returns a site condition, or an empty one.
+func condition(ns, typ string) metav1.Condition {
+	c := meta.FindStatusCondition(getSite(ns).Status.Conditions, typ)
+	if c == nil {
+		return metav1.Condition{}
+	}
+	return *c
+}
+
+// exists polls for an object, with a message naming what was awaited.
+func exists(obj client.Object, ns, name string) {
+	GinkgoHelper()
+	Eventually(func() error { return k8sClient.Get(ctx, key(ns, name), obj) }, timeout, interval).
+		Should(Succeed(), "waiting for %T %s/%s", obj, ns, name)
+}
+
+func gone(obj client.Object, ns, name string) {
+	GinkgoHelper()
+	Eventually(func() bool { return apierrors.IsNotFound(k8sClient.Get(ctx, key(ns, name), obj)) }, timeout, interval).
+		Should(BeTrue(), "waiting for %T %s/%s to be deleted", obj, ns, name)
+}
+
+// makeRunning plays the kube-controller-manager and kubelet envtest lacks:
+// the Deployments report available replicas and a pod of each component
+// runs on a node.
+func makeRunning(ns, frontendNode, adminNode string) {
+	GinkgoHelper()
+	for _, d := range []struct{ name, component, node string }{
+		{"edu-frontend", builders.ComponentFrontend, frontendNode},
+		{"edu-admin", builders.ComponentAdmin, adminNode},
+	} {
+		dep := &appsv1.Deployment{}
+		exists(dep, ns, d.name)
+		dep.Status = appsv1.DeploymentStatus{ObservedGeneration: dep.Generation, Replicas: *dep.Spec.Replicas, ReadyReplicas: *dep.Spec.Replicas, AvailableReplicas: *dep.Spec.Replicas, UpdatedReplicas: *dep.Spec.Replicas}
+		Expect(k8sClient.Status().Update(ctx, dep)).To(Succeed())
+		pod := &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: d.name + "-pod", Labels: dep.Spec.Template.Labels},
+			Spec:       *dep.Spec.Template.Spec.DeepCopy(),
+		}
+		pod.Spec.NodeName = d.node
+		Expect(k8sClient.Create(ctx, pod)).To(Succeed())
+	}
+}
+
+func kstatusOf(obj client.Object) kstatus.Status {
+	GinkgoHelper()
+	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	Expect(err).NotTo(HaveOccurred())
+	res, err := kstatus.Compute(&unstructuredObj{Object: u})
+	Expect(err).NotTo(HaveOccurred())
+	return res.Status
+}
+
+var _ = Describe("GovWebsite controller", func() {
+	var ns string
+	BeforeEach(func() { ns = newSiteNamespace() })
+
+	It("creates every child with the expected spec", func() {
+		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+
+		fe := &appsv1.Deployment{}
+		exists(fe, ns, "edu-frontend")
+		Expect(*fe.Spec.Replicas).To(Equal(int32(2)))
+		pod := fe.Spec.Template.Spec
+		c := pod.Containers[0]
+		By("restricted pod security on the front end")
+		Expect(*pod.SecurityContext.RunAsNonRoot).To(BeTrue())
+		Expect(pod.SecurityContext.SeccompProfile.Type).To(Equal(corev1.SeccompProfileTypeRuntimeDefault))
+		Expect(*c.SecurityContext.ReadOnlyRootFilesystem).To(BeTrue())
+		Expect(*c.SecurityContext.AllowPrivilegeEscalation).To(BeFalse())
+		Expect(c.SecurityContext.Capabilities.Drop).To(ConsistOf(corev1.Capability("ALL")))
+		Expect(c.VolumeMounts).To(ContainElement(HaveField("ReadOnly", true)), "content mounted read-only")
+		By("S6: required domestic regions")
+		terms := pod.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
+		Expect(terms[0].MatchExpressions[0].Key).To(Equal("topology.kubernetes.io/region"))
+		Expect(terms[0].MatchExpressions[0].Values).To(ConsistOf("cn-north-1", "cn-east-2"))
+		By("S7: never on the admin's host")
+		anti := pod.Affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution
+		Expect(anti).To(HaveLen(1))
+		Expect(anti[0].TopologyKey).To(Equal("kubernetes.io/hostname"))
+		Expect(anti[0].LabelSelector.MatchLabels).To(HaveKeyWithValue(builders.LabelComponent, builders.ComponentAdmin))
+
+		admin := &appsv1.Deployment{}
+		exists(admin, ns, "edu-admin")
+		Expect(admin.Spec.Template.Spec.Containers[0].VolumeMounts).To(ContainElement(And(HaveField("Name", "content"), HaveField("ReadOnly", false))))
+
+		adminSvc := &corev1.Service{}
+		exists(adminSvc, ns, "edu-admin")
+		Expect(adminSvc.Spec.Type).To(Equal(corev1.ServiceTypeClusterIP), "S7: the admin is never NodePort or LoadBalancer")
+		web := &corev1.Service{}
+		exists(web, ns, "edu-web")
+		Expect(web.Spec.Selector).To(HaveKeyWithValue(builders.LabelComponent, builders.ComponentFrontend))
+
+		exists(&policyv1.PodDisruptionBudget{}, ns, "edu-frontend")
+		for _, name := range []string{"edu-default-deny", "edu-frontend-ingress", "edu-admin-ingress", "edu-egress"} {
+			exists(&networkingv1.NetworkPolicy{}, ns, name)
+		}
+		adminNP := &networkingv1.NetworkPolicy{}
+		exists(adminNP, ns, "edu-admin-ingress")
+		Expect(adminNP.Spec.Ingress[0].From).To(ContainElement(HaveField("IPBlock.CIDR", "10.12.8.0/24")))
+
+		pvc := &corev1.PersistentVolumeClaim{}
+		exists(pvc, ns, "edu-content")
+		Expect(pvc.OwnerReferences).To(BeEmpty(), "T7: the content volume is never owned by the site")
+		Expect(pvc.Labels).To(HaveKeyWithValue(builders.LabelSite, "edu"))
+
+		route := &gatewayv1.HTTPRoute{}
+		exists(route, ns, "edu")
+		Expect(route.Spec.Hostnames).To(ConsistOf(gatewayv1.Hostname(siteDomain(ns))))
+		Expect(string(route.Spec.ParentRefs[0].Name)).To(Equal("sitegroup"))
+		Expect(string(route.Spec.Rules[0].BackendRefs[0].Name)).To(Equal("edu-web"))
+		cert := &certmanagerv1.Certificate{}
+		exists(cert, ns, "edu-tls")
+		Expect(cert.Spec.DNSNames).To(ConsistOf(siteDomain(ns)))
+		Expect(cert.Spec.IssuerRef.Name).To(Equal("gov-ca"))
+
+		nsObj := &corev1.Namespace{}
+		Expect(k8sClient.Get(ctx, client.ObjectKey{Name: ns}, nsObj)).To(Succeed())
+		Expect(nsObj.Labels).To(HaveKeyWithValue("pod-security.kubernetes.io/enforce", "restricted"))
+		Expect(nsObj.Labels).To(HaveKeyWithValue(builders.LabelSiteNamespace, "true"))
+	})
+
+	It("updates children when the spec changes and restores hand edits", func() {
+		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		fe := &appsv1.Deployment{}
+		exists(fe, ns, "edu-frontend")
+
+		site := getSite(ns)
+		site.Spec.Frontend.Replicas = ptr.To[int32](3)
+		site.Spec.Frontend.Image = "sitegroup.io/sitegroup:v2"
+		Expect(k8sClient.Update(ctx, site)).To(Succeed())
+		Eventually(func(g Gomega) {
+			g.Expect(k8sClient.Get(ctx, key(ns, "edu-frontend"), fe)).To(Succeed())
+			g.Expect(*fe.Spec.Replicas).To(Equal(int32(3)))
+			g.Expect(fe.Spec.Template.Spec.Containers[0].Image).To(Equal("sitegroup.io/sitegroup:v2"))
+		}, timeout, interval).Should(Succeed())
+
+		By("a hand edit of the replicas is put back")
+		fe.Spec.Replicas = ptr.To[int32](7)
+		Expect(k8sClient.Update(ctx, fe)).To(Succeed())
+		Eventually(func() int32 {
+			_ = k8sClient.Get(ctx, key(ns, "edu-frontend"), fe)
+			return *fe.Spec.Replicas
+		}, timeout, interval).Should(Equal(int32(3)))
+
+		By("a deleted NetworkPolicy comes back")
+		np := &networkingv1.NetworkPolicy{}
+		exists(np, ns, "edu-admin-ingress")
+		Expect(k8sClient.Delete(ctx, np)).To(Succeed())
+		Eventually(func() error {
+			fresh := &networkingv1.NetworkPolicy{}
+			if err := k8sClient.Get(ctx, key(ns, "edu-admin-ingress"), fresh); err != nil {
+				return err
+			}
+			if fresh.UID == np.UID {
+				return fmt.Errorf("still the old object")
+			}
+			return nil
+		}, timeout, interval).Should(Succeed())
+
+		By("one replica drops the PodDisruptionBudget")
+		site = getSite(ns)
+		site.Spec.Frontend.Replicas = ptr.To[int32](1)
+		Expect(k8sClient.Update(ctx, site)).To(Succeed())
+		gone(&policyv1.PodDisruptionBudget{}, ns, "edu-frontend")
+	})
+
+	It("S1: provisions but does not route a site until every level approved", func() {
+		site := approvedSite(ns)
+		site.Spec.Approvals = site.Spec.Approvals[:1]
+		Expect(k8sClient.Create(ctx, site)).To(Succeed())
+		exists(&appsv1.Deployment{}, ns, "edu-frontend")
+		Eventually(func() metav1.Condition { return condition(ns, controllers.ConditionApproved) }, timeout, interval).
+			Should(And(HaveField("Status", metav1.ConditionFalse), HaveField("Reason", "AwaitingApproval"),
+				HaveField("Message", ContainSubstring("city, province"))))
+		Expect(getSite(ns).Status.State).To(Equal(sgv1.StateAwaitingApproval))
+		Consistently(func() bool {
+			return apierrors.IsNotFound(k8sClient.Get(ctx, key(ns, "edu"), &gatewayv1.HTTPRoute{}))
+		}, time.Second, interval).Should(BeTrue(), "no route before approval")
+
+		site = getSite(ns)
+		site.Spec.Approvals = approvedSite(ns).Spec.Approvals
+		Expect(k8sClient.Update(ctx, site)).To(Succeed())
+		exists(&gatewayv1.HTTPRoute{}, ns, "edu")
+		Eventually(func() metav1.ConditionStatus { return condition(ns, controllers.ConditionApproved).Status }, timeout, interval).
+			Should(Equal(metav1.ConditionTrue))
+	})
+
+	It("is Current for kstatus once serving, with zero writes at steady state", func() {
+		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		exists(&appsv1.Deployment{}, ns, "edu-frontend")
+		Eventually(func() kstatus.Status { return kstatusOf(getSite(ns)) }, timeout, interval).Should(Equal(kstatus.InProgressStatus))
+
+		makeRunning(ns, "node-bj-1", "node-sh-1")
+		Eventually(func() sgv1.SiteState { return getSite(ns).Status.State }, timeout, interval).Should(Equal(sgv1.StateServing))
+		site := getSite(ns)
+		Expect(kstatusOf(site)).To(Equal(kstatus.CurrentStatus))
+		Expect(site.Status.Placement.FrontendNodes).To(ConsistOf("node-bj-1"))
+		Expect(site.Status.Placement.AdminNodes).To(ConsistOf("node-sh-1"))
+		Expect(condition(ns, controllers.ConditionIsolated).Status).To(Equal(metav1.ConditionTrue))
+		Expect(site.Status.Endpoints).To(ConsistOf("http://" + siteDomain(ns) + "/"))
+
+		By("waking the reconciler without changing anything")
+		settled := func() int { n, _ := writes.snapshot(); return n }
+		Eventually(func() int {
+			before := settled()
+			time.Sleep(500 * time.Millisecond)
+			return settled() - before
+		}, timeout, interval).Should(BeZero(), "the operator keeps writing")
+		before, _ := writes.snapshot()
+		for i := range 3 {
+			site = getSite(ns)
+			if site.Annotations == nil {
+				site.Annotations = map[string]string{}
+			}
+			site.Annotations["test/poke"] = fmt.Sprint(i)
+			Expect(k8sClient.Update(ctx, site)).To(Succeed())
+		}
+		// The pokes are reconciled (annotation changes pass the predicate);
+		// give them the time a reconcile takes and count the operator's writes.
+		Consistently(func() int { n, _ := writes.snapshot(); return n - before }, 2*time.Second, interval).Should(BeZero(),
+			func() string {
+				_, log := writes.snapshot()
+				return fmt.Sprintf("writes at steady state: %v", log[before:])
+			})
+	})
+
+	It("S6: sets Placed=False and warns when a node is relabelled abroad", func() {
+		createNode("node-relabel-"+ns, "cn-north-1")
+		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		makeRunning(ns, "node-relabel-"+ns, "node-sh-1")
+		Eventually(func() metav1.ConditionStatus { return condition(ns, controllers.ConditionPlaced).Status }, timeout, interval).
+			Should(Equal(metav1.ConditionTrue))
+
+		node := &corev1.Node{}
+		Expect(k8sClient.Get(ctx, client.ObjectKey{Name: "node-relabel-" + ns}, node)).To(Succeed())
+		node.Labels["topology.kubernetes.io/region"] = "us-west-1"
+		Expect(k8sClient.Update(ctx, node)).To(Succeed())
+		Eventually(func() metav1.Condition { return condition(ns, controllers.ConditionPlaced) }, timeout, interval).
+			Should(And(HaveField("Status", metav1.ConditionFalse), HaveField("Reason", "OutsideAllowedRegions"),
+				HaveField("Message", ContainSubstring("us-west-1"))))
+		site := getSite(ns)
+		Expect(site.Status.Placement.Violations).To(ContainElement(HaveField("Rule", "S6")))
+		Expect(kstatusOf(site)).To(Equal(kstatus.FailedStatus))
+		Eventually(func() []string {
+			events := &corev1.EventList{}
+			_ = k8sClient.List(ctx, events, client.InNamespace(ns))
+			var reasons []string
+			for _, e := range events.Items {
+				if e.Type == corev1.EventTypeWarning {
+					reasons = append(reasons, e.Reason)
+				}
+			}
+			return reasons
+		}, timeout, interval).Should(ContainElement("OutsideAllowedRegions"))
+	})
+
+	It("holds a deleted site until closed by procedure, then removes children and keeps content", func() {
+		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		exists(&appsv1.Deployment{}, ns, "edu-frontend")
+		Eventually(func() []string { return getSite(ns).Finalizers }, timeout, interval).Should(ContainElement(controllers.SiteFinalizer))
+		Expect(k8sClient.Delete(ctx, getSite(ns))).To(Succeed())
+		Eventually(func() metav1.Condition { return condition(ns, controllers.ConditionDeletionBlocked) }, timeout, interval).
+			Should(And(HaveField("Status", metav1.ConditionTrue), HaveField("Message", ContainSubstring("T7"))))
+		exists(&appsv1.Deployment{}, ns, "edu-frontend")
+
+		site := getSite(ns)
+		site.Annotations = map[string]string{controllers.AnnotationForceDelete: "true"}
+		Expect(k8sClient.Update(ctx, site)).To(Succeed())
+		gone(&sgv1.GovWebsite{}, ns, "edu")
+		gone(&appsv1.Deployment{}, ns, "edu-frontend")
+		gone(&appsv1.Deployment{}, ns, "edu-admin")
+		gone(&gatewayv1.HTTPRoute{}, ns, "edu")
+		gone(&networkingv1.NetworkPolicy{}, ns, "edu-default-deny")
+		Consistently(func() error { return k8sClient.Get(ctx, key(ns, "edu-content"), &corev1.PersistentVolumeClaim{}) }, time.Second, interval).
+			Should(Succeed(), "T7: the content volume survives its site")
+	})
+})

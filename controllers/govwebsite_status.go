@@ -1,0 +1,264 @@
+package controllers
+
+// Status of a GovWebsite, computed by pure functions from what the
+// reconciler observed. Each function decides one condition.
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/conditions"
+	"sitegroup.io/operator/internal/policy"
+)
+
+// Domain condition types of a GovWebsite.
+const (
+	ConditionApproved = "Approved"
+	ConditionPlaced   = "Placed"
+	ConditionIsolated = "Isolated"
+	ConditionServing  = "Serving"
+)
+
+// verdict is one condition's outcome before it is stamped on the object.
+type verdict struct {
+	status  metav1.ConditionStatus
+	reason  string
+	message string
+}
+
+func (v verdict) ok() bool { return v.status == metav1.ConditionTrue }
+
+func (v verdict) set(conds *[]metav1.Condition, generation int64, typ string) {
+	conditions.Set(conds, generation, typ, v.status, v.reason, v.message)
+}
+
+// approvalVerdict decides S1: every level of the policy's site chain has
+// approved, and nobody rejected.
+func approvalVerdict(approvals []sgv1.Approval, levels []sgv1.ApprovalLevel) verdict {
+	decided := map[string]sgv1.Approval{}
+	for _, a := range approvals {
+		decided[a.Level] = a // the latest word of a level counts
+	}
+	var missing []string
+	for _, l := range levels {
+		a, ok := decided[l.Name]
+		switch {
+		case ok && a.Decision == sgv1.DecisionRejected:
+			return verdict{metav1.ConditionFalse, "Rejected", fmt.Sprintf("S1: rejected at level %s by %s: %s", l.Name, a.Approver, a.Comment)}
+		case !ok:
+			missing = append(missing, l.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return verdict{metav1.ConditionFalse, "AwaitingApproval", "S1: waiting for approval at level " + strings.Join(missing, ", ") + "; the site is provisioned but not routed"}
+	}
+	names := make([]string, len(levels))
+	for i, l := range levels {
+		names[i] = l.Name
+	}
+	return verdict{metav1.ConditionTrue, "Approved", "S1: approved at every level (" + strings.Join(names, ", ") + ")"}
+}
+
+// observedPod is what placement needs to know of one pod of the site.
+type observedPod struct {
+	Name      string
+	Component string
+	Node      string
+	Region    string
+	// Unschedulable is the scheduler's message when it cannot place the pod.
+	Unschedulable string
+}
+
+// placementReport lists where the site's pods run and which break S6 or S7.
+func placementReport(pods []observedPod, allowed []string, hostSeparation string) *sgv1.PlacementReport {
+	r := &sgv1.PlacementReport{}
+	fe, ad := map[string]bool{}, map[string]bool{}
+	for _, p := range pods {
+		if p.Node == "" {
+			continue
+		}
+		switch p.Component {
+		case builders.ComponentFrontend:
+			fe[p.Node] = true
+		case builders.ComponentAdmin:
+			ad[p.Node] = true
+		}
+		if !slices.Contains(allowed, p.Region) {
+			r.Violations = append(r.Violations, sgv1.PlacementViolation{Pod: p.Name, Node: p.Node, Region: p.Region, Rule: "S6"})
+		}
+	}
+	r.FrontendNodes, r.AdminNodes = sortedSet(fe), sortedSet(ad)
+	if hostSeparation == policy.HostSeparationRequired {
+		for _, n := range r.FrontendNodes {
+			if ad[n] {
+				r.Violations = append(r.Violations, sgv1.PlacementViolation{Pod: "(front end and admin)", Node: n, Rule: "S7"})
+			}
+		}
+	}
+	return r
+}
+
+// placedVerdict decides S6: every pod on a node in an allowed region.
+func placedVerdict(pods []observedPod, report *sgv1.PlacementReport, allowed []string) verdict {
+	for _, v := range report.Violations {
+		if v.Rule == "S6" {
+			region := v.Region
+			if region == "" {
+				region = "no region label"
+			}
+			return verdict{metav1.ConditionFalse, "OutsideAllowedRegions", fmt.Sprintf("S6: pod %s runs on node %s (%s), outside the allowed regions %s", v.Pod, v.Node, region, strings.Join(allowed, ", "))}
+		}
+	}
+	for _, p := range pods {
+		if p.Unschedulable != "" {
+			return verdict{metav1.ConditionFalse, "Unschedulable", fmt.Sprintf("S6: pod %s cannot be placed on a node in %s: %s", p.Name, strings.Join(allowed, ", "), p.Unschedulable)}
+		}
+	}
+	scheduled := 0
+	for _, p := range pods {
+		if p.Node != "" {
+			scheduled++
+		}
+	}
+	if scheduled == 0 {
+		return verdict{metav1.ConditionUnknown, "NoPodsScheduled", "S6: no pod of the site is scheduled yet"}
+	}
+	return verdict{metav1.ConditionTrue, "Domestic", fmt.Sprintf("S6: %d pods on nodes in %s", scheduled, strings.Join(allowed, ", "))}
+}
+
+// isolatedVerdict decides S7: front end and admin on different hosts, and
+// the site's NetworkPolicies in place.
+func isolatedVerdict(report *sgv1.PlacementReport, hostSeparation string, policies int) verdict {
+	shared := []string{}
+	for _, n := range report.FrontendNodes {
+		if slices.Contains(report.AdminNodes, n) {
+			shared = append(shared, n)
+		}
+	}
+	switch {
+	case len(shared) > 0 && hostSeparation == policy.HostSeparationRequired:
+		return verdict{metav1.ConditionFalse, "SharedHost", "S7: front end and admin share node " + strings.Join(shared, ", ")}
+	case len(shared) > 0:
+		return verdict{metav1.ConditionTrue, "SharedHostAllowed", fmt.Sprintf("S7: front end and admin share node %s (policy hostSeparation=Preferred); %d NetworkPolicies keep the admin off the internet", strings.Join(shared, ", "), policies)}
+	}
+	return verdict{metav1.ConditionTrue, "Separated", fmt.Sprintf("S7: front end on %s, admin on %s; %d NetworkPolicies keep the admin off the internet",
+		listOrNone(report.FrontendNodes), listOrNone(report.AdminNodes), policies)}
+}
+
+// servingVerdict decides whether the public reaches the site.
+func servingVerdict(approved bool, frontend *appsv1.Deployment, routedBy string) verdict {
+	if frontend == nil {
+		return verdict{metav1.ConditionFalse, "FrontendMissing", "the front end is being created"}
+	}
+	want := ptr.Deref(frontend.Spec.Replicas, 1)
+	if frontend.Status.ObservedGeneration < frontend.Generation || frontend.Status.AvailableReplicas < want || want == 0 {
+		return verdict{metav1.ConditionFalse, "FrontendUnavailable", fmt.Sprintf("front end %d/%d available", frontend.Status.AvailableReplicas, want)}
+	}
+	if !approved {
+		return verdict{metav1.ConditionFalse, "NotRouted", fmt.Sprintf("front end %d/%d available; not routed until approved (S1)", frontend.Status.AvailableReplicas, want)}
+	}
+	if routedBy == "" {
+		return verdict{metav1.ConditionTrue, "ServiceOnly", fmt.Sprintf("front end %d/%d available through its Service; the policy names no Gateway or ingress class", frontend.Status.AvailableReplicas, want)}
+	}
+	return verdict{metav1.ConditionTrue, "Serving", fmt.Sprintf("front end %d/%d available, routed by %s", frontend.Status.AvailableReplicas, want, routedBy)}
+}
+
+// adminVerdict says whether the back office is available; it gates Ready
+// but is not a condition of its own.
+func adminVerdict(admin *appsv1.Deployment) verdict {
+	if admin == nil {
+		return verdict{metav1.ConditionFalse, "AdminMissing", "the admin is being created"}
+	}
+	want := ptr.Deref(admin.Spec.Replicas, 1)
+	if admin.Status.ObservedGeneration < admin.Generation || admin.Status.AvailableReplicas < want {
+		return verdict{metav1.ConditionFalse, "AdminUnavailable", fmt.Sprintf("admin %d/%d available", admin.Status.AvailableReplicas, want)}
+	}
+	return verdict{metav1.ConditionTrue, "AdminAvailable", "admin available"}
+}
+
+// siteOutcome combines the domain verdicts into the kstatus triad and the
+// one-word state. Stalled means a person must act: a rejection, a pod that
+// can only go abroad, a placement violation.
+type siteOutcome struct {
+	approval, placed, isolated, serving, admin verdict
+}
+
+func (o siteOutcome) apply(st *sgv1.GovWebsiteStatus, generation int64) {
+	o.approval.set(&st.Conditions, generation, ConditionApproved)
+	o.placed.set(&st.Conditions, generation, ConditionPlaced)
+	o.isolated.set(&st.Conditions, generation, ConditionIsolated)
+	o.serving.set(&st.Conditions, generation, ConditionServing)
+	switch {
+	case o.approval.reason == "Rejected":
+		conditions.MarkStalled(&st.Conditions, generation, "Rejected", o.approval.message)
+		st.State = sgv1.StateAwaitingApproval
+	case o.placed.status == metav1.ConditionFalse:
+		conditions.MarkStalled(&st.Conditions, generation, o.placed.reason, o.placed.message)
+		st.State = sgv1.StateDegraded
+	case o.isolated.status == metav1.ConditionFalse:
+		conditions.MarkStalled(&st.Conditions, generation, o.isolated.reason, o.isolated.message)
+		st.State = sgv1.StateDegraded
+	case !o.approval.ok():
+		conditions.MarkReconciling(&st.Conditions, generation, o.approval.reason, o.approval.message)
+		st.State = sgv1.StateAwaitingApproval
+	case !o.serving.ok() || !o.placed.ok() || !o.admin.ok():
+		conditions.MarkReconciling(&st.Conditions, generation, "Provisioning", firstNotOK(o.serving, o.admin, o.placed).message)
+		st.State = sgv1.StateProvisioning
+	default:
+		conditions.MarkReady(&st.Conditions, generation, "Serving", o.serving.message)
+		st.State = sgv1.StateServing
+	}
+	st.ObservedGeneration = generation
+}
+
+func firstNotOK(vs ...verdict) verdict {
+	for _, v := range vs {
+		if !v.ok() {
+			return v
+		}
+	}
+	return verdict{}
+}
+
+// endpoints are the public addresses of an approved site.
+func endpoints(site *sgv1.GovWebsite, approved, tls bool) []string {
+	if !approved {
+		return nil
+	}
+	scheme := "http://"
+	if tls {
+		scheme = "https://"
+	}
+	out := make([]string, 0, len(site.Spec.Domains))
+	for _, d := range site.Spec.Domains {
+		out = append(out, scheme+string(d)+"/")
+	}
+	return out
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func listOrNone(s []string) string {
+	if len(s) == 0 {
+		return "(none yet)"
+	}
+	return strings.Join(s, ", ")
+}

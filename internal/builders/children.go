@@ -1,0 +1,107 @@
+package builders
+
+import (
+	certmanagerv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+)
+
+// Inputs is everything a site's children depend on.
+type Inputs struct {
+	Site   *sgv1.GovWebsite
+	Policy sgv1.SiteGroupPolicySpec
+	// Approved: every approval level has signed (S1); only then is the site routed.
+	Approved bool
+	// ImportContent asks for the one-time content import Job.
+	ImportContent bool
+	// OperatorImage runs the operator's own Jobs (content import).
+	OperatorImage string
+	// HaveGatewayAPI and HaveCertManager say which optional APIs the cluster serves.
+	HaveGatewayAPI, HaveCertManager bool
+}
+
+// Plan is a site's desired state: objects to apply, and objects that must
+// not exist (named, empty).
+type Plan struct {
+	Apply  []client.Object
+	Absent []client.Object
+}
+
+// Desired computes the plan for a site. Order matters: the content volume
+// and the Services come before the Deployments that use them.
+func Desired(in Inputs) (Plan, error) {
+	site, p := in.Site, in.Policy
+	hosts, err := ASCIIDomains(site)
+	if err != nil {
+		return Plan{}, err
+	}
+	var plan Plan
+	plan.Apply = append(plan.Apply,
+		ContentClaim(site),
+		PublicService(site, ComponentSelector(site, ComponentFrontend), portOrDefault(site.Spec.Frontend.Port)),
+		AdminService(site),
+	)
+	for _, np := range NetworkPolicies(site, p) {
+		plan.Apply = append(plan.Apply, np)
+	}
+	plan.Apply = append(plan.Apply, FrontendDeployment(site, p, false), AdminDeployment(site, p))
+	if FrontendReplicas(site, false) > 1 {
+		plan.Apply = append(plan.Apply, FrontendPDB(site))
+	} else {
+		plan.Absent = append(plan.Absent, named(&policyv1.PodDisruptionBudget{}, "policy/v1", "PodDisruptionBudget", site, FrontendName(site)))
+	}
+	if in.ImportContent && site.Spec.Content.ImportFrom != nil {
+		plan.Apply = append(plan.Apply, ImportJob(site, p, in.OperatorImage))
+	}
+	plan = withRouting(plan, in, hosts)
+	return plan, nil
+}
+
+// withRouting adds the route (only once approved, S1) and the certificate.
+func withRouting(plan Plan, in Inputs, hosts []string) Plan {
+	site := in.Site
+	r := RoutingFor(site, in.Policy)
+	route := named(&gatewayv1.HTTPRoute{}, gatewayv1.GroupVersion.String(), "HTTPRoute", site, RouteName(site))
+	ingress := named(&networkingv1.Ingress{}, "networking.k8s.io/v1", "Ingress", site, RouteName(site))
+	cert := named(&certmanagerv1.Certificate{}, certmanagerv1.SchemeGroupVersion.String(), "Certificate", site, CertificateName(site))
+
+	issue := in.Approved && in.HaveCertManager && r.Issuer != nil
+	switch {
+	case in.Approved && r.UsesIngress():
+		plan.Apply = append(plan.Apply, Ingress(site, *r.IngressClass, hosts, issue))
+		plan = absentIf(plan, in.HaveGatewayAPI, route)
+	case in.Approved && r.UsesGateway() && in.HaveGatewayAPI:
+		plan.Apply = append(plan.Apply, HTTPRoute(site, *r.Gateway, hosts))
+		plan.Absent = append(plan.Absent, ingress)
+	default:
+		plan.Absent = append(plan.Absent, ingress)
+		plan = absentIf(plan, in.HaveGatewayAPI, route)
+	}
+	if issue {
+		plan.Apply = append(plan.Apply, Certificate(site, *r.Issuer, hosts))
+	} else {
+		plan = absentIf(plan, in.HaveCertManager, cert)
+	}
+	return plan
+}
+
+func absentIf(plan Plan, served bool, obj client.Object) Plan {
+	if served {
+		plan.Absent = append(plan.Absent, obj)
+	}
+	return plan
+}
+
+// named returns an empty object of a kind, identified for deletion.
+func named[T client.Object](obj T, apiVersion, kind string, site *sgv1.GovWebsite, name string) T {
+	tm := metav1.TypeMeta{APIVersion: apiVersion, Kind: kind}
+	obj.GetObjectKind().SetGroupVersionKind(tm.GroupVersionKind())
+	obj.SetName(name)
+	obj.SetNamespace(site.Namespace)
+	return obj
+}
