@@ -21,6 +21,9 @@ var commands = map[string]command{
 	"manager": {"run the operator's controllers and webhooks", runManager},
 	"inspect": {"inspect one site against the national indicators", runInspect},
 	"version": {"print version information", runVersion},
+
+	"serve-static":   {"serve a site's content (the samples' front end and admin)", runServeStatic},
+	"content-import": {"fill a content volume from a migrated site, once", runContentImport},
 }
 
 // usageError marks a bad invocation: main exits 2 instead of 1.
