@@ -27,6 +27,7 @@ import (
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/apply"
 	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/conditions"
 	"sitegroup.io/operator/internal/policy"
 	"sitegroup.io/operator/internal/statuspatch"
@@ -48,6 +49,7 @@ const (
 type GovWebsiteReconciler struct {
 	client.Client
 	Recorder      events.EventRecorder
+	Clock         clock.Clock
 	OperatorImage string
 	// HaveGatewayAPI and HaveCertManager: the cluster serves those APIs.
 	HaveGatewayAPI, HaveCertManager bool
@@ -58,7 +60,7 @@ type GovWebsiteReconciler struct {
 // +kubebuilder:rbac:groups=sitegroup.io,resources=govwebsites/finalizers,verbs=update
 // +kubebuilder:rbac:groups=sitegroup.io,resources=takedownrequests,verbs=get;list;watch
 // +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups="",resources=services;persistentvolumeclaims,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups="",resources=services;persistentvolumeclaims;configmaps,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=nodes;namespaces,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=namespaces,verbs=patch
@@ -115,8 +117,14 @@ func (r *GovWebsiteReconciler) reconcileSite(ctx context.Context, site *sgv1.Gov
 	if err != nil {
 		return err
 	}
+	takedowns, err := r.observeTakedowns(ctx, site, p)
+	if err != nil {
+		return err
+	}
+	site.Status.CurrentTakedown, site.Status.TakedownQuota = takedowns.current, takedowns.quota
+	site.Status.ComplianceHistory = mergeHistory(site.Status.ComplianceHistory, takedowns.history, int(p.History.ComplianceEntries))
 	plan, err := builders.Desired(builders.Inputs{
-		Site: site, Policy: p, Approved: approval.ok(), ImportContent: importContent,
+		Site: site, Policy: p, Approved: approval.ok(), ImportContent: importContent, Takedown: takedowns.inForce,
 		OperatorImage: r.OperatorImage, HaveGatewayAPI: r.HaveGatewayAPI, HaveCertManager: r.HaveCertManager,
 	})
 	if err != nil {
@@ -126,7 +134,7 @@ func (r *GovWebsiteReconciler) reconcileSite(ctx context.Context, site *sgv1.Gov
 	if err := r.applyPlan(ctx, plan); err != nil {
 		return err
 	}
-	return r.observe(ctx, site, p, approval)
+	return r.observe(ctx, site, p, approval, takedowns.inForce)
 }
 
 // labelNamespace enforces Pod Security "restricted" on the site's namespace
@@ -236,7 +244,7 @@ func (r *GovWebsiteReconciler) applyPlan(ctx context.Context, plan builders.Plan
 }
 
 // observe reads what runs and computes the status.
-func (r *GovWebsiteReconciler) observe(ctx context.Context, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, approval verdict) error {
+func (r *GovWebsiteReconciler) observe(ctx context.Context, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, approval verdict, down *builders.Takedown) error {
 	pods, err := r.observePods(ctx, site, p.Placement.NodeLabelKey)
 	if err != nil {
 		return err
@@ -265,6 +273,14 @@ func (r *GovWebsiteReconciler) observe(ctx context.Context, site *sgv1.GovWebsit
 		isolated: isolatedVerdict(report, p.Placement.HostSeparation, len(builders.NetworkPolicies(site, p))),
 		serving:  servingVerdict(approval.ok(), frontend, routedBy),
 		admin:    adminVerdict(admin),
+	}
+	if down != nil {
+		notice, err := r.deployment(ctx, site.Namespace, builders.NoticeName(site))
+		if err != nil {
+			return err
+		}
+		v := takenDownVerdict(down.Name, notice)
+		outcome.takenDown = &v
 	}
 	r.warnOnPlacementLoss(site, outcome.placed)
 	outcome.apply(&site.Status, site.Generation)
@@ -410,6 +426,7 @@ func (r *GovWebsiteReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(siteOfLabelled)).
 		Watches(&corev1.PersistentVolumeClaim{}, handler.EnqueueRequestsFromMapFunc(siteOfLabelled)).
 		Watches(&sgv1.SiteGroupPolicy{}, handler.EnqueueRequestsFromMapFunc(r.allSites)).
+		Watches(&sgv1.TakedownRequest{}, handler.EnqueueRequestsFromMapFunc(siteOfTakedown)).
 		WatchesMetadata(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(r.sitesOnNode), builder.WithPredicates(predicate.LabelChangedPredicate{}))
 	if r.HaveGatewayAPI {
 		b = b.Owns(&gatewayv1.HTTPRoute{})
@@ -427,6 +444,12 @@ func siteOfLabelled(_ context.Context, obj client.Object) []reconcile.Request {
 		return nil
 	}
 	return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: obj.GetNamespace(), Name: name}}}
+}
+
+// siteOfTakedown maps a TakedownRequest to the site it takes down.
+func siteOfTakedown(_ context.Context, obj client.Object) []reconcile.Request {
+	t := obj.(*sgv1.TakedownRequest)
+	return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: t.Namespace, Name: t.Spec.SiteRef.Name}}}
 }
 
 func (r *GovWebsiteReconciler) allSites(ctx context.Context, _ client.Object) []reconcile.Request {

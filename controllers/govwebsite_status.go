@@ -184,11 +184,48 @@ func adminVerdict(admin *appsv1.Deployment) verdict {
 	return verdict{metav1.ConditionTrue, "AdminAvailable", "admin available"}
 }
 
+// takenDownVerdict: while a takedown is in force the site does not serve
+// its content; the notice pods answer in its place (T5).
+func takenDownVerdict(name string, notice *appsv1.Deployment) verdict {
+	if notice == nil || notice.Status.ObservedGeneration < notice.Generation || notice.Status.AvailableReplicas < 1 {
+		return verdict{metav1.ConditionFalse, "NoticeStarting", "T5: takedown " + name + " is in force; the notice page is starting"}
+	}
+	return verdict{metav1.ConditionFalse, "NoticeServing", "T5: takedown " + name + " is in force; the public Service serves the notice page, the front end is scaled to zero, the admin and the content stay"}
+}
+
+// mergeHistory adds new records to the compliance history, once each,
+// oldest first, keeping the newest limit entries (bounded for etcd).
+func mergeHistory(existing, add []sgv1.ComplianceRecord, limit int) []sgv1.ComplianceRecord {
+	if limit <= 0 || limit > sgv1.MaxComplianceHistory {
+		limit = sgv1.MaxComplianceHistory
+	}
+	key := func(r sgv1.ComplianceRecord) string { return string(r.Kind) + "/" + r.Ref + "/" + r.Summary }
+	seen := map[string]bool{}
+	out := make([]sgv1.ComplianceRecord, 0, len(existing)+len(add))
+	for _, r := range append(append([]sgv1.ComplianceRecord(nil), existing...), add...) {
+		if !seen[key(r)] {
+			seen[key(r)] = true
+			out = append(out, r)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(&out[j].Time) })
+	if len(out) > limit {
+		out = out[len(out)-limit:]
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
 // siteOutcome combines the domain verdicts into the kstatus triad and the
 // one-word state. Stalled means a person must act: a rejection, a pod that
 // can only go abroad, a placement violation.
 type siteOutcome struct {
 	approval, placed, isolated, serving, admin verdict
+	// takenDown is set while a takedown is in force (T5): True once the
+	// notice pods serve in place of the front end.
+	takenDown *verdict
 }
 
 func (o siteOutcome) apply(st *sgv1.GovWebsiteStatus, generation int64) {
@@ -206,6 +243,14 @@ func (o siteOutcome) apply(st *sgv1.GovWebsiteStatus, generation int64) {
 	case o.isolated.status == metav1.ConditionFalse:
 		conditions.MarkStalled(&st.Conditions, generation, o.isolated.reason, o.isolated.message)
 		st.State = sgv1.StateDegraded
+	case o.takenDown != nil:
+		o.takenDown.set(&st.Conditions, generation, ConditionServing)
+		st.State = sgv1.StateTakenDown
+		if o.takenDown.reason == "NoticeServing" {
+			conditions.MarkReady(&st.Conditions, generation, "TakenDown", o.takenDown.message)
+		} else {
+			conditions.MarkReconciling(&st.Conditions, generation, "TakingDown", o.takenDown.message)
+		}
 	case !o.approval.ok():
 		conditions.MarkReconciling(&st.Conditions, generation, o.approval.reason, o.approval.message)
 		st.State = sgv1.StateAwaitingApproval

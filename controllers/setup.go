@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/webhook"
 )
 
@@ -30,6 +31,8 @@ type Options struct {
 	EnableWebhooks bool
 	// OperatorImage runs the operator's own Jobs (content import, inspection).
 	OperatorImage string
+	// Clock tells the time-based rules the time; the wall clock when nil.
+	Clock clock.Clock
 }
 
 // CacheOptions keep the informer caches small on big clusters: the kinds the
@@ -62,8 +65,12 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	}); err != nil {
 		return err
 	}
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
 	sites := &GovWebsiteReconciler{
 		Client:          mgr.GetClient(),
+		Clock:           opts.Clock,
 		Recorder:        mgr.GetEventRecorder(builders.ManagerName),
 		OperatorImage:   opts.OperatorImage,
 		HaveGatewayAPI:  serves(mgr, schema.GroupVersionKind{Group: gatewayv1.GroupName, Version: "v1", Kind: "HTTPRoute"}),
@@ -71,6 +78,15 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	}
 	if err := sites.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the GovWebsite controller: %w", err)
+	}
+	takedowns := &TakedownRequestReconciler{
+		Client:        mgr.GetClient(),
+		Recorder:      mgr.GetEventRecorder(builders.ManagerName),
+		Clock:         opts.Clock,
+		OperatorImage: opts.OperatorImage,
+	}
+	if err := takedowns.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the TakedownRequest controller: %w", err)
 	}
 	if !opts.EnableWebhooks {
 		return nil

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -26,6 +27,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	"sitegroup.io/operator/controllers"
+	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/testenv"
 )
 
@@ -35,6 +37,8 @@ var (
 	ctx       context.Context
 	cancel    context.CancelFunc
 	writes    = &writeCounter{}
+	// testClock drives the time-based rules (T4, T6, T7).
+	testClock = clock.NewFake(time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC))
 )
 
 func TestControllers(t *testing.T) {
@@ -96,7 +100,7 @@ var _ = BeforeSuite(func() {
 		}),
 	})
 	Expect(err).NotTo(HaveOccurred())
-	Expect(controllers.Setup(mgr, controllers.Options{EnableWebhooks: true, OperatorImage: "sitegroup.io/sitegroup:test"})).To(Succeed())
+	Expect(controllers.Setup(mgr, controllers.Options{EnableWebhooks: true, OperatorImage: "sitegroup.io/sitegroup:test", Clock: testClock})).To(Succeed())
 	go func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	_ "time/tzdata" // Asia/Shanghai in images without a zoneinfo database
 )
 
 // command is one subcommand: run gets the arguments after its name.
@@ -24,6 +25,8 @@ var commands = map[string]command{
 
 	"serve-static":   {"serve a site's content (the samples' front end and admin)", runServeStatic},
 	"content-import": {"fill a content volume from a migrated site, once", runContentImport},
+	"notice":         {"serve a taken-down site's closure-notice page", runNotice},
+	"archive":        {"archive a site's content and verify it (permanent closure)", runArchive},
 }
 
 // usageError marks a bad invocation: main exits 2 instead of 1.

@@ -1,6 +1,9 @@
 package builders
 
 import (
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+
 	certmanagerv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -23,6 +26,8 @@ type Inputs struct {
 	OperatorImage string
 	// HaveGatewayAPI and HaveCertManager say which optional APIs the cluster serves.
 	HaveGatewayAPI, HaveCertManager bool
+	// Takedown in force, if any: the notice pods replace the front end (T5).
+	Takedown *Takedown
 }
 
 // Plan is a site's desired state: objects to apply, and objects that must
@@ -41,16 +46,32 @@ func Desired(in Inputs) (Plan, error) {
 		return Plan{}, err
 	}
 	var plan Plan
+	takenDown := in.Takedown != nil
+	public := ComponentSelector(site, ComponentFrontend)
+	if takenDown {
+		public = ComponentSelector(site, ComponentNotice)
+	}
+	plan.Apply = append(plan.Apply, ContentClaim(site))
+	if takenDown {
+		cm, err := NoticeConfigMap(site, in.Takedown.Page)
+		if err != nil {
+			return Plan{}, err
+		}
+		plan.Apply = append(plan.Apply, cm, NoticeDeployment(site, p, in.OperatorImage))
+	} else {
+		plan.Absent = append(plan.Absent,
+			named(&appsv1.Deployment{}, "apps/v1", "Deployment", site, NoticeName(site)),
+			named(&corev1.ConfigMap{}, "v1", "ConfigMap", site, NoticeName(site)))
+	}
 	plan.Apply = append(plan.Apply,
-		ContentClaim(site),
-		PublicService(site, ComponentSelector(site, ComponentFrontend), portOrDefault(site.Spec.Frontend.Port)),
+		PublicService(site, public, portOrDefault(site.Spec.Frontend.Port)),
 		AdminService(site),
 	)
 	for _, np := range NetworkPolicies(site, p) {
 		plan.Apply = append(plan.Apply, np)
 	}
-	plan.Apply = append(plan.Apply, FrontendDeployment(site, p, false), AdminDeployment(site, p))
-	if FrontendReplicas(site, false) > 1 {
+	plan.Apply = append(plan.Apply, FrontendDeployment(site, p, takenDown), AdminDeployment(site, p))
+	if FrontendReplicas(site, takenDown) > 1 {
 		plan.Apply = append(plan.Apply, FrontendPDB(site))
 	} else {
 		plan.Absent = append(plan.Absent, named(&policyv1.PodDisruptionBudget{}, "policy/v1", "PodDisruptionBudget", site, FrontendName(site)))

@@ -30,6 +30,7 @@ func FrontendDeployment(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, taken
 		name:      FrontendName(site),
 		component: ComponentFrontend,
 		other:     ComponentAdmin,
+		public:    true,
 		pool:      p.Placement.FrontendNodeSelector,
 		replicas:  FrontendReplicas(site, takenDown),
 		container: siteContainer("web", fe.Image, fe.Args, portOrDefault(fe.Port), fe.Resources, true),
@@ -54,6 +55,7 @@ func AdminDeployment(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) *appsv1.
 
 type deploymentParams struct {
 	name, component, other string
+	public                 bool
 	pool                   map[string]string
 	replicas               int32
 	container              corev1.Container
@@ -62,6 +64,10 @@ type deploymentParams struct {
 
 func deployment(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, d deploymentParams) *appsv1.Deployment {
 	labels := ComponentLabels(site, d.component)
+	podLabels := labels
+	if d.public {
+		podLabels = publicLabels(site, d.component)
+	}
 	affinity := withHostSeparation(DomesticAffinity(p, d.pool), site, p, d.other)
 	return &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
@@ -70,7 +76,7 @@ func deployment(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, d deploymentP
 			Replicas: ptr.To(d.replicas),
 			Selector: &metav1.LabelSelector{MatchLabels: ComponentSelector(site, d.component)},
 			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				ObjectMeta: metav1.ObjectMeta{Labels: podLabels},
 				Spec: corev1.PodSpec{
 					AutomountServiceAccountToken: ptr.To(false),
 					EnableServiceLinks:           ptr.To(false),

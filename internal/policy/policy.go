@@ -120,3 +120,12 @@ func LevelsFor(spec sgv1.SiteGroupPolicySpec, scope sgv1.ApprovalScope) []sgv1.A
 	}
 	return out
 }
+
+// LevelNames returns the names of the levels that sign in a scope, in chain order.
+func LevelNames(spec sgv1.SiteGroupPolicySpec, scope sgv1.ApprovalScope) []string {
+	var out []string
+	for _, l := range LevelsFor(spec, scope) {
+		out = append(out, l.Name)
+	}
+	return out
+}

@@ -1,0 +1,102 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/policy"
+	"sitegroup.io/operator/internal/takedown"
+)
+
+// siteTakedowns is what a site's TakedownRequests mean for the site.
+type siteTakedowns struct {
+	// inForce is the takedown whose notice replaces the site (T5), if any.
+	inForce *builders.Takedown
+	current *sgv1.TakedownReference
+	quota   *sgv1.TakedownQuota
+	history []sgv1.ComplianceRecord
+}
+
+// observeTakedowns reads the site's TakedownRequests: the one in force,
+// the open one, the temporary takedowns that went live this calendar year
+// (T3) and the records the auditor's history keeps of each.
+func (r *GovWebsiteReconciler) observeTakedowns(ctx context.Context, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) (siteTakedowns, error) {
+	var out siteTakedowns
+	list := &sgv1.TakedownRequestList{}
+	if err := r.List(ctx, list, client.InNamespace(site.Namespace)); err != nil {
+		return out, err
+	}
+	year := takedown.CalendarYear(r.Clock.Now())
+	out.quota = &sgv1.TakedownQuota{Year: int32(year), Allowed: *p.Takedown.TemporaryPerYear}
+	limits := takedown.LimitsFrom(p, func(s sgv1.ApprovalScope) []string { return policy.LevelNames(p, s) })
+	for i := range list.Items {
+		t := &list.Items[i]
+		if t.Spec.SiteRef.Name != site.Name {
+			continue
+		}
+		if takedown.InForce(t.Status.Phase) && out.inForce == nil {
+			portal, err := r.portalURL(ctx, site)
+			if err != nil {
+				return out, err
+			}
+			out.inForce = &builders.Takedown{Name: t.Name, Page: takedown.NoticePage(t, site, limits, portal)}
+		}
+		if takedown.Open(t.Status.Phase) && t.Status.Phase != "" && out.current == nil {
+			out.current = &sgv1.TakedownReference{Name: t.Name, Type: t.Spec.Type, Phase: t.Status.Phase, Until: t.Spec.End}
+		}
+		if t.Spec.Type == sgv1.TakedownTemporary && t.Status.ActivatedAt != nil && takedown.CalendarYear(t.Status.ActivatedAt.Time) == year {
+			out.quota.Used++
+		}
+		out.history = append(out.history, takedownRecords(t)...)
+	}
+	return out, nil
+}
+
+// takedownRecords are the auditor's records of one takedown.
+func takedownRecords(t *sgv1.TakedownRequest) []sgv1.ComplianceRecord {
+	var out []sgv1.ComplianceRecord
+	add := func(at *metav1.Time, summary string) {
+		if at != nil {
+			out = append(out, sgv1.ComplianceRecord{Time: *at, Kind: "Takedown", Ref: t.Name, Summary: summary})
+		}
+	}
+	add(t.Status.ActivatedAt, fmt.Sprintf("%s takedown went live: %s", t.Spec.Type, truncate(t.Spec.Reason, 200)))
+	add(t.Status.RestoredAt, "restored after the return checks passed (T6)")
+	if t.Status.Phase == sgv1.TakedownClosed && t.Status.Archive != nil && t.Status.Archive.VerifiedAt != nil {
+		add(t.Status.Archive.VerifiedAt, "closed; content archived with sha256 "+t.Status.Archive.SHA256+" (T7)")
+	}
+	return out
+}
+
+// portalURL is the address of the site's parent portal, for the notice page.
+func (r *GovWebsiteReconciler) portalURL(ctx context.Context, site *sgv1.GovWebsite) (string, error) {
+	ref := site.Spec.ParentPortal
+	if ref == nil {
+		return "", nil
+	}
+	ns := ref.Namespace
+	if ns == "" {
+		ns = site.Namespace
+	}
+	portal := &sgv1.GovWebsite{}
+	if err := r.Get(ctx, client.ObjectKey{Namespace: ns, Name: ref.Name}, portal); err != nil {
+		return "", client.IgnoreNotFound(err)
+	}
+	if len(portal.Spec.Domains) == 0 {
+		return "", nil
+	}
+	return "https://" + string(portal.Spec.Domains[0]) + "/", nil
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

@@ -1,0 +1,241 @@
+package controllers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kerrors "k8s.io/apimachinery/pkg/util/errors"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/apply"
+	"sitegroup.io/operator/internal/archive"
+	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/clock"
+	"sitegroup.io/operator/internal/conditions"
+	"sitegroup.io/operator/internal/policy"
+	"sitegroup.io/operator/internal/statuspatch"
+	"sitegroup.io/operator/internal/takedown"
+)
+
+// TakedownRequestReconciler walks a takedown through its phases (T1–T7);
+// the GovWebsite controller switches the site to the notice page while the
+// takedown is in force.
+type TakedownRequestReconciler struct {
+	client.Client
+	Recorder      events.EventRecorder
+	Clock         clock.Clock
+	OperatorImage string
+}
+
+// +kubebuilder:rbac:groups=sitegroup.io,resources=takedownrequests,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=sitegroup.io,resources=takedownrequests/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=sitegroup.io,resources=inspectionruns,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups="",resources=persistentvolumeclaims,verbs=get;list;watch;create;update;patch
+
+// Reconcile decides the next phase with the injected clock and acts on it.
+func (r *TakedownRequestReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, retErr error) {
+	t := &sgv1.TakedownRequest{}
+	if err := r.Get(ctx, req.NamespacedName, t); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	patcher := statuspatch.New(t)
+	defer func() { retErr = kerrors.NewAggregate([]error{retErr, patcher.Patch(ctx, r.Client, t)}) }()
+
+	p, err := policy.Get(ctx, r.Client)
+	if errors.Is(err, policy.ErrMissing) {
+		conditions.MarkStalled(&t.Status.Conditions, t.Generation, "PolicyMissing", err.Error())
+		return ctrl.Result{}, nil
+	} else if err != nil {
+		return ctrl.Result{}, err
+	}
+	limits := takedown.LimitsFrom(p, func(s sgv1.ApprovalScope) []string { return policy.LevelNames(p, s) })
+	now := r.Clock.Now()
+	facts, err := r.observe(ctx, t, now)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	d := takedown.Next(t, limits, facts)
+	if err := r.act(ctx, t, d, p); err != nil {
+		return ctrl.Result{}, err
+	}
+	r.record(t, d, limits, now)
+	if !d.RequeueAt.IsZero() && d.RequeueAt.After(now) {
+		return ctrl.Result{RequeueAfter: min(d.RequeueAt.Sub(now), 24*time.Hour)}, nil
+	}
+	return ctrl.Result{}, nil
+}
+
+// observe reads the prereturn run and the archive Job.
+func (r *TakedownRequestReconciler) observe(ctx context.Context, t *sgv1.TakedownRequest, now time.Time) (takedown.Facts, error) {
+	f := takedown.Facts{Now: now}
+	if t.Spec.ReturnRequest != nil {
+		run := &sgv1.InspectionRun{}
+		err := r.Get(ctx, client.ObjectKey{Namespace: t.Namespace, Name: builders.PrereturnRunName(t)}, run)
+		if client.IgnoreNotFound(err) != nil {
+			return f, err
+		}
+		if err == nil {
+			f.Prereturn = &takedown.RunOutcome{Name: run.Name, Phase: run.Status.Phase, Verdict: run.Status.Verdict}
+		}
+	}
+	if t.Status.Archive != nil && t.Status.Archive.VerifiedAt != nil {
+		f.ArchiveVerified = true
+		return f, nil
+	}
+	res, done, err := r.archiveResult(ctx, t)
+	if err != nil || !done {
+		return f, err
+	}
+	verified := metav1.NewTime(now)
+	t.Status.Archive = &sgv1.ArchiveStatus{ClaimName: builders.ArchiveClaimName(t.Spec.SiteRef.Name), Path: res.Path,
+		SHA256: res.SHA256, SizeBytes: res.SizeBytes, VerifiedAt: &verified}
+	f.ArchiveVerified = true
+	return f, nil
+}
+
+// archiveResult reads the archive Job's verified result from its pod's
+// termination message: the Job writes and re-reads the tarball itself.
+func (r *TakedownRequestReconciler) archiveResult(ctx context.Context, t *sgv1.TakedownRequest) (archive.Result, bool, error) {
+	var res archive.Result
+	job := &batchv1.Job{}
+	if err := r.Get(ctx, client.ObjectKey{Namespace: t.Namespace, Name: builders.ArchiveJobName(t)}, job); err != nil {
+		return res, false, client.IgnoreNotFound(err)
+	}
+	if phase, _ := jobOutcome(job); phase != "Succeeded" {
+		return res, false, nil
+	}
+	pods := &corev1.PodList{}
+	if err := r.List(ctx, pods, client.InNamespace(t.Namespace), client.MatchingLabels{"batch.kubernetes.io/job-name": job.Name}); err != nil {
+		return res, false, err
+	}
+	for _, pod := range pods.Items {
+		for _, cs := range pod.Status.ContainerStatuses {
+			term := cs.State.Terminated
+			if term == nil || term.ExitCode != 0 || term.Message == "" {
+				continue
+			}
+			if err := json.Unmarshal([]byte(term.Message), &res); err == nil && len(res.SHA256) == 64 {
+				return res, true, nil
+			}
+		}
+	}
+	return res, false, nil
+}
+
+// act creates what the decision asks for.
+func (r *TakedownRequestReconciler) act(ctx context.Context, t *sgv1.TakedownRequest, d takedown.Decision, p sgv1.SiteGroupPolicySpec) error {
+	if d.StartPrereturn {
+		run := builders.PrereturnRun(t)
+		if _, err := apply.Ensure(ctx, r.Client, run); err != nil {
+			return err
+		}
+		t.Status.PrereturnRun = run.Name
+	}
+	if d.StartArchive && (t.Status.Archive == nil || t.Status.Archive.VerifiedAt == nil) {
+		site := &sgv1.GovWebsite{}
+		if err := r.Get(ctx, client.ObjectKey{Namespace: t.Namespace, Name: t.Spec.SiteRef.Name}, site); err != nil {
+			return fmt.Errorf("T7: the site to archive: %w", err)
+		}
+		size := site.Spec.Content.Size
+		if size.IsZero() {
+			size = builders.ContentClaim(site).Spec.Resources.Requests[corev1.ResourceStorage]
+		}
+		if _, err := apply.Ensure(ctx, r.Client, builders.ArchiveClaim(t, size)); err != nil {
+			return err
+		}
+		if _, err := apply.Ensure(ctx, r.Client, builders.ArchiveJob(t, site, p, r.OperatorImage)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// record writes the decision into the status: phase, times, conditions,
+// the bounded timeline, and an event for every transition.
+func (r *TakedownRequestReconciler) record(t *sgv1.TakedownRequest, d takedown.Decision, l takedown.Limits, now time.Time) {
+	st := &t.Status
+	prev := st.Phase
+	at := metav1.NewTime(now)
+	if takedown.InForce(d.Phase) && st.ActivatedAt == nil {
+		st.ActivatedAt = &at
+	}
+	if d.Phase == sgv1.TakedownRestored && st.RestoredAt == nil {
+		st.RestoredAt = &at
+	}
+	if t.Spec.Type == sgv1.TakedownPermanent && st.ActivatedAt != nil {
+		until := metav1.NewTime(takedown.NoticeUntil(t, l))
+		st.NoticeUntil = &until
+	}
+	if d.Phase == sgv1.TakedownClosed {
+		dr := t.Spec.Deregistration
+		st.Deregistration = &sgv1.DeregistrationStatus{
+			DueBy:      metav1.NewTime(takedown.DeregistrationDue(t, l)),
+			DomainDone: dr != nil && dr.DomainCancelledAt != nil,
+			ICPDone:    dr != nil && dr.ICPCancelledAt != nil,
+		}
+	}
+	prevReason := ""
+	if c := meta.FindStatusCondition(st.Conditions, sgv1.ConditionReady); c != nil {
+		prevReason = c.Reason
+	}
+	st.Phase = d.Phase
+	st.ObservedGeneration = t.Generation
+	switch d.Phase {
+	case sgv1.TakedownRejected:
+		conditions.MarkStalled(&st.Conditions, t.Generation, d.Reason, d.Message)
+	case sgv1.TakedownActive, sgv1.TakedownRestored, sgv1.TakedownCancelled, sgv1.TakedownClosed, sgv1.TakedownOverdue:
+		if d.Warning {
+			conditions.MarkStalled(&st.Conditions, t.Generation, d.Reason, d.Message)
+		} else {
+			conditions.MarkReady(&st.Conditions, t.Generation, d.Reason, d.Message)
+		}
+	default:
+		conditions.MarkReconciling(&st.Conditions, t.Generation, d.Reason, d.Message)
+	}
+	if prev != d.Phase {
+		st.Timeline = appendTimeline(st.Timeline, sgv1.TimelineEntry{Time: at, Phase: string(d.Phase), Message: truncate(d.Message, 500)})
+		r.Recorder.Eventf(t, nil, corev1.EventTypeNormal, string(d.Phase), "Transition", "%s → %s: %s", phaseOrNew(prev), d.Phase, d.Message)
+	}
+	if d.Warning && prevReason != d.Reason {
+		r.Recorder.Eventf(t, nil, corev1.EventTypeWarning, d.Reason, "Deadline", d.Message)
+	}
+}
+
+func phaseOrNew(p sgv1.TakedownPhase) string {
+	if p == "" {
+		return "New"
+	}
+	return string(p)
+}
+
+// appendTimeline keeps the newest MaxTimelineEntries steps.
+func appendTimeline(tl []sgv1.TimelineEntry, e sgv1.TimelineEntry) []sgv1.TimelineEntry {
+	tl = append(tl, e)
+	if len(tl) > sgv1.MaxTimelineEntries {
+		tl = tl[len(tl)-sgv1.MaxTimelineEntries:]
+	}
+	return tl
+}
+
+// SetupWithManager watches takedowns, their runs and archive Jobs.
+func (r *TakedownRequestReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&sgv1.TakedownRequest{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Named("takedownrequest").
+		Owns(&sgv1.InspectionRun{}).
+		Owns(&batchv1.Job{}).
+		Complete(r)
+}

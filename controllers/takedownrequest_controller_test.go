@@ -1,0 +1,295 @@
+package controllers_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/notice"
+)
+
+var (
+	tdStart = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	tdEnd   = tdStart.Add(19 * 24 * time.Hour)
+)
+
+func takedownOf(ns string, typ sgv1.TakedownType) *sgv1.TakedownRequest {
+	t := &sgv1.TakedownRequest{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "rebuild"},
+		Spec: sgv1.TakedownRequestSpec{
+			SiteRef: sgv1.LocalObjectReference{Name: "edu"},
+			Type:    typ,
+			Reason:  "网站改版升级，需临时关停进行内容整合与安全检测。",
+			Start:   metav1.NewTime(tdStart),
+			Notice:  sgv1.NoticeContent{Title: "临时关停公告", Text: "本网站临时关停改版，期间请访问区政府门户网站。", Contact: "022-23456789"},
+			Approvals: []sgv1.Approval{
+				{Level: "unit", Approver: "chen.jing", Decision: sgv1.DecisionApproved},
+				{Level: "city", Approver: "zhang.wei", Decision: sgv1.DecisionApproved},
+				{Level: "province", Approver: "li.na", Decision: sgv1.DecisionApproved},
+			},
+		},
+	}
+	if typ == sgv1.TakedownTemporary {
+		t.Spec.End = &metav1.Time{Time: tdEnd}
+	}
+	return t
+}
+
+// at moves the test clock and wakes the takedown (the controller requeues
+// on real time; the fake clock needs a nudge).
+func at(ns string, t time.Time) {
+	GinkgoHelper()
+	testClock.Set(t)
+	Eventually(func() error {
+		tdr := &sgv1.TakedownRequest{}
+		if err := k8sClient.Get(ctx, key(ns, "rebuild"), tdr); err != nil {
+			return err
+		}
+		if tdr.Annotations == nil {
+			tdr.Annotations = map[string]string{}
+		}
+		tdr.Annotations["test/now"] = t.Format(time.RFC3339)
+		return k8sClient.Update(ctx, tdr)
+	}, timeout, interval).Should(Succeed())
+}
+
+func phaseOf(ns string) sgv1.TakedownPhase {
+	t := &sgv1.TakedownRequest{}
+	_ = k8sClient.Get(ctx, key(ns, "rebuild"), t)
+	return t.Status.Phase
+}
+
+func expectPhase(ns string, want sgv1.TakedownPhase) {
+	GinkgoHelper()
+	Eventually(func() sgv1.TakedownPhase { return phaseOf(ns) }, timeout, interval).Should(Equal(want), "waiting for takedown phase %s", want)
+}
+
+// makeNoticeAvailable plays the Deployment controller for the notice pods.
+func makeNoticeAvailable(ns string) {
+	GinkgoHelper()
+	dep := &appsv1.Deployment{}
+	exists(dep, ns, "edu-notice")
+	dep.Status = appsv1.DeploymentStatus{ObservedGeneration: dep.Generation, Replicas: 1, ReadyReplicas: 1, AvailableReplicas: 1, UpdatedReplicas: 1}
+	Expect(k8sClient.Status().Update(ctx, dep)).To(Succeed())
+}
+
+func siteIsDown(ns string) {
+	GinkgoHelper()
+	Eventually(func(g Gomega) {
+		fe := &appsv1.Deployment{}
+		g.Expect(k8sClient.Get(ctx, key(ns, "edu-frontend"), fe)).To(Succeed())
+		g.Expect(*fe.Spec.Replicas).To(BeZero(), "the front end is scaled to zero")
+		svc := &corev1.Service{}
+		g.Expect(k8sClient.Get(ctx, key(ns, "edu-web"), svc)).To(Succeed())
+		g.Expect(svc.Spec.Selector).To(HaveKeyWithValue(builders.LabelComponent, builders.ComponentNotice), "the public Service selects the notice pods")
+	}, timeout, interval).Should(Succeed())
+	admin := &appsv1.Deployment{}
+	Expect(k8sClient.Get(ctx, key(ns, "edu-admin"), admin)).To(Succeed())
+	Expect(*admin.Spec.Replicas).To(Equal(int32(1)), "the admin stays up so the department can rebuild")
+	exists(&gatewayv1.HTTPRoute{}, ns, "edu")
+	exists(&corev1.PersistentVolumeClaim{}, ns, "edu-content")
+}
+
+var _ = Describe("TakedownRequest controller", func() {
+	var ns string
+	BeforeEach(func() {
+		ns = newSiteNamespace()
+		testClock.Set(tdStart.Add(-6 * 24 * time.Hour))
+		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		makeRunning(ns, "node-bj-1", "node-sh-1")
+		Eventually(func() sgv1.SiteState { return getSite(ns).Status.State }, timeout, interval).Should(Equal(sgv1.StateServing))
+	})
+
+	It("runs the full temporary cycle: approved, notice page, return check, restored (T1, T5, T6)", func() {
+		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownTemporary))).To(Succeed())
+		expectPhase(ns, sgv1.TakedownApproved)
+		Consistently(func() int32 {
+			fe := &appsv1.Deployment{}
+			_ = k8sClient.Get(ctx, key(ns, "edu-frontend"), fe)
+			return *fe.Spec.Replicas
+		}, time.Second, interval).Should(Equal(int32(2)), "nothing changes before the start")
+
+		By("the start: the notice page replaces the site (T5)")
+		at(ns, tdStart)
+		expectPhase(ns, sgv1.TakedownActive)
+		siteIsDown(ns)
+		cm := &corev1.ConfigMap{}
+		exists(cm, ns, "edu-notice")
+		var page notice.Page
+		Expect(json.Unmarshal([]byte(cm.Data["notice.json"]), &page)).To(Succeed())
+		Expect(page.Title).To(Equal("临时关停公告"))
+		Expect(page.Type).To(Equal("temporary"))
+		Expect(page.End.Equal(tdEnd)).To(BeTrue())
+		makeNoticeAvailable(ns)
+		Eventually(func(g Gomega) {
+			site := getSite(ns)
+			g.Expect(site.Status.State).To(Equal(sgv1.StateTakenDown))
+			g.Expect(site.Status.CurrentTakedown).NotTo(BeNil())
+			g.Expect(site.Status.CurrentTakedown.Phase).To(Equal(sgv1.TakedownActive))
+			g.Expect(site.Status.TakedownQuota.Used).To(Equal(int32(1)), "T3: counted from what went live")
+			g.Expect(kstatusOf(site)).To(BeEquivalentTo("Current"))
+		}, timeout, interval).Should(Succeed())
+
+		By("a return filed within the 7 days before the planned return starts the prereturn inspection (T6)")
+		filed := tdEnd.Add(-5 * 24 * time.Hour)
+		testClock.Set(filed)
+		Eventually(func() error {
+			t := &sgv1.TakedownRequest{}
+			if err := k8sClient.Get(ctx, key(ns, "rebuild"), t); err != nil {
+				return err
+			}
+			t.Spec.ReturnRequest = &sgv1.ReturnRequest{FiledAt: metav1.NewTime(filed), SelfCheck: "自查完成：栏目更新、链接、安全检测均正常。"}
+			return k8sClient.Update(ctx, t)
+		}, timeout, interval).Should(Succeed())
+		expectPhase(ns, sgv1.TakedownReturning)
+		run := &sgv1.InspectionRun{}
+		runName := fmt.Sprintf("rebuild-prereturn-%d", filed.Unix())
+		exists(run, ns, runName)
+		Expect(run.Spec.Purpose).To(Equal(sgv1.PurposePrereturn))
+		siteIsDown(ns)
+
+		By("the inspection passes and both levels approve: restored")
+		run.Status.Phase, run.Status.Verdict = sgv1.InspectionSucceeded, sgv1.VerdictPass
+		Expect(k8sClient.Status().Update(ctx, run)).To(Succeed())
+		expectPhase(ns, sgv1.TakedownReturning) // still waits for the approvals
+		Eventually(func() error {
+			t := &sgv1.TakedownRequest{}
+			if err := k8sClient.Get(ctx, key(ns, "rebuild"), t); err != nil {
+				return err
+			}
+			t.Spec.ReturnRequest.Approvals = []sgv1.Approval{
+				{Level: "unit", Approver: "chen.jing", Decision: sgv1.DecisionApproved},
+				{Level: "city", Approver: "zhang.wei", Decision: sgv1.DecisionApproved},
+			}
+			return k8sClient.Update(ctx, t)
+		}, timeout, interval).Should(Succeed())
+		expectPhase(ns, sgv1.TakedownRestored)
+		Eventually(func(g Gomega) {
+			fe := &appsv1.Deployment{}
+			g.Expect(k8sClient.Get(ctx, key(ns, "edu-frontend"), fe)).To(Succeed())
+			g.Expect(*fe.Spec.Replicas).To(Equal(int32(2)))
+			svc := &corev1.Service{}
+			g.Expect(k8sClient.Get(ctx, key(ns, "edu-web"), svc)).To(Succeed())
+			g.Expect(svc.Spec.Selector).To(HaveKeyWithValue(builders.LabelComponent, builders.ComponentFrontend))
+			g.Expect(k8sClient.Get(ctx, key(ns, "edu-notice"), &appsv1.Deployment{})).NotTo(Succeed())
+		}, timeout, interval).Should(Succeed())
+		t := &sgv1.TakedownRequest{}
+		Expect(k8sClient.Get(ctx, key(ns, "rebuild"), t)).To(Succeed())
+		var phases []string
+		for _, e := range t.Status.Timeline {
+			phases = append(phases, e.Phase)
+		}
+		Expect(phases).To(Equal([]string{"Approved", "Active", "Returning", "Restored"}))
+		Eventually(func() []sgv1.ComplianceRecord { return getSite(ns).Status.ComplianceHistory }, timeout, interval).
+			Should(ContainElement(HaveField("Summary", ContainSubstring("restored"))))
+	})
+
+	It("keeps a site down past its end when the return never passed: Overdue with a Warning (T6)", func() {
+		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownTemporary))).To(Succeed())
+		expectPhase(ns, sgv1.TakedownApproved)
+		at(ns, tdStart)
+		expectPhase(ns, sgv1.TakedownActive)
+		at(ns, tdEnd.Add(time.Hour))
+		expectPhase(ns, sgv1.TakedownOverdue)
+		siteIsDown(ns)
+		t := &sgv1.TakedownRequest{}
+		Expect(k8sClient.Get(ctx, key(ns, "rebuild"), t)).To(Succeed())
+		Expect(meta.IsStatusConditionTrue(t.Status.Conditions, sgv1.ConditionStalled)).To(BeTrue())
+		Eventually(func() []string {
+			evs := &corev1.EventList{}
+			_ = k8sClient.List(ctx, evs, client.InNamespace(ns))
+			var reasons []string
+			for _, e := range evs.Items {
+				if e.Type == corev1.EventTypeWarning {
+					reasons = append(reasons, e.Reason)
+				}
+			}
+			return reasons
+		}, timeout, interval).Should(ContainElement("Overdue"))
+	})
+
+	It("runs the full permanent cycle: notice for 30 days, verified archive, closed, deregistration deadline (T7)", func() {
+		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownPermanent))).To(Succeed())
+		at(ns, tdStart)
+		expectPhase(ns, sgv1.TakedownActive)
+		siteIsDown(ns)
+
+		at(ns, tdStart.Add(29*24*time.Hour))
+		Consistently(func() sgv1.TakedownPhase { return phaseOf(ns) }, time.Second, interval).Should(Equal(sgv1.TakedownActive))
+
+		By("after the notice period the content is archived before anything is released")
+		at(ns, tdStart.Add(30*24*time.Hour))
+		expectPhase(ns, sgv1.TakedownArchiving)
+		job := &batchv1.Job{}
+		exists(job, ns, "rebuild-archive")
+		archivePVC := &corev1.PersistentVolumeClaim{}
+		exists(archivePVC, ns, "edu-archive")
+		Expect(archivePVC.OwnerReferences).To(BeEmpty(), "T7: the archive volume is retained")
+		Consistently(func() sgv1.TakedownPhase { return phaseOf(ns) }, time.Second, interval).Should(Equal(sgv1.TakedownArchiving), "not closed before the archive is verified")
+
+		By("the archive Job reports its verified digest")
+		completeArchiveJob(ns, job, `{"path":"/archive/rebuild.tar.gz","sha256":"`+fmt.Sprintf("%064x", 42)+`","sizeBytes":12345,"files":3}`)
+		expectPhase(ns, sgv1.TakedownClosed)
+		t := &sgv1.TakedownRequest{}
+		Expect(k8sClient.Get(ctx, key(ns, "rebuild"), t)).To(Succeed())
+		Expect(t.Status.Archive.SHA256).To(Equal(fmt.Sprintf("%064x", 42)))
+		Expect(t.Status.Deregistration.DueBy.Time.Equal(tdStart.Add(90 * 24 * time.Hour))).To(BeTrue())
+		Expect(meta.FindStatusCondition(t.Status.Conditions, sgv1.ConditionReady).Reason).To(Equal("AwaitingDeregistration"))
+
+		By("past 90 days without deregistration: a condition says so")
+		at(ns, tdStart.Add(91*24*time.Hour))
+		Eventually(func() string {
+			_ = k8sClient.Get(ctx, key(ns, "rebuild"), t)
+			c := meta.FindStatusCondition(t.Status.Conditions, sgv1.ConditionStalled)
+			if c == nil {
+				return ""
+			}
+			return c.Reason
+		}, timeout, interval).Should(Equal("DeregistrationOverdue"))
+
+		By("the site, closed by procedure, can now be deleted; its content stays")
+		Expect(k8sClient.Delete(ctx, getSite(ns))).To(Succeed())
+		gone(&sgv1.GovWebsite{}, ns, "edu")
+		exists(&corev1.PersistentVolumeClaim{}, ns, "edu-content")
+	})
+})
+
+// completeArchiveJob plays the Job controller and kubelet: a pod of the Job
+// terminated with the archive's report, and the Job complete.
+func completeArchiveJob(ns string, job *batchv1.Job, report string) {
+	GinkgoHelper()
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: job.Name + "-pod", Labels: map[string]string{
+			"batch.kubernetes.io/job-name": job.Name, builders.LabelManagedBy: builders.ManagerName,
+		}},
+		Spec: *job.Spec.Template.Spec.DeepCopy(),
+	}
+	pod.Spec.NodeName = "node-sh-1"
+	Expect(k8sClient.Create(ctx, pod)).To(Succeed())
+	pod.Status.Phase = corev1.PodSucceeded
+	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "archive", State: corev1.ContainerState{
+		Terminated: &corev1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed", Message: report},
+	}}}
+	Expect(k8sClient.Status().Update(ctx, pod)).To(Succeed())
+	now := metav1.Now()
+	Expect(k8sClient.Get(ctx, key(ns, job.Name), job)).To(Succeed())
+	job.Status.StartTime, job.Status.CompletionTime, job.Status.Succeeded = &now, &now, 1
+	job.Status.Conditions = []batchv1.JobCondition{
+		{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: now},
+		{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now},
+	}
+	Expect(k8sClient.Status().Update(ctx, job)).To(Succeed())
+}

@@ -1,0 +1,143 @@
+// Package archive writes a site's content into a tarball before a permanent
+// closure releases anything (T7 网页归档), and reads it back to verify it.
+package archive
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Result describes a written and verified archive.
+type Result struct {
+	Path      string `json:"path"`
+	SHA256    string `json:"sha256"`
+	SizeBytes int64  `json:"sizeBytes"`
+	Files     int    `json:"files"`
+}
+
+// Write archives every regular file under src into dst (.tar.gz), then
+// reads dst back and checks its digest: a Result means the archive is sound.
+func Write(src, dst string) (Result, error) {
+	tmp := dst + ".partial"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return Result{}, err
+	}
+	h := sha256.New()
+	files, err := writeTarGz(io.MultiWriter(f, h), src)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return Result{}, err
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return Result{}, err
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	size, err := Verify(dst, sum)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Path: dst, SHA256: sum, SizeBytes: size, Files: files}, nil
+}
+
+// Verify re-reads an archive, checks its digest and that it unpacks.
+func Verify(path, wantSHA256 string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	counted := &countingReader{r: io.TeeReader(f, h)}
+	gz, err := gzip.NewReader(counted)
+	if err != nil {
+		return 0, fmt.Errorf("verifying %s: %w", path, err)
+	}
+	tr := tar.NewReader(gz)
+	for {
+		if _, err := tr.Next(); err == io.EOF {
+			break
+		} else if err != nil {
+			return 0, fmt.Errorf("verifying %s: %w", path, err)
+		}
+		if _, err := io.Copy(io.Discard, tr); err != nil {
+			return 0, fmt.Errorf("verifying %s: %w", path, err)
+		}
+	}
+	if _, err := io.Copy(io.Discard, counted); err != nil {
+		return 0, err
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != wantSHA256 {
+		return 0, fmt.Errorf("verifying %s: sha256 %s, want %s", path, got, wantSHA256)
+	}
+	return counted.n, nil
+}
+
+func writeTarGz(w io.Writer, src string) (int, error) {
+	gz := gzip.NewWriter(w)
+	tw := tar.NewWriter(gz)
+	files := 0
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil || rel == "." {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if !info.Mode().IsRegular() && !info.IsDir() {
+			return nil
+		}
+		hdr, err := tar.FileInfoHeader(info, "")
+		if err != nil {
+			return err
+		}
+		hdr.Name = filepath.ToSlash(rel)
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if info.IsDir() {
+			return nil
+		}
+		in, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		files++
+		_, err = io.Copy(tw, in)
+		return err
+	})
+	if err != nil {
+		return files, err
+	}
+	if err := tw.Close(); err != nil {
+		return files, err
+	}
+	return files, gz.Close()
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}

@@ -1,0 +1,90 @@
+package builders
+
+import (
+	"encoding/json"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/notice"
+)
+
+// ComponentNotice serves the closure notice while a site is taken down (T5).
+const ComponentNotice = "notice"
+
+// LabelPublic marks the pods that may take public traffic: the front end,
+// or the notice pods in its place. The front-end NetworkPolicy selects it.
+const LabelPublic = "sitegroup.io/public"
+
+func NoticeName(site *sgv1.GovWebsite) string { return site.Name + "-notice" }
+
+// Takedown is the takedown in force on a site, as the builders need it.
+type Takedown struct {
+	Name string
+	Page notice.Page
+}
+
+// NoticeConfigMap carries the rendered notice the notice pods serve.
+func NoticeConfigMap(site *sgv1.GovWebsite, page notice.Page) (*corev1.ConfigMap, error) {
+	data, err := json.MarshalIndent(page, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return &corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: childMeta(site, NoticeName(site), ComponentLabels(site, ComponentNotice)),
+		Data:       map[string]string{"notice.json": string(data)},
+	}, nil
+}
+
+// NoticeDeployment runs `sitegroup notice` on the front end's port and
+// hosts, so the public Service can point at it instead of the front end.
+func NoticeDeployment(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, operatorImage string) *appsv1.Deployment {
+	port := portOrDefault(site.Spec.Frontend.Port)
+	labels := publicLabels(site, ComponentNotice)
+	return &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: childMeta(site, NoticeName(site), ComponentLabels(site, ComponentNotice)),
+		Spec: appsv1.DeploymentSpec{
+			Replicas: ptr.To[int32](1),
+			Selector: &metav1.LabelSelector{MatchLabels: ComponentSelector(site, ComponentNotice)},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{
+					AutomountServiceAccountToken: ptr.To(false),
+					EnableServiceLinks:           ptr.To(false),
+					SecurityContext:              RestrictedPodSecurity(),
+					Affinity:                     DomesticAffinity(p, p.Placement.FrontendNodeSelector),
+					Containers: []corev1.Container{{
+						Name:            "notice",
+						Image:           operatorImage,
+						ImagePullPolicy: corev1.PullIfNotPresent,
+						Args:            []string{"notice", "--config", "/etc/notice/notice.json", "--port", itoa(port)},
+						Ports:           []corev1.ContainerPort{{Name: "http", ContainerPort: port, Protocol: corev1.ProtocolTCP}},
+						ReadinessProbe:  tcpReadiness(port),
+						SecurityContext: RestrictedContainerSecurity(),
+						Resources: corev1.ResourceRequirements{
+							Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("10m"), corev1.ResourceMemory: resource.MustParse("16Mi")},
+							Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("64Mi")},
+						},
+						VolumeMounts: []corev1.VolumeMount{{Name: "notice", MountPath: "/etc/notice", ReadOnly: true}},
+					}},
+					Volumes: []corev1.Volume{{Name: "notice", VolumeSource: corev1.VolumeSource{
+						ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: NoticeName(site)}},
+					}}},
+				},
+			},
+		},
+	}
+}
+
+// publicLabels are a public-facing component's pod labels.
+func publicLabels(site *sgv1.GovWebsite, component string) map[string]string {
+	l := ComponentLabels(site, component)
+	l[LabelPublic] = "true"
+	return l
+}

@@ -1,0 +1,115 @@
+package builders
+
+import (
+	"fmt"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+)
+
+// ComponentArchive archives content before a permanent closure (T7).
+const ComponentArchive = "archive"
+
+// ArchiveMountPath is where the archive volume is mounted.
+const ArchiveMountPath = "/archive"
+
+// PrereturnRunName names the T6 inspection of one return request: refiling
+// the return (a new filedAt) starts a new run.
+func PrereturnRunName(t *sgv1.TakedownRequest) string {
+	return fmt.Sprintf("%s-prereturn-%d", t.Name, t.Spec.ReturnRequest.FiledAt.Unix())
+}
+
+// ArchiveClaimName is the retained volume holding a site's archives.
+func ArchiveClaimName(site string) string { return site + "-archive" }
+
+// ArchiveJobName is the Job archiving a takedown's content.
+func ArchiveJobName(t *sgv1.TakedownRequest) string { return t.Name + "-archive" }
+
+// ArchivePath is the tarball of a takedown on the archive volume.
+func ArchivePath(t *sgv1.TakedownRequest) string { return ArchiveMountPath + "/" + t.Name + ".tar.gz" }
+
+func takedownOwner(t *sgv1.TakedownRequest) []metav1.OwnerReference {
+	return []metav1.OwnerReference{{
+		APIVersion: sgv1.GroupVersion.String(), Kind: "TakedownRequest", Name: t.Name, UID: t.UID,
+		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true),
+	}}
+}
+
+func takedownLabels(t *sgv1.TakedownRequest, component string) map[string]string {
+	return map[string]string{
+		LabelManagedBy: ManagerName, LabelPartOf: "sitegroup",
+		LabelSite: t.Spec.SiteRef.Name, LabelComponent: component,
+	}
+}
+
+// PrereturnRun is the inspection a temporary takedown's return waits for (T6).
+func PrereturnRun(t *sgv1.TakedownRequest) *sgv1.InspectionRun {
+	return &sgv1.InspectionRun{
+		TypeMeta: metav1.TypeMeta{APIVersion: sgv1.GroupVersion.String(), Kind: "InspectionRun"},
+		ObjectMeta: metav1.ObjectMeta{Name: PrereturnRunName(t), Namespace: t.Namespace,
+			Labels: takedownLabels(t, "inspection"), OwnerReferences: takedownOwner(t)},
+		Spec: sgv1.InspectionRunSpec{
+			SiteRef: &sgv1.LocalObjectReference{Name: t.Spec.SiteRef.Name},
+			Purpose: sgv1.PurposePrereturn,
+		},
+	}
+}
+
+// ArchiveClaim is retained: no owner, so the archive outlives the site and
+// the takedown (T7: nothing is deleted until archived).
+func ArchiveClaim(t *sgv1.TakedownRequest, size resource.Quantity) *corev1.PersistentVolumeClaim {
+	return &corev1.PersistentVolumeClaim{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "PersistentVolumeClaim"},
+		ObjectMeta: metav1.ObjectMeta{Name: ArchiveClaimName(t.Spec.SiteRef.Name), Namespace: t.Namespace,
+			Labels: takedownLabels(t, ComponentArchive)},
+		Spec: corev1.PersistentVolumeClaimSpec{
+			AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+			Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: size}},
+		},
+	}
+}
+
+// ArchiveJob writes the content into a tarball on the archive volume, reads
+// it back, and reports the digest in its termination message.
+func ArchiveJob(t *sgv1.TakedownRequest, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, operatorImage string) *batchv1.Job {
+	labels := takedownLabels(t, ComponentArchive)
+	return &batchv1.Job{
+		TypeMeta: metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
+		ObjectMeta: metav1.ObjectMeta{Name: ArchiveJobName(t), Namespace: t.Namespace,
+			Labels: labels, OwnerReferences: takedownOwner(t)},
+		Spec: batchv1.JobSpec{
+			BackoffLimit:          ptr.To[int32](2),
+			ActiveDeadlineSeconds: ptr.To[int64](6 * 3600),
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{
+					RestartPolicy:                corev1.RestartPolicyNever,
+					AutomountServiceAccountToken: ptr.To(false),
+					SecurityContext:              RestrictedPodSecurity(),
+					Affinity:                     DomesticAffinity(p, p.Placement.AdminNodeSelector),
+					Containers: []corev1.Container{{
+						Name:            "archive",
+						Image:           operatorImage,
+						ImagePullPolicy: corev1.PullIfNotPresent,
+						Args:            []string{"archive", "--from", ContentMountPath, "--to", ArchivePath(t)},
+						SecurityContext: RestrictedContainerSecurity(),
+						VolumeMounts: []corev1.VolumeMount{
+							{Name: "content", MountPath: ContentMountPath, ReadOnly: true},
+							{Name: "archive", MountPath: ArchiveMountPath},
+						},
+						TerminationMessagePolicy: corev1.TerminationMessageReadFile,
+					}},
+					Volumes: []corev1.Volume{
+						{Name: "content", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: ContentClaimName(site), ReadOnly: true}}},
+						{Name: "archive", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: ArchiveClaimName(site.Name)}}},
+					},
+				},
+			},
+		},
+	}
+}

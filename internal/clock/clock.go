@@ -1,0 +1,45 @@
+// Package clock lets time-based rules (T4 30 days, T6 7 days, T7 3 months)
+// run against an injected clock in tests.
+package clock
+
+import (
+	"sync"
+	"time"
+)
+
+// Clock tells the time.
+type Clock interface {
+	Now() time.Time
+}
+
+// Real is the wall clock.
+type Real struct{}
+
+// Now is time.Now.
+func (Real) Now() time.Time { return time.Now() }
+
+// Fake is a clock a test sets and advances.
+type Fake struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewFake starts a fake clock at t.
+func NewFake(t time.Time) *Fake { return &Fake{now: t} }
+
+// Now returns the fake time.
+func (f *Fake) Now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+// Set moves the clock to t.
+func (f *Fake) Set(t time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.now = t
+}
+
+// Advance moves the clock forward by d.
+func (f *Fake) Advance(d time.Duration) { f.Set(f.Now().Add(d)) }
