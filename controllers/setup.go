@@ -97,6 +97,9 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	if err := webhook.SetupGovWebsiteWebhook(mgr); err != nil {
 		return fmt.Errorf("setting up the GovWebsite webhook: %w", err)
 	}
+	if err := webhook.SetupTakedownWebhook(mgr, opts.Clock); err != nil {
+		return fmt.Errorf("setting up the TakedownRequest webhook: %w", err)
+	}
 	return nil
 }
 

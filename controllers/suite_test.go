@@ -32,6 +32,7 @@ import (
 )
 
 var (
+	cfg       *rest.Config
 	env       *envtest.Environment
 	k8sClient client.Client
 	ctx       context.Context
@@ -83,7 +84,7 @@ var _ = BeforeSuite(func() {
 	var err error
 	env, err = testenv.New()
 	Expect(err).NotTo(HaveOccurred())
-	cfg, err := env.Start()
+	cfg, err = env.Start()
 	Expect(err).NotTo(HaveOccurred())
 	k8sClient, err = client.New(cfg, client.Options{Scheme: testenv.Scheme()})
 	Expect(err).NotTo(HaveOccurred())
@@ -108,6 +109,7 @@ var _ = BeforeSuite(func() {
 	Expect(mgr.GetCache().WaitForCacheSync(ctx)).To(BeTrue())
 	Eventually(func() error { return mgr.GetWebhookServer().StartedChecker()(nil) }, timeout, interval).Should(Succeed())
 	applyYAML("config/admission/domestic-placement.yaml")
+	grantSigners()
 	createPolicy()
 	createNode("node-bj-1", "cn-north-1")
 	createNode("node-sh-1", "cn-east-2")

@@ -35,11 +35,6 @@ func takedownOf(ns string, typ sgv1.TakedownType) *sgv1.TakedownRequest {
 			Reason:  "网站改版升级，需临时关停进行内容整合与安全检测。",
 			Start:   metav1.NewTime(tdStart),
 			Notice:  sgv1.NoticeContent{Title: "临时关停公告", Text: "本网站临时关停改版，期间请访问区政府门户网站。", Contact: "022-23456789"},
-			Approvals: []sgv1.Approval{
-				{Level: "unit", Approver: "chen.jing", Decision: sgv1.DecisionApproved},
-				{Level: "city", Approver: "zhang.wei", Decision: sgv1.DecisionApproved},
-				{Level: "province", Approver: "li.na", Decision: sgv1.DecisionApproved},
-			},
 		},
 	}
 	if typ == sgv1.TakedownTemporary {
@@ -115,7 +110,14 @@ var _ = Describe("TakedownRequest controller", func() {
 
 	It("runs the full temporary cycle: approved, notice page, return check, restored (T1, T5, T6)", func() {
 		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownTemporary))).To(Succeed())
+		expectPhase(ns, sgv1.TakedownPending)
+		signAll(ns, takedownSigners)
 		expectPhase(ns, sgv1.TakedownApproved)
+		t0 := &sgv1.TakedownRequest{}
+		Expect(k8sClient.Get(ctx, key(ns, "rebuild"), t0)).To(Succeed())
+		Expect(t0.Spec.Approvals).To(HaveLen(3))
+		Expect(t0.Spec.Approvals[1].Approver).To(Equal("zhang.wei"), "T1: the approver is stamped from the signing user")
+		Expect(t0.Spec.Approvals[1].Time).NotTo(BeNil())
 		Consistently(func() int32 {
 			fe := &appsv1.Deployment{}
 			_ = k8sClient.Get(ctx, key(ns, "edu-frontend"), fe)
@@ -165,17 +167,7 @@ var _ = Describe("TakedownRequest controller", func() {
 		run.Status.Phase, run.Status.Verdict = sgv1.InspectionSucceeded, sgv1.VerdictPass
 		Expect(k8sClient.Status().Update(ctx, run)).To(Succeed())
 		expectPhase(ns, sgv1.TakedownReturning) // still waits for the approvals
-		Eventually(func() error {
-			t := &sgv1.TakedownRequest{}
-			if err := k8sClient.Get(ctx, key(ns, "rebuild"), t); err != nil {
-				return err
-			}
-			t.Spec.ReturnRequest.Approvals = []sgv1.Approval{
-				{Level: "unit", Approver: "chen.jing", Decision: sgv1.DecisionApproved},
-				{Level: "city", Approver: "zhang.wei", Decision: sgv1.DecisionApproved},
-			}
-			return k8sClient.Update(ctx, t)
-		}, timeout, interval).Should(Succeed())
+		signAll(ns, returnSigners)
 		expectPhase(ns, sgv1.TakedownRestored)
 		Eventually(func(g Gomega) {
 			fe := &appsv1.Deployment{}
@@ -192,16 +184,41 @@ var _ = Describe("TakedownRequest controller", func() {
 		for _, e := range t.Status.Timeline {
 			phases = append(phases, e.Phase)
 		}
-		Expect(phases).To(Equal([]string{"Approved", "Active", "Returning", "Restored"}))
+		Expect(phases).To(Equal([]string{"Pending", "Approved", "Active", "Returning", "Restored"}))
 		Eventually(func() []sgv1.ComplianceRecord { return getSite(ns).Status.ComplianceHistory }, timeout, interval).
 			Should(ContainElement(HaveField("Summary", ContainSubstring("restored"))))
 	})
 
-	It("keeps a site down past its end when the return never passed: Overdue with a Warning (T6)", func() {
+	It("keeps a site down when its return has no approvals, and past its end marks it Overdue with a Warning (T6)", func() {
 		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownTemporary))).To(Succeed())
+		signAll(ns, takedownSigners)
 		expectPhase(ns, sgv1.TakedownApproved)
 		at(ns, tdStart)
 		expectPhase(ns, sgv1.TakedownActive)
+		filed := tdEnd.Add(-2 * 24 * time.Hour)
+		testClock.Set(filed)
+		Eventually(func() error {
+			t := &sgv1.TakedownRequest{}
+			if err := k8sClient.Get(ctx, key(ns, "rebuild"), t); err != nil {
+				return err
+			}
+			t.Spec.ReturnRequest = &sgv1.ReturnRequest{FiledAt: metav1.NewTime(filed), SelfCheck: "自查完成：栏目更新、链接、安全检测均正常。"}
+			return k8sClient.Update(ctx, t)
+		}, timeout, interval).Should(Succeed())
+		run := &sgv1.InspectionRun{}
+		exists(run, ns, fmt.Sprintf("rebuild-prereturn-%d", filed.Unix()))
+		run.Status.Phase, run.Status.Verdict = sgv1.InspectionSucceeded, sgv1.VerdictPass
+		Expect(k8sClient.Status().Update(ctx, run)).To(Succeed())
+		Eventually(func() string {
+			t := &sgv1.TakedownRequest{}
+			_ = k8sClient.Get(ctx, key(ns, "rebuild"), t)
+			c := meta.FindStatusCondition(t.Status.Conditions, sgv1.ConditionReady)
+			if c == nil {
+				return ""
+			}
+			return c.Reason
+		}, timeout, interval).Should(Equal("AwaitingReturnApproval"))
+		siteIsDown(ns)
 		at(ns, tdEnd.Add(time.Hour))
 		expectPhase(ns, sgv1.TakedownOverdue)
 		siteIsDown(ns)
@@ -223,6 +240,7 @@ var _ = Describe("TakedownRequest controller", func() {
 
 	It("runs the full permanent cycle: notice for 30 days, verified archive, closed, deregistration deadline (T7)", func() {
 		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownPermanent))).To(Succeed())
+		signAll(ns, takedownSigners)
 		at(ns, tdStart)
 		expectPhase(ns, sgv1.TakedownActive)
 		siteIsDown(ns)
