@@ -31,7 +31,7 @@ func grantSigners() {
 	GinkgoHelper()
 	role := &rbacv1.ClusterRole{
 		ObjectMeta: metav1.ObjectMeta{Name: "sitegroup-takedown-signer"},
-		Rules: []rbacv1.PolicyRule{{APIGroups: []string{"sitegroup.io"}, Resources: []string{"takedownrequests"}, Verbs: []string{"get", "list", "watch", "update", "patch"}}},
+		Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"sitegroup.io"}, Resources: []string{"takedownrequests"}, Verbs: []string{"get", "list", "watch", "update", "patch"}}},
 	}
 	Expect(k8sClient.Create(ctx, role)).To(Succeed())
 	binding := &rbacv1.ClusterRoleBinding{

@@ -28,7 +28,9 @@ var _ = Describe("the TakedownRequest webhook (T1–T4)", func() {
 		p.Spec.SiteKind, p.Spec.ParentPortal = sgv1.SiteKindPortal, nil
 		p.Spec.SiteCode, p.Spec.Domains = "1201190001", []sgv1.Domain{"www.tj-t2.gov.cn"}
 		Expect(k8sClient.Create(ctx, p)).To(Succeed())
-		Eventually(func() error { return k8sClient.Create(ctx, takedownOf(portalNs, sgv1.TakedownTemporary), client.DryRunAll) }, timeout, interval).
+		Eventually(func() error {
+			return k8sClient.Create(ctx, takedownOf(portalNs, sgv1.TakedownTemporary), client.DryRunAll)
+		}, timeout, interval).
 			Should(MatchError(ContainSubstring("T2: site edu is a portal (门户网站); a portal may not be taken down temporarily")))
 	})
 

@@ -1,0 +1,367 @@
+package controllers
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/policy"
+)
+
+const (
+	vTrue    = metav1.ConditionTrue
+	vFalse   = metav1.ConditionFalse
+	vUnknown = metav1.ConditionUnknown
+	required = policy.HostSeparationRequired
+	prefer   = policy.HostSeparationPreferred
+)
+
+var allowed = []string{"cn-north-1", "cn-east-2"}
+
+func levels(names ...string) []sgv1.ApprovalLevel {
+	out := make([]sgv1.ApprovalLevel, len(names))
+	for i, n := range names {
+		out[i] = sgv1.ApprovalLevel{Name: n, Group: "g-" + n, Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite}}
+	}
+	return out
+}
+
+func approved(level string) sgv1.Approval {
+	return sgv1.Approval{Level: level, Approver: level + "-head", Decision: sgv1.DecisionApproved}
+}
+
+func rejected(level, comment string) sgv1.Approval {
+	return sgv1.Approval{Level: level, Approver: level + "-head", Decision: sgv1.DecisionRejected, Comment: comment}
+}
+
+// checkVerdict compares status and reason, and requires every part in the message.
+func checkVerdict(t *testing.T, got verdict, status metav1.ConditionStatus, reason string, parts ...string) {
+	t.Helper()
+	if got.status != status || got.reason != reason {
+		t.Errorf("verdict %s/%s, want %s/%s (message %q)", got.status, got.reason, status, reason, got.message)
+	}
+	for _, p := range parts {
+		if !strings.Contains(got.message, p) {
+			t.Errorf("message %q lacks %q", got.message, p)
+		}
+	}
+}
+
+func TestS1ApprovalVerdict(t *testing.T) {
+	chain := levels("unit", "city", "province")
+	cases := []struct {
+		name      string
+		approvals []sgv1.Approval
+		levels    []sgv1.ApprovalLevel
+		status    metav1.ConditionStatus
+		reason    string
+		parts     []string
+	}{
+		{"S1 all approved", []sgv1.Approval{approved("unit"), approved("city"), approved("province")}, chain,
+			vTrue, "Approved", []string{"S1", "unit, city, province"}},
+		{"S1 approvals in any order", []sgv1.Approval{approved("province"), approved("unit"), approved("city")}, chain,
+			vTrue, "Approved", nil},
+		{"S1 nothing signed", nil, chain,
+			vFalse, "AwaitingApproval", []string{"level unit, city, province;", "not routed"}},
+		{"S1 missing levels in chain order", []sgv1.Approval{approved("city")}, chain,
+			vFalse, "AwaitingApproval", []string{"level unit, province;"}},
+		{"S1 approval at an unknown level does not count", []sgv1.Approval{approved("unit"), approved("city"), approved("district")}, chain,
+			vFalse, "AwaitingApproval", []string{"level province;"}},
+		{"S1 a rejection wins over approvals", []sgv1.Approval{approved("unit"), rejected("city", "domain not filed"), approved("province")}, chain,
+			vFalse, "Rejected", []string{"level city", "city-head", "domain not filed"}},
+		{"S1 a rejection wins over missing levels", []sgv1.Approval{rejected("province", "no")}, chain,
+			vFalse, "Rejected", []string{"level province"}},
+		{"S1 later approval of the same level counts", []sgv1.Approval{approved("unit"), rejected("city", "fix footer"), approved("city"), approved("province")}, chain,
+			vTrue, "Approved", nil},
+		{"S1 later rejection of the same level counts", []sgv1.Approval{approved("unit"), approved("city"), approved("province"), rejected("unit", "withdrawn")}, chain,
+			vFalse, "Rejected", []string{"level unit", "withdrawn"}},
+		{"S1 policy with one level", []sgv1.Approval{approved("city")}, levels("city"),
+			vTrue, "Approved", []string{"(city)"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			checkVerdict(t, approvalVerdict(c.approvals, c.levels), c.status, c.reason, c.parts...)
+		})
+	}
+}
+
+func fe(name, node, region string) observedPod {
+	return observedPod{Name: name, Component: builders.ComponentFrontend, Node: node, Region: region}
+}
+
+func ad(name, node, region string) observedPod {
+	return observedPod{Name: name, Component: builders.ComponentAdmin, Node: node, Region: region}
+}
+
+func TestPlacementReport(t *testing.T) {
+	cases := []struct {
+		name           string
+		pods           []observedPod
+		hostSeparation string
+		wantFE, wantAD []string
+		wantViolations []string // "rule pod node"
+	}{
+		{"S6 S7 domestic and separated", []observedPod{fe("f1", "n2", "cn-north-1"), fe("f2", "n1", "cn-east-2"), ad("a1", "n3", "cn-north-1")}, required,
+			[]string{"n1", "n2"}, []string{"n3"}, nil},
+		{"pending pods are not listed", []observedPod{fe("f1", "", ""), ad("a1", "n3", "cn-north-1")}, required,
+			nil, []string{"n3"}, nil},
+		{"S6 pod abroad", []observedPod{fe("f1", "n1", "cn-north-1"), ad("a1", "hk1", "ap-east-1")}, required,
+			[]string{"n1"}, []string{"hk1"}, []string{"S6 a1 hk1"}},
+		{"S6 node without a region label", []observedPod{fe("f1", "n9", "")}, required,
+			[]string{"n9"}, nil, []string{"S6 f1 n9"}},
+		{"S6 import pod abroad", []observedPod{{Name: "imp", Component: builders.ComponentImport, Node: "hk1", Region: "ap-east-1"}}, required,
+			nil, nil, []string{"S6 imp hk1"}},
+		{"S7 shared host with Required", []observedPod{fe("f1", "n1", "cn-north-1"), ad("a1", "n1", "cn-north-1")}, required,
+			[]string{"n1"}, []string{"n1"}, []string{"S7 (front end and admin) n1"}},
+		{"S7 shared host with Preferred", []observedPod{fe("f1", "n1", "cn-north-1"), ad("a1", "n1", "cn-north-1")}, prefer,
+			[]string{"n1"}, []string{"n1"}, nil},
+		{"two pods on one node listed once", []observedPod{fe("f1", "n1", "cn-north-1"), fe("f2", "n1", "cn-north-1")}, required,
+			[]string{"n1"}, nil, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := placementReport(c.pods, allowed, c.hostSeparation)
+			if !slices.Equal(r.FrontendNodes, c.wantFE) || !slices.Equal(r.AdminNodes, c.wantAD) {
+				t.Errorf("nodes fe=%v ad=%v, want fe=%v ad=%v", r.FrontendNodes, r.AdminNodes, c.wantFE, c.wantAD)
+			}
+			var got []string
+			for _, v := range r.Violations {
+				got = append(got, v.Rule+" "+v.Pod+" "+v.Node)
+			}
+			if !slices.Equal(got, c.wantViolations) {
+				t.Errorf("violations %v, want %v", got, c.wantViolations)
+			}
+		})
+	}
+}
+
+func TestS6PlacedVerdict(t *testing.T) {
+	cases := []struct {
+		name   string
+		pods   []observedPod
+		status metav1.ConditionStatus
+		reason string
+		parts  []string
+	}{
+		{"S6 all domestic", []observedPod{fe("f1", "n1", "cn-north-1"), ad("a1", "n2", "cn-east-2")},
+			vTrue, "Domestic", []string{"2 pods", "cn-north-1, cn-east-2"}},
+		{"S6 pending pods are not counted", []observedPod{fe("f1", "n1", "cn-north-1"), fe("f2", "", "")},
+			vTrue, "Domestic", []string{"1 pods"}},
+		{"S6 abroad", []observedPod{fe("f1", "n1", "cn-north-1"), ad("a1", "hk1", "ap-east-1")},
+			vFalse, "OutsideAllowedRegions", []string{"a1", "hk1", "(ap-east-1)"}},
+		{"S6 abroad without region label", []observedPod{fe("f1", "n9", "")},
+			vFalse, "OutsideAllowedRegions", []string{"f1", "n9", "(no region label)"}},
+		{"S6 abroad wins over unschedulable", []observedPod{ad("a1", "hk1", "ap-east-1"), {Name: "f2", Component: builders.ComponentFrontend, Unschedulable: "0/3 nodes"}},
+			vFalse, "OutsideAllowedRegions", nil},
+		{"S6 unschedulable", []observedPod{fe("f1", "n1", "cn-north-1"), {Name: "a1", Component: builders.ComponentAdmin, Unschedulable: "0/3 nodes are available: node affinity"}},
+			vFalse, "Unschedulable", []string{"a1", "cn-north-1, cn-east-2", "0/3 nodes are available: node affinity"}},
+		{"S6 nothing scheduled", []observedPod{fe("f1", "", "")},
+			vUnknown, "NoPodsScheduled", nil},
+		{"S6 no pods at all", nil,
+			vUnknown, "NoPodsScheduled", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := placementReport(c.pods, allowed, required)
+			checkVerdict(t, placedVerdict(c.pods, r, allowed), c.status, c.reason, c.parts...)
+		})
+	}
+}
+
+func TestS7IsolatedVerdict(t *testing.T) {
+	cases := []struct {
+		name           string
+		fe, ad         []string
+		hostSeparation string
+		status         metav1.ConditionStatus
+		reason         string
+		parts          []string
+	}{
+		{"S7 separate hosts", []string{"n1", "n2"}, []string{"n3"}, required,
+			vTrue, "Separated", []string{"front end on n1, n2", "admin on n3", "4 NetworkPolicies"}},
+		{"S7 nothing scheduled yet", nil, nil, required,
+			vTrue, "Separated", []string{"front end on (none yet)", "admin on (none yet)"}},
+		{"S7 shared host with Required", []string{"n1", "n2"}, []string{"n2"}, required,
+			vFalse, "SharedHost", []string{"share node n2"}},
+		{"S7 shared host with Preferred", []string{"n1"}, []string{"n1"}, prefer,
+			vTrue, "SharedHostAllowed", []string{"share node n1", "hostSeparation=Preferred", "4 NetworkPolicies"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := &sgv1.PlacementReport{FrontendNodes: c.fe, AdminNodes: c.ad}
+			checkVerdict(t, isolatedVerdict(r, c.hostSeparation, 4), c.status, c.reason, c.parts...)
+		})
+	}
+}
+
+// deploy is a Deployment of spec replicas with the given observed state.
+func deploy(replicas *int32, generation, observed int64, available int32) *appsv1.Deployment {
+	d := &appsv1.Deployment{}
+	d.Generation = generation
+	d.Spec.Replicas = replicas
+	d.Status.ObservedGeneration = observed
+	d.Status.AvailableReplicas = available
+	return d
+}
+
+func TestServingVerdict(t *testing.T) {
+	two := ptr.To[int32](2)
+	cases := []struct {
+		name     string
+		approved bool
+		frontend *appsv1.Deployment
+		routedBy string
+		status   metav1.ConditionStatus
+		reason   string
+		parts    []string
+	}{
+		{"no front end yet", true, nil, "Ingress edu", vFalse, "FrontendMissing", nil},
+		{"rollout not observed", true, deploy(two, 3, 2, 2), "Ingress edu", vFalse, "FrontendUnavailable", nil},
+		{"not all available", true, deploy(two, 1, 1, 1), "Ingress edu", vFalse, "FrontendUnavailable", []string{"1/2"}},
+		{"T5 scaled to zero is not serving", true, deploy(ptr.To[int32](0), 1, 1, 0), "Ingress edu", vFalse, "FrontendUnavailable", []string{"0/0"}},
+		{"nil replicas means 1", true, deploy(nil, 1, 1, 1), "Ingress edu", vTrue, "Serving", []string{"1/1"}},
+		{"S1 available but not approved", false, deploy(two, 1, 1, 2), "Ingress edu", vFalse, "NotRouted", []string{"2/2", "S1"}},
+		{"approved, no route configured", true, deploy(two, 1, 1, 2), "", vTrue, "ServiceOnly", []string{"2/2"}},
+		{"approved and routed", true, deploy(two, 1, 1, 2), "HTTPRoute edu on Gateway gw/public", vTrue, "Serving", []string{"2/2", "HTTPRoute edu on Gateway gw/public"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			checkVerdict(t, servingVerdict(c.approved, c.frontend, c.routedBy), c.status, c.reason, c.parts...)
+		})
+	}
+}
+
+func TestAdminVerdict(t *testing.T) {
+	cases := []struct {
+		name   string
+		admin  *appsv1.Deployment
+		status metav1.ConditionStatus
+		reason string
+	}{
+		{"missing", nil, vFalse, "AdminMissing"},
+		{"rollout not observed", deploy(ptr.To[int32](1), 2, 1, 1), vFalse, "AdminUnavailable"},
+		{"unavailable", deploy(ptr.To[int32](1), 1, 1, 0), vFalse, "AdminUnavailable"},
+		{"available", deploy(ptr.To[int32](1), 1, 1, 1), vTrue, "AdminAvailable"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			checkVerdict(t, adminVerdict(c.admin), c.status, c.reason)
+		})
+	}
+}
+
+func TestSiteOutcome(t *testing.T) {
+	ok := func(reason string) verdict { return verdict{vTrue, reason, reason + " message"} }
+	no := func(reason string) verdict { return verdict{vFalse, reason, reason + " message"} }
+	good := siteOutcome{approval: ok("Approved"), placed: ok("Domestic"), isolated: ok("Separated"), serving: ok("Serving"), admin: ok("AdminAvailable")}
+	with := func(f func(*siteOutcome)) siteOutcome { o := good; f(&o); return o }
+	const absent = metav1.ConditionStatus("")
+	cases := []struct {
+		name                      string
+		o                         siteOutcome
+		state                     sgv1.SiteState
+		ready, reconcile, stalled metav1.ConditionStatus
+		reason                    string
+	}{
+		{"all good is Ready Serving", good, sgv1.StateServing, vTrue, absent, absent, "Serving"},
+		{"S1 rejected is Stalled", with(func(o *siteOutcome) { o.approval = no("Rejected"); o.serving = no("NotRouted") }),
+			sgv1.StateAwaitingApproval, vFalse, absent, vTrue, "Rejected"},
+		{"S1 rejected wins over abroad", with(func(o *siteOutcome) { o.approval = no("Rejected"); o.placed = no("OutsideAllowedRegions") }),
+			sgv1.StateAwaitingApproval, vFalse, absent, vTrue, "Rejected"},
+		{"S6 abroad is Stalled Degraded", with(func(o *siteOutcome) { o.placed = no("OutsideAllowedRegions") }),
+			sgv1.StateDegraded, vFalse, absent, vTrue, "OutsideAllowedRegions"},
+		{"S6 abroad while awaiting approval is Stalled Degraded", with(func(o *siteOutcome) { o.approval = no("AwaitingApproval"); o.placed = no("Unschedulable") }),
+			sgv1.StateDegraded, vFalse, absent, vTrue, "Unschedulable"},
+		{"S7 shared host is Stalled Degraded", with(func(o *siteOutcome) { o.isolated = no("SharedHost") }),
+			sgv1.StateDegraded, vFalse, absent, vTrue, "SharedHost"},
+		{"S1 awaiting approval is Reconciling", with(func(o *siteOutcome) { o.approval = no("AwaitingApproval"); o.serving = no("NotRouted") }),
+			sgv1.StateAwaitingApproval, vFalse, vTrue, absent, "AwaitingApproval"},
+		{"front end coming up is Provisioning", with(func(o *siteOutcome) { o.serving = no("FrontendUnavailable") }),
+			sgv1.StateProvisioning, vFalse, vTrue, absent, "Provisioning"},
+		{"admin coming up is Provisioning", with(func(o *siteOutcome) { o.admin = no("AdminMissing") }),
+			sgv1.StateProvisioning, vFalse, vTrue, absent, "Provisioning"},
+		{"S6 nothing scheduled is Provisioning", with(func(o *siteOutcome) { o.placed = verdict{vUnknown, "NoPodsScheduled", "m"} }),
+			sgv1.StateProvisioning, vFalse, vTrue, absent, "Provisioning"},
+		{"S7 shared host allowed is Ready", with(func(o *siteOutcome) { o.isolated = ok("SharedHostAllowed") }),
+			sgv1.StateServing, vTrue, absent, absent, "Serving"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			// Start from the opposite of the wanted triad, so stale conditions must be removed.
+			st := &sgv1.GovWebsiteStatus{Conditions: []metav1.Condition{
+				{Type: sgv1.ConditionReady, Status: vTrue, Reason: "Old"},
+				{Type: sgv1.ConditionReconciling, Status: vTrue, Reason: "Old"},
+				{Type: sgv1.ConditionStalled, Status: vTrue, Reason: "Old"},
+			}}
+			c.o.apply(st, 5)
+			if st.State != c.state {
+				t.Errorf("state %s, want %s", st.State, c.state)
+			}
+			if st.ObservedGeneration != 5 {
+				t.Errorf("observedGeneration %d, want 5", st.ObservedGeneration)
+			}
+			for typ, want := range map[string]metav1.ConditionStatus{sgv1.ConditionReady: c.ready, sgv1.ConditionReconciling: c.reconcile, sgv1.ConditionStalled: c.stalled} {
+				got := meta.FindStatusCondition(st.Conditions, typ)
+				switch {
+				case want == absent && got != nil:
+					t.Errorf("%s present (%s), want absent", typ, got.Status)
+				case want == absent:
+				case got == nil || got.Status != want:
+					t.Errorf("%s = %v, want %s", typ, got, want)
+				case got.ObservedGeneration != 5:
+					t.Errorf("%s observedGeneration %d", typ, got.ObservedGeneration)
+				}
+			}
+			if r := meta.FindStatusCondition(st.Conditions, sgv1.ConditionReady); r != nil && r.Reason != c.reason {
+				t.Errorf("Ready reason %q, want %q", r.Reason, c.reason)
+			}
+			for typ, v := range map[string]verdict{ConditionApproved: c.o.approval, ConditionPlaced: c.o.placed, ConditionIsolated: c.o.isolated, ConditionServing: c.o.serving} {
+				got := meta.FindStatusCondition(st.Conditions, typ)
+				if got == nil || got.Status != v.status || got.Reason != v.reason || got.Message != v.message || got.ObservedGeneration != 5 {
+					t.Errorf("%s condition %+v, want %s/%s", typ, got, v.status, v.reason)
+				}
+			}
+		})
+	}
+}
+
+func TestProvisioningMessageNamesFirstProblem(t *testing.T) {
+	o := siteOutcome{
+		approval: verdict{vTrue, "Approved", ""}, isolated: verdict{vTrue, "Separated", ""},
+		placed:  verdict{vUnknown, "NoPodsScheduled", "placed msg"},
+		serving: verdict{vTrue, "Serving", "serving msg"},
+		admin:   verdict{vFalse, "AdminMissing", "admin msg"},
+	}
+	st := &sgv1.GovWebsiteStatus{}
+	o.apply(st, 1)
+	if r := meta.FindStatusCondition(st.Conditions, sgv1.ConditionReady); r == nil || r.Message != "admin msg" {
+		t.Errorf("Ready message %+v, want the admin's (serving, admin, placed order)", r)
+	}
+}
+
+func TestEndpoints(t *testing.T) {
+	s := &sgv1.GovWebsite{Spec: sgv1.GovWebsiteSpec{Domains: []sgv1.Domain{"www.tj.gov.cn", "天津.政务"}}}
+	cases := []struct {
+		name          string
+		approved, tls bool
+		want          []string
+	}{
+		{"S1 not approved: no endpoints", false, true, nil},
+		{"approved over HTTP", true, false, []string{"http://www.tj.gov.cn/", "http://天津.政务/"}},
+		{"approved over HTTPS", true, true, []string{"https://www.tj.gov.cn/", "https://天津.政务/"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := endpoints(s, c.approved, c.tls); !slices.Equal(got, c.want) {
+				t.Errorf("got %v, want %v", got, c.want)
+			}
+		})
+	}
+}
