@@ -99,8 +99,12 @@ echo "==> S6 admission policy (config/admission)"
 "$kubectl" apply -k "$root/config/admission" >/dev/null
 
 echo "==> the samples (config/samples) and the demo's volumes and extra site"
+"$kubectl" apply -f "$root/config/rbac/takedown_signer_role.yaml" >/dev/null
 "$kubectl" apply -k "$root/config/samples" >/dev/null
 "$kubectl" apply -f "$root/hack/demo/extras.yaml" >/dev/null
+
+echo "==> the sample takedown, moved to start now, signed at every level (T1)"
+"$root/hack/demo/takedown.sh"
 "$root/hack/demo/settle.sh"
 
 echo
@@ -117,6 +121,10 @@ echo
 "$kubectl" get pods -A -l sitegroup.io/site -o wide
 echo
 "$kubectl" get tdr,insp -A
+echo
+echo "The taken-down site's public Service now selects the notice pods (T5):"
+"$kubectl" get svc edu-web -n tjhp-edu -o jsonpath='  edu-web selector: {.spec.selector}{"\n"}'
+"$kubectl" get deploy -n tjhp-edu -o custom-columns='  DEPLOYMENT:.metadata.name,REPLICAS:.spec.replicas,AVAILABLE:.status.availableReplicas'
 echo
 cat <<MSG
 The demo is up ($((SECONDS - started))s). Use it with:
