@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	certmanagerv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -123,8 +124,12 @@ func (r *GovWebsiteReconciler) reconcileSite(ctx context.Context, site *sgv1.Gov
 	}
 	site.Status.CurrentTakedown, site.Status.TakedownQuota = takedowns.current, takedowns.quota
 	site.Status.ComplianceHistory = mergeHistory(site.Status.ComplianceHistory, takedowns.history, int(p.History.ComplianceEntries))
+	board, err := r.takedownBoard(ctx, site)
+	if err != nil {
+		return err
+	}
 	plan, err := builders.Desired(builders.Inputs{
-		Site: site, Policy: p, Approved: approval.ok(), ImportContent: importContent, Takedown: takedowns.inForce,
+		Site: site, Policy: p, Approved: approval.ok(), ImportContent: importContent, Takedown: takedowns.inForce, Board: board,
 		OperatorImage: r.OperatorImage, HaveGatewayAPI: r.HaveGatewayAPI, HaveCertManager: r.HaveCertManager,
 	})
 	if err != nil {
@@ -426,7 +431,7 @@ func (r *GovWebsiteReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(siteOfLabelled)).
 		Watches(&corev1.PersistentVolumeClaim{}, handler.EnqueueRequestsFromMapFunc(siteOfLabelled)).
 		Watches(&sgv1.SiteGroupPolicy{}, handler.EnqueueRequestsFromMapFunc(r.allSites)).
-		Watches(&sgv1.TakedownRequest{}, handler.EnqueueRequestsFromMapFunc(siteOfTakedown)).
+		Watches(&sgv1.TakedownRequest{}, handler.EnqueueRequestsFromMapFunc(r.sitesOfTakedown)).
 		WatchesMetadata(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(r.sitesOnNode), builder.WithPredicates(predicate.LabelChangedPredicate{}))
 	if r.HaveGatewayAPI {
 		b = b.Owns(&gatewayv1.HTTPRoute{})
@@ -446,10 +451,20 @@ func siteOfLabelled(_ context.Context, obj client.Object) []reconcile.Request {
 	return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: obj.GetNamespace(), Name: name}}}
 }
 
-// siteOfTakedown maps a TakedownRequest to the site it takes down.
-func siteOfTakedown(_ context.Context, obj client.Object) []reconcile.Request {
+// sitesOfTakedown maps a TakedownRequest to the site it takes down and to
+// that site's portal, whose takedown board lists it.
+func (r *GovWebsiteReconciler) sitesOfTakedown(ctx context.Context, obj client.Object) []reconcile.Request {
 	t := obj.(*sgv1.TakedownRequest)
-	return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: t.Namespace, Name: t.Spec.SiteRef.Name}}}
+	siteKey := client.ObjectKey{Namespace: t.Namespace, Name: t.Spec.SiteRef.Name}
+	out := []reconcile.Request{{NamespacedName: siteKey}}
+	site := &sgv1.GovWebsite{}
+	if err := r.Get(ctx, siteKey, site); err == nil {
+		if key := parentPortalKey(site); key != "" {
+			ns, name, _ := strings.Cut(key, "/")
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKey{Namespace: ns, Name: name}})
+		}
+	}
+	return out
 }
 
 func (r *GovWebsiteReconciler) allSites(ctx context.Context, _ client.Object) []reconcile.Request {

@@ -100,3 +100,59 @@ func truncate(s string, n int) string {
 	}
 	return string(r[:n]) + "…"
 }
+
+// IndexParentPortal indexes department sites by their portal ("ns/name").
+const IndexParentPortal = "spec.parentPortal"
+
+// parentPortalKey is the index value of a site's parent portal.
+func parentPortalKey(site *sgv1.GovWebsite) string {
+	ref := site.Spec.ParentPortal
+	if ref == nil {
+		return ""
+	}
+	ns := ref.Namespace
+	if ns == "" {
+		ns = site.Namespace
+	}
+	return ns + "/" + ref.Name
+}
+
+// takedownBoard lists a portal's sub-sites' takedowns in force, for the
+// notice the portal posts (T5, Nanjing's rule); nil for a department site.
+func (r *GovWebsiteReconciler) takedownBoard(ctx context.Context, site *sgv1.GovWebsite) (*builders.Board, error) {
+	if site.Spec.SiteKind != sgv1.SiteKindPortal {
+		return nil, nil
+	}
+	subs := &sgv1.GovWebsiteList{}
+	if err := r.List(ctx, subs, client.MatchingFields{IndexParentPortal: site.Namespace + "/" + site.Name}); err != nil {
+		return nil, err
+	}
+	var entries []takedown.BoardEntry
+	for i := range subs.Items {
+		sub := &subs.Items[i]
+		list := &sgv1.TakedownRequestList{}
+		if err := r.List(ctx, list, client.InNamespace(sub.Namespace)); err != nil {
+			return nil, err
+		}
+		for _, t := range list.Items {
+			if t.Spec.SiteRef.Name != sub.Name || !takedown.InForce(t.Status.Phase) || t.Status.ActivatedAt == nil {
+				continue
+			}
+			e := takedown.BoardEntry{Site: sub.Namespace + "/" + sub.Name, Organization: sub.Spec.Organization.Name,
+				Type: string(t.Spec.Type), Phase: string(t.Status.Phase), Title: t.Spec.Notice.Title, Since: t.Status.ActivatedAt.UTC()}
+			for _, d := range sub.Spec.Domains {
+				e.Domains = append(e.Domains, string(d))
+			}
+			if t.Spec.End != nil {
+				until := t.Spec.End.UTC()
+				e.Until = &until
+			}
+			entries = append(entries, e)
+		}
+	}
+	j, h, err := takedown.Board(entries)
+	if err != nil {
+		return nil, err
+	}
+	return &builders.Board{JSON: j, HTML: h}, nil
+}

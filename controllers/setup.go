@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/webhook"
@@ -62,6 +63,14 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	}
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &corev1.Pod{}, podNodeNameField, func(o client.Object) []string {
 		return []string{o.(*corev1.Pod).Spec.NodeName}
+	}); err != nil {
+		return err
+	}
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &sgv1.GovWebsite{}, IndexParentPortal, func(o client.Object) []string {
+		if key := parentPortalKey(o.(*sgv1.GovWebsite)); key != "" {
+			return []string{key}
+		}
+		return nil
 	}); err != nil {
 		return err
 	}

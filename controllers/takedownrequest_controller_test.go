@@ -311,3 +311,39 @@ func completeArchiveJob(ns string, job *batchv1.Job, report string) {
 	}
 	Expect(k8sClient.Status().Update(ctx, job)).To(Succeed())
 }
+
+var _ = Describe("the portal's takedown board (T5, Nanjing's rule)", func() {
+	It("lists a sub-site's takedown in force in a ConfigMap mounted into the portal's front end", func() {
+		portalNs := newSiteNamespace()
+		portal := approvedSite(portalNs)
+		portal.Name = "portal"
+		portal.Spec.SiteKind, portal.Spec.ParentPortal = sgv1.SiteKindPortal, nil
+		portal.Spec.SiteCode, portal.Spec.Domains = "1201990001", []sgv1.Domain{"www.tj-board.gov.cn"}
+		Expect(k8sClient.Create(ctx, portal)).To(Succeed())
+
+		ns := newSiteNamespace()
+		testClock.Set(tdStart.Add(-6 * 24 * time.Hour))
+		site := approvedSite(ns)
+		site.Spec.ParentPortal = &sgv1.NamespacedObjectReference{Name: "portal", Namespace: portalNs}
+		Expect(k8sClient.Create(ctx, site)).To(Succeed())
+		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownTemporary))).To(Succeed())
+		signAll(ns, takedownSigners)
+		at(ns, tdStart)
+		expectPhase(ns, sgv1.TakedownActive)
+
+		board := &corev1.ConfigMap{}
+		Eventually(func(g Gomega) {
+			g.Expect(k8sClient.Get(ctx, key(portalNs, "portal-takedowns"), board)).To(Succeed())
+			g.Expect(board.Data["takedowns.json"]).To(ContainSubstring(siteDomain(ns)))
+			g.Expect(board.Data["takedowns.html"]).To(ContainSubstring("天津市和平区教育局"))
+		}, timeout, interval).Should(Succeed())
+		fe := &appsv1.Deployment{}
+		exists(fe, portalNs, "portal-frontend")
+		Expect(fe.Spec.Template.Spec.Containers[0].VolumeMounts).To(ContainElement(HaveField("MountPath", builders.TakedownBoardMountPath)))
+
+		By("the notice page links to the portal")
+		cm := &corev1.ConfigMap{}
+		exists(cm, ns, "edu-notice")
+		Expect(cm.Data["notice.json"]).To(ContainSubstring("https://www.tj-board.gov.cn/"))
+	})
+})

@@ -28,6 +28,9 @@ type Inputs struct {
 	HaveGatewayAPI, HaveCertManager bool
 	// Takedown in force, if any: the notice pods replace the front end (T5).
 	Takedown *Takedown
+	// Board, for a portal: its sub-sites' current takedowns, mounted into
+	// its front end (T5, Nanjing's rule).
+	Board *Board
 }
 
 // Plan is a site's desired state: objects to apply, and objects that must
@@ -70,7 +73,12 @@ func Desired(in Inputs) (Plan, error) {
 	for _, np := range NetworkPolicies(site, p) {
 		plan.Apply = append(plan.Apply, np)
 	}
-	plan.Apply = append(plan.Apply, FrontendDeployment(site, p, takenDown), AdminDeployment(site, p))
+	frontend := FrontendDeployment(site, p, takenDown)
+	if in.Board != nil {
+		plan.Apply = append(plan.Apply, TakedownBoard(site, *in.Board))
+		withTakedownBoard(frontend, site)
+	}
+	plan.Apply = append(plan.Apply, frontend, AdminDeployment(site, p))
 	if FrontendReplicas(site, takenDown) > 1 {
 		plan.Apply = append(plan.Apply, FrontendPDB(site))
 	} else {

@@ -14,6 +14,10 @@ import (
 	"strings"
 )
 
+// EnvTakedownBoard names the directory of a portal's takedown board
+// (the operator mounts it into portal front ends).
+const EnvTakedownBoard = "SITEGROUP_TAKEDOWNS_DIR"
+
 // MaxUpload bounds one page written through the admin.
 const MaxUpload = 8 << 20
 
@@ -22,6 +26,10 @@ func Handler(root string, admin bool) http.Handler {
 	files := http.FileServer(http.Dir(root))
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	if dir := os.Getenv(EnvTakedownBoard); dir != "" {
+		// A portal serves its sub-sites' current takedowns (T5, Nanjing's rule).
+		mux.Handle("/_sitegroup/", http.StripPrefix("/_sitegroup/", http.FileServer(http.Dir(dir))))
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodGet || r.Method == http.MethodHead:

@@ -1,0 +1,65 @@
+package takedown
+
+import (
+	"bytes"
+	"encoding/json"
+	"html/template"
+	"sort"
+	"time"
+)
+
+// BoardEntry is one current takedown of a portal's sub-site, for the
+// notice the portal posts (Nanjing's rule, T5: the notice also appears on
+// the city portal).
+type BoardEntry struct {
+	Site         string     `json:"site"`
+	Organization string     `json:"organization"`
+	Domains      []string   `json:"domains"`
+	Type         string     `json:"type"`
+	Phase        string     `json:"phase"`
+	Title        string     `json:"title"`
+	Since        time.Time  `json:"since"`
+	Until        *time.Time `json:"until,omitempty"`
+}
+
+// Board renders the current takedowns as JSON and as an HTML fragment the
+// portal can embed; entries are sorted so an unchanged board renders the
+// same bytes (no needless writes).
+func Board(entries []BoardEntry) (jsonDoc, htmlFragment string, err error) {
+	sorted := append([]BoardEntry(nil), entries...)
+	sort.Slice(sorted, func(i, j int) bool {
+		if !sorted[i].Since.Equal(sorted[j].Since) {
+			return sorted[i].Since.Before(sorted[j].Since)
+		}
+		return sorted[i].Site < sorted[j].Site
+	})
+	if sorted == nil {
+		sorted = []BoardEntry{}
+	}
+	j, err := json.MarshalIndent(map[string]any{"takedowns": sorted}, "", "  ")
+	if err != nil {
+		return "", "", err
+	}
+	var h bytes.Buffer
+	if err := boardTemplate.Execute(&h, sorted); err != nil {
+		return "", "", err
+	}
+	return string(j), h.String(), nil
+}
+
+var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
+	"ptr": func(t time.Time) *time.Time { return &t },
+	"day": func(t *time.Time) string {
+		if t == nil {
+			return "另行通知"
+		}
+		return t.In(shanghai).Format("2006年1月2日")
+	},
+}).Parse(`<section class="sitegroup-takedowns" aria-labelledby="sitegroup-takedowns-title">
+<h2 id="sitegroup-takedowns-title">网站关停公告</h2>
+{{if .}}<ul>
+{{range .}}<li><strong>{{.Organization}}</strong>（{{range $i, $d := .Domains}}{{if $i}}、{{end}}{{$d}}{{end}}）：{{.Title}}，{{day (ptr .Since)}}起{{if eq .Type "temporary"}}临时关停，预计{{day .Until}}恢复{{else}}永久关闭{{end}}。</li>
+{{end}}</ul>
+{{else}}<p>目前没有关停的网站。</p>
+{{end}}</section>
+`))
