@@ -82,7 +82,7 @@ var _ = BeforeSuite(func() {
 	ctrl.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
 	ctx, cancel = context.WithCancel(context.Background())
 	var err error
-	env, err = testenv.New()
+	env, err = testenv.New(true)
 	Expect(err).NotTo(HaveOccurred())
 	cfg, err = env.Start()
 	Expect(err).NotTo(HaveOccurred())

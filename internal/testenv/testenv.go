@@ -39,9 +39,11 @@ func RepoRoot() (string, error) {
 // Scheme knows every kind the operator reads or writes.
 func Scheme() *runtime.Scheme { return scheme.New() }
 
-// New returns an environment with every CRD installed. KUBEBUILDER_ASSETS
-// wins; otherwise the binaries in bin/k8s/<version> are used.
-func New() (*envtest.Environment, error) {
+// New returns an environment with every CRD installed and, when
+// withWebhooks, the operator's webhook configurations pointed at a local
+// webhook server the suite must run. KUBEBUILDER_ASSETS wins; otherwise the
+// binaries in bin/k8s/<version> are used.
+func New(withWebhooks bool) (*envtest.Environment, error) {
 	root, err := RepoRoot()
 	if err != nil {
 		return nil, err
@@ -53,7 +55,7 @@ func New() (*envtest.Environment, error) {
 	if _, err := os.Stat(filepath.Join(assets, "kube-apiserver")); err != nil {
 		return nil, fmt.Errorf("no kube-apiserver in %s: run `make control-plane-envtest` first: %w", assets, err)
 	}
-	return &envtest.Environment{
+	env := &envtest.Environment{
 		BinaryAssetsDirectory: assets,
 		CRDDirectoryPaths: []string{
 			filepath.Join(root, "config", "crd", "bases"),
@@ -61,8 +63,9 @@ func New() (*envtest.Environment, error) {
 		},
 		ErrorIfCRDPathMissing: true,
 		Scheme:                Scheme(),
-		WebhookInstallOptions: envtest.WebhookInstallOptions{
-			Paths: []string{filepath.Join(root, "config", "webhook")},
-		},
-	}, nil
+	}
+	if withWebhooks {
+		env.WebhookInstallOptions = envtest.WebhookInstallOptions{Paths: []string{filepath.Join(root, "config", "webhook")}}
+	}
+	return env, nil
 }
