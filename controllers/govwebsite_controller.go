@@ -134,6 +134,7 @@ func (r *GovWebsiteReconciler) reconcileSite(ctx context.Context, site *sgv1.Gov
 	})
 	if err != nil {
 		conditions.MarkStalled(&site.Status.Conditions, site.Generation, "InvalidSpec", err.Error())
+		site.Status.ObservedGeneration = site.Generation
 		return nil
 	}
 	if err := r.applyPlan(ctx, plan); err != nil {

@@ -92,6 +92,25 @@ func approvedSite(ns string) *sgv1.GovWebsite {
 
 func key(ns, name string) client.ObjectKey { return client.ObjectKey{Namespace: ns, Name: name} }
 
+// update re-reads obj and applies mutate until the write does not conflict
+// with the operator's own writes.
+func update(obj client.Object, mutate func()) {
+	GinkgoHelper()
+	Eventually(func() error {
+		if err := k8sClient.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
+			return err
+		}
+		mutate()
+		return k8sClient.Update(ctx, obj)
+	}, timeout, interval).Should(Succeed())
+}
+
+func updateSite(ns string, mutate func(*sgv1.GovWebsite)) {
+	GinkgoHelper()
+	site := &sgv1.GovWebsite{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "edu"}}
+	update(site, func() { mutate(site) })
+}
+
 func getSite(ns string) *sgv1.GovWebsite {
 	GinkgoHelper()
 	s := &sgv1.GovWebsite{}
@@ -226,10 +245,10 @@ var _ = Describe("GovWebsite controller", func() {
 		fe := &appsv1.Deployment{}
 		exists(fe, ns, "edu-frontend")
 
-		site := getSite(ns)
-		site.Spec.Frontend.Replicas = ptr.To[int32](3)
-		site.Spec.Frontend.Image = "sitegroup.io/sitegroup:v2"
-		Expect(k8sClient.Update(ctx, site)).To(Succeed())
+		updateSite(ns, func(site *sgv1.GovWebsite) {
+			site.Spec.Frontend.Replicas = ptr.To[int32](3)
+			site.Spec.Frontend.Image = "sitegroup.io/sitegroup:v2"
+		})
 		Eventually(func(g Gomega) {
 			g.Expect(k8sClient.Get(ctx, key(ns, "edu-frontend"), fe)).To(Succeed())
 			g.Expect(*fe.Spec.Replicas).To(Equal(int32(3)))
@@ -237,8 +256,7 @@ var _ = Describe("GovWebsite controller", func() {
 		}, timeout, interval).Should(Succeed())
 
 		By("a hand edit of the replicas is put back")
-		fe.Spec.Replicas = ptr.To[int32](7)
-		Expect(k8sClient.Update(ctx, fe)).To(Succeed())
+		update(fe, func() { fe.Spec.Replicas = ptr.To[int32](7) })
 		Eventually(func() int32 {
 			_ = k8sClient.Get(ctx, key(ns, "edu-frontend"), fe)
 			return *fe.Spec.Replicas
@@ -260,9 +278,7 @@ var _ = Describe("GovWebsite controller", func() {
 		}, timeout, interval).Should(Succeed())
 
 		By("one replica drops the PodDisruptionBudget")
-		site = getSite(ns)
-		site.Spec.Frontend.Replicas = ptr.To[int32](1)
-		Expect(k8sClient.Update(ctx, site)).To(Succeed())
+		updateSite(ns, func(site *sgv1.GovWebsite) { site.Spec.Frontend.Replicas = ptr.To[int32](1) })
 		gone(&policyv1.PodDisruptionBudget{}, ns, "edu-frontend")
 	})
 
@@ -279,9 +295,7 @@ var _ = Describe("GovWebsite controller", func() {
 			return apierrors.IsNotFound(k8sClient.Get(ctx, key(ns, "edu"), &gatewayv1.HTTPRoute{}))
 		}, time.Second, interval).Should(BeTrue(), "no route before approval")
 
-		site = getSite(ns)
-		site.Spec.Approvals = approvedSite(ns).Spec.Approvals
-		Expect(k8sClient.Update(ctx, site)).To(Succeed())
+		updateSite(ns, func(site *sgv1.GovWebsite) { site.Spec.Approvals = approvedSite(ns).Spec.Approvals })
 		exists(&gatewayv1.HTTPRoute{}, ns, "edu")
 		Eventually(func() metav1.ConditionStatus { return condition(ns, controllers.ConditionApproved).Status }, timeout, interval).
 			Should(Equal(metav1.ConditionTrue))
@@ -310,12 +324,12 @@ var _ = Describe("GovWebsite controller", func() {
 		}, timeout, interval).Should(BeZero(), "the operator keeps writing")
 		before, _ := writes.snapshot()
 		for i := range 3 {
-			site = getSite(ns)
-			if site.Annotations == nil {
-				site.Annotations = map[string]string{}
-			}
-			site.Annotations["test/poke"] = fmt.Sprint(i)
-			Expect(k8sClient.Update(ctx, site)).To(Succeed())
+			updateSite(ns, func(site *sgv1.GovWebsite) {
+				if site.Annotations == nil {
+					site.Annotations = map[string]string{}
+				}
+				site.Annotations["test/poke"] = fmt.Sprint(i)
+			})
 		}
 		// The pokes are reconciled (annotation changes pass the predicate);
 		// give them the time a reconcile takes and count the operator's writes.
@@ -335,8 +349,7 @@ var _ = Describe("GovWebsite controller", func() {
 
 		node := &corev1.Node{}
 		Expect(k8sClient.Get(ctx, client.ObjectKey{Name: "node-relabel-" + ns}, node)).To(Succeed())
-		node.Labels["topology.kubernetes.io/region"] = "us-west-1"
-		Expect(k8sClient.Update(ctx, node)).To(Succeed())
+		update(node, func() { node.Labels["topology.kubernetes.io/region"] = "us-west-1" })
 		Eventually(func() metav1.Condition { return condition(ns, controllers.ConditionPlaced) }, timeout, interval).
 			Should(And(HaveField("Status", metav1.ConditionFalse), HaveField("Reason", "OutsideAllowedRegions"),
 				HaveField("Message", ContainSubstring("us-west-1"))))
@@ -365,9 +378,9 @@ var _ = Describe("GovWebsite controller", func() {
 			Should(And(HaveField("Status", metav1.ConditionTrue), HaveField("Message", ContainSubstring("T7"))))
 		exists(&appsv1.Deployment{}, ns, "edu-frontend")
 
-		site := getSite(ns)
-		site.Annotations = map[string]string{controllers.AnnotationForceDelete: "true"}
-		Expect(k8sClient.Update(ctx, site)).To(Succeed())
+		updateSite(ns, func(site *sgv1.GovWebsite) {
+			site.Annotations = map[string]string{controllers.AnnotationForceDelete: "true"}
+		})
 		gone(&sgv1.GovWebsite{}, ns, "edu")
 		gone(&appsv1.Deployment{}, ns, "edu-frontend")
 		gone(&appsv1.Deployment{}, ns, "edu-admin")

@@ -96,7 +96,7 @@ func placementReport(pods []observedPod, allowed []string, hostSeparation string
 		}
 	}
 	r.FrontendNodes, r.AdminNodes = sortedSet(fe), sortedSet(ad)
-	if hostSeparation == policy.HostSeparationRequired {
+	if hostSeparation != policy.HostSeparationPreferred {
 		for _, n := range r.FrontendNodes {
 			if ad[n] {
 				r.Violations = append(r.Violations, sgv1.PlacementViolation{Pod: "(front end and admin)", Node: n, Rule: "S7"})
@@ -144,7 +144,7 @@ func isolatedVerdict(report *sgv1.PlacementReport, hostSeparation string, polici
 		}
 	}
 	switch {
-	case len(shared) > 0 && hostSeparation == policy.HostSeparationRequired:
+	case len(shared) > 0 && hostSeparation != policy.HostSeparationPreferred:
 		return verdict{metav1.ConditionFalse, "SharedHost", "S7: front end and admin share node " + strings.Join(shared, ", ")}
 	case len(shared) > 0:
 		return verdict{metav1.ConditionTrue, "SharedHostAllowed", fmt.Sprintf("S7: front end and admin share node %s (policy hostSeparation=Preferred); %d NetworkPolicies keep the admin off the internet", strings.Join(shared, ", "), policies)}

@@ -16,16 +16,16 @@ import (
 )
 
 const (
-	vTrue    = metav1.ConditionTrue
-	vFalse   = metav1.ConditionFalse
-	vUnknown = metav1.ConditionUnknown
-	required = policy.HostSeparationRequired
-	prefer   = policy.HostSeparationPreferred
+	vTrue         = metav1.ConditionTrue
+	vFalse        = metav1.ConditionFalse
+	vUnknown      = metav1.ConditionUnknown
+	testRequired  = policy.HostSeparationRequired
+	testPreferred = policy.HostSeparationPreferred
 )
 
-var allowed = []string{"cn-north-1", "cn-east-2"}
+var testAllowed = []string{"cn-north-1", "cn-east-2"}
 
-func levels(names ...string) []sgv1.ApprovalLevel {
+func testLevels(names ...string) []sgv1.ApprovalLevel {
 	out := make([]sgv1.ApprovalLevel, len(names))
 	for i, n := range names {
 		out[i] = sgv1.ApprovalLevel{Name: n, Group: "g-" + n, Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite}}
@@ -33,16 +33,16 @@ func levels(names ...string) []sgv1.ApprovalLevel {
 	return out
 }
 
-func approved(level string) sgv1.Approval {
+func testApproved(level string) sgv1.Approval {
 	return sgv1.Approval{Level: level, Approver: level + "-head", Decision: sgv1.DecisionApproved}
 }
 
-func rejected(level, comment string) sgv1.Approval {
+func testRejected(level, comment string) sgv1.Approval {
 	return sgv1.Approval{Level: level, Approver: level + "-head", Decision: sgv1.DecisionRejected, Comment: comment}
 }
 
-// checkVerdict compares status and reason, and requires every part in the message.
-func checkVerdict(t *testing.T, got verdict, status metav1.ConditionStatus, reason string, parts ...string) {
+// checkTestVerdict compares status and reason, and requires every part in the message.
+func checkTestVerdict(t *testing.T, got verdict, status metav1.ConditionStatus, reason string, parts ...string) {
 	t.Helper()
 	if got.status != status || got.reason != reason {
 		t.Errorf("verdict %s/%s, want %s/%s (message %q)", got.status, got.reason, status, reason, got.message)
@@ -55,7 +55,7 @@ func checkVerdict(t *testing.T, got verdict, status metav1.ConditionStatus, reas
 }
 
 func TestS1ApprovalVerdict(t *testing.T) {
-	chain := levels("unit", "city", "province")
+	chain := testLevels("unit", "city", "province")
 	cases := []struct {
 		name      string
 		approvals []sgv1.Approval
@@ -64,39 +64,39 @@ func TestS1ApprovalVerdict(t *testing.T) {
 		reason    string
 		parts     []string
 	}{
-		{"S1 all approved", []sgv1.Approval{approved("unit"), approved("city"), approved("province")}, chain,
+		{"S1 all approved", []sgv1.Approval{testApproved("unit"), testApproved("city"), testApproved("province")}, chain,
 			vTrue, "Approved", []string{"S1", "unit, city, province"}},
-		{"S1 approvals in any order", []sgv1.Approval{approved("province"), approved("unit"), approved("city")}, chain,
+		{"S1 approvals in any order", []sgv1.Approval{testApproved("province"), testApproved("unit"), testApproved("city")}, chain,
 			vTrue, "Approved", nil},
 		{"S1 nothing signed", nil, chain,
 			vFalse, "AwaitingApproval", []string{"level unit, city, province;", "not routed"}},
-		{"S1 missing levels in chain order", []sgv1.Approval{approved("city")}, chain,
+		{"S1 missing levels in chain order", []sgv1.Approval{testApproved("city")}, chain,
 			vFalse, "AwaitingApproval", []string{"level unit, province;"}},
-		{"S1 approval at an unknown level does not count", []sgv1.Approval{approved("unit"), approved("city"), approved("district")}, chain,
+		{"S1 approval at an unknown level does not count", []sgv1.Approval{testApproved("unit"), testApproved("city"), testApproved("district")}, chain,
 			vFalse, "AwaitingApproval", []string{"level province;"}},
-		{"S1 a rejection wins over approvals", []sgv1.Approval{approved("unit"), rejected("city", "domain not filed"), approved("province")}, chain,
+		{"S1 a rejection wins over approvals", []sgv1.Approval{testApproved("unit"), testRejected("city", "domain not filed"), testApproved("province")}, chain,
 			vFalse, "Rejected", []string{"level city", "city-head", "domain not filed"}},
-		{"S1 a rejection wins over missing levels", []sgv1.Approval{rejected("province", "no")}, chain,
+		{"S1 a rejection wins over missing levels", []sgv1.Approval{testRejected("province", "no")}, chain,
 			vFalse, "Rejected", []string{"level province"}},
-		{"S1 later approval of the same level counts", []sgv1.Approval{approved("unit"), rejected("city", "fix footer"), approved("city"), approved("province")}, chain,
+		{"S1 later approval of the same level counts", []sgv1.Approval{testApproved("unit"), testRejected("city", "fix footer"), testApproved("city"), testApproved("province")}, chain,
 			vTrue, "Approved", nil},
-		{"S1 later rejection of the same level counts", []sgv1.Approval{approved("unit"), approved("city"), approved("province"), rejected("unit", "withdrawn")}, chain,
+		{"S1 later rejection of the same level counts", []sgv1.Approval{testApproved("unit"), testApproved("city"), testApproved("province"), testRejected("unit", "withdrawn")}, chain,
 			vFalse, "Rejected", []string{"level unit", "withdrawn"}},
-		{"S1 policy with one level", []sgv1.Approval{approved("city")}, levels("city"),
+		{"S1 policy with one level", []sgv1.Approval{testApproved("city")}, testLevels("city"),
 			vTrue, "Approved", []string{"(city)"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			checkVerdict(t, approvalVerdict(c.approvals, c.levels), c.status, c.reason, c.parts...)
+			checkTestVerdict(t, approvalVerdict(c.approvals, c.levels), c.status, c.reason, c.parts...)
 		})
 	}
 }
 
-func fe(name, node, region string) observedPod {
+func testFrontendPod(name, node, region string) observedPod {
 	return observedPod{Name: name, Component: builders.ComponentFrontend, Node: node, Region: region}
 }
 
-func ad(name, node, region string) observedPod {
+func testAdminPod(name, node, region string) observedPod {
 	return observedPod{Name: name, Component: builders.ComponentAdmin, Node: node, Region: region}
 }
 
@@ -108,26 +108,26 @@ func TestPlacementReport(t *testing.T) {
 		wantFE, wantAD []string
 		wantViolations []string // "rule pod node"
 	}{
-		{"S6 S7 domestic and separated", []observedPod{fe("f1", "n2", "cn-north-1"), fe("f2", "n1", "cn-east-2"), ad("a1", "n3", "cn-north-1")}, required,
+		{"S6 S7 domestic and separated", []observedPod{testFrontendPod("f1", "n2", "cn-north-1"), testFrontendPod("f2", "n1", "cn-east-2"), testAdminPod("a1", "n3", "cn-north-1")}, testRequired,
 			[]string{"n1", "n2"}, []string{"n3"}, nil},
-		{"pending pods are not listed", []observedPod{fe("f1", "", ""), ad("a1", "n3", "cn-north-1")}, required,
+		{"pending pods are not listed", []observedPod{testFrontendPod("f1", "", ""), testAdminPod("a1", "n3", "cn-north-1")}, testRequired,
 			nil, []string{"n3"}, nil},
-		{"S6 pod abroad", []observedPod{fe("f1", "n1", "cn-north-1"), ad("a1", "hk1", "ap-east-1")}, required,
+		{"S6 pod abroad", []observedPod{testFrontendPod("f1", "n1", "cn-north-1"), testAdminPod("a1", "hk1", "ap-east-1")}, testRequired,
 			[]string{"n1"}, []string{"hk1"}, []string{"S6 a1 hk1"}},
-		{"S6 node without a region label", []observedPod{fe("f1", "n9", "")}, required,
+		{"S6 node without a region label", []observedPod{testFrontendPod("f1", "n9", "")}, testRequired,
 			[]string{"n9"}, nil, []string{"S6 f1 n9"}},
-		{"S6 import pod abroad", []observedPod{{Name: "imp", Component: builders.ComponentImport, Node: "hk1", Region: "ap-east-1"}}, required,
+		{"S6 import pod abroad", []observedPod{{Name: "imp", Component: builders.ComponentImport, Node: "hk1", Region: "ap-east-1"}}, testRequired,
 			nil, nil, []string{"S6 imp hk1"}},
-		{"S7 shared host with Required", []observedPod{fe("f1", "n1", "cn-north-1"), ad("a1", "n1", "cn-north-1")}, required,
+		{"S7 shared host with Required", []observedPod{testFrontendPod("f1", "n1", "cn-north-1"), testAdminPod("a1", "n1", "cn-north-1")}, testRequired,
 			[]string{"n1"}, []string{"n1"}, []string{"S7 (front end and admin) n1"}},
-		{"S7 shared host with Preferred", []observedPod{fe("f1", "n1", "cn-north-1"), ad("a1", "n1", "cn-north-1")}, prefer,
+		{"S7 shared host with Preferred", []observedPod{testFrontendPod("f1", "n1", "cn-north-1"), testAdminPod("a1", "n1", "cn-north-1")}, testPreferred,
 			[]string{"n1"}, []string{"n1"}, nil},
-		{"two pods on one node listed once", []observedPod{fe("f1", "n1", "cn-north-1"), fe("f2", "n1", "cn-north-1")}, required,
+		{"two pods on one node listed once", []observedPod{testFrontendPod("f1", "n1", "cn-north-1"), testFrontendPod("f2", "n1", "cn-north-1")}, testRequired,
 			[]string{"n1"}, nil, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := placementReport(c.pods, allowed, c.hostSeparation)
+			r := placementReport(c.pods, testAllowed, c.hostSeparation)
 			if !slices.Equal(r.FrontendNodes, c.wantFE) || !slices.Equal(r.AdminNodes, c.wantAD) {
 				t.Errorf("nodes fe=%v ad=%v, want fe=%v ad=%v", r.FrontendNodes, r.AdminNodes, c.wantFE, c.wantAD)
 			}
@@ -150,27 +150,27 @@ func TestS6PlacedVerdict(t *testing.T) {
 		reason string
 		parts  []string
 	}{
-		{"S6 all domestic", []observedPod{fe("f1", "n1", "cn-north-1"), ad("a1", "n2", "cn-east-2")},
+		{"S6 all domestic", []observedPod{testFrontendPod("f1", "n1", "cn-north-1"), testAdminPod("a1", "n2", "cn-east-2")},
 			vTrue, "Domestic", []string{"2 pods", "cn-north-1, cn-east-2"}},
-		{"S6 pending pods are not counted", []observedPod{fe("f1", "n1", "cn-north-1"), fe("f2", "", "")},
+		{"S6 pending pods are not counted", []observedPod{testFrontendPod("f1", "n1", "cn-north-1"), testFrontendPod("f2", "", "")},
 			vTrue, "Domestic", []string{"1 pods"}},
-		{"S6 abroad", []observedPod{fe("f1", "n1", "cn-north-1"), ad("a1", "hk1", "ap-east-1")},
+		{"S6 abroad", []observedPod{testFrontendPod("f1", "n1", "cn-north-1"), testAdminPod("a1", "hk1", "ap-east-1")},
 			vFalse, "OutsideAllowedRegions", []string{"a1", "hk1", "(ap-east-1)"}},
-		{"S6 abroad without region label", []observedPod{fe("f1", "n9", "")},
+		{"S6 abroad without region label", []observedPod{testFrontendPod("f1", "n9", "")},
 			vFalse, "OutsideAllowedRegions", []string{"f1", "n9", "(no region label)"}},
-		{"S6 abroad wins over unschedulable", []observedPod{ad("a1", "hk1", "ap-east-1"), {Name: "f2", Component: builders.ComponentFrontend, Unschedulable: "0/3 nodes"}},
+		{"S6 abroad wins over unschedulable", []observedPod{testAdminPod("a1", "hk1", "ap-east-1"), {Name: "f2", Component: builders.ComponentFrontend, Unschedulable: "0/3 nodes"}},
 			vFalse, "OutsideAllowedRegions", nil},
-		{"S6 unschedulable", []observedPod{fe("f1", "n1", "cn-north-1"), {Name: "a1", Component: builders.ComponentAdmin, Unschedulable: "0/3 nodes are available: node affinity"}},
+		{"S6 unschedulable", []observedPod{testFrontendPod("f1", "n1", "cn-north-1"), {Name: "a1", Component: builders.ComponentAdmin, Unschedulable: "0/3 nodes are available: node affinity"}},
 			vFalse, "Unschedulable", []string{"a1", "cn-north-1, cn-east-2", "0/3 nodes are available: node affinity"}},
-		{"S6 nothing scheduled", []observedPod{fe("f1", "", "")},
+		{"S6 nothing scheduled", []observedPod{testFrontendPod("f1", "", "")},
 			vUnknown, "NoPodsScheduled", nil},
 		{"S6 no pods at all", nil,
 			vUnknown, "NoPodsScheduled", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := placementReport(c.pods, allowed, required)
-			checkVerdict(t, placedVerdict(c.pods, r, allowed), c.status, c.reason, c.parts...)
+			r := placementReport(c.pods, testAllowed, testRequired)
+			checkTestVerdict(t, placedVerdict(c.pods, r, testAllowed), c.status, c.reason, c.parts...)
 		})
 	}
 }
@@ -184,25 +184,25 @@ func TestS7IsolatedVerdict(t *testing.T) {
 		reason         string
 		parts          []string
 	}{
-		{"S7 separate hosts", []string{"n1", "n2"}, []string{"n3"}, required,
+		{"S7 separate hosts", []string{"n1", "n2"}, []string{"n3"}, testRequired,
 			vTrue, "Separated", []string{"front end on n1, n2", "admin on n3", "4 NetworkPolicies"}},
-		{"S7 nothing scheduled yet", nil, nil, required,
+		{"S7 nothing scheduled yet", nil, nil, testRequired,
 			vTrue, "Separated", []string{"front end on (none yet)", "admin on (none yet)"}},
-		{"S7 shared host with Required", []string{"n1", "n2"}, []string{"n2"}, required,
+		{"S7 shared host with Required", []string{"n1", "n2"}, []string{"n2"}, testRequired,
 			vFalse, "SharedHost", []string{"share node n2"}},
-		{"S7 shared host with Preferred", []string{"n1"}, []string{"n1"}, prefer,
+		{"S7 shared host with Preferred", []string{"n1"}, []string{"n1"}, testPreferred,
 			vTrue, "SharedHostAllowed", []string{"share node n1", "hostSeparation=Preferred", "4 NetworkPolicies"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := &sgv1.PlacementReport{FrontendNodes: c.fe, AdminNodes: c.ad}
-			checkVerdict(t, isolatedVerdict(r, c.hostSeparation, 4), c.status, c.reason, c.parts...)
+			checkTestVerdict(t, isolatedVerdict(r, c.hostSeparation, 4), c.status, c.reason, c.parts...)
 		})
 	}
 }
 
 // deploy is a Deployment of spec replicas with the given observed state.
-func deploy(replicas *int32, generation, observed int64, available int32) *appsv1.Deployment {
+func testDeployment(replicas *int32, generation, observed int64, available int32) *appsv1.Deployment {
 	d := &appsv1.Deployment{}
 	d.Generation = generation
 	d.Spec.Replicas = replicas
@@ -223,17 +223,17 @@ func TestServingVerdict(t *testing.T) {
 		parts    []string
 	}{
 		{"no front end yet", true, nil, "Ingress edu", vFalse, "FrontendMissing", nil},
-		{"rollout not observed", true, deploy(two, 3, 2, 2), "Ingress edu", vFalse, "FrontendUnavailable", nil},
-		{"not all available", true, deploy(two, 1, 1, 1), "Ingress edu", vFalse, "FrontendUnavailable", []string{"1/2"}},
-		{"T5 scaled to zero is not serving", true, deploy(ptr.To[int32](0), 1, 1, 0), "Ingress edu", vFalse, "FrontendUnavailable", []string{"0/0"}},
-		{"nil replicas means 1", true, deploy(nil, 1, 1, 1), "Ingress edu", vTrue, "Serving", []string{"1/1"}},
-		{"S1 available but not approved", false, deploy(two, 1, 1, 2), "Ingress edu", vFalse, "NotRouted", []string{"2/2", "S1"}},
-		{"approved, no route configured", true, deploy(two, 1, 1, 2), "", vTrue, "ServiceOnly", []string{"2/2"}},
-		{"approved and routed", true, deploy(two, 1, 1, 2), "HTTPRoute edu on Gateway gw/public", vTrue, "Serving", []string{"2/2", "HTTPRoute edu on Gateway gw/public"}},
+		{"rollout not observed", true, testDeployment(two, 3, 2, 2), "Ingress edu", vFalse, "FrontendUnavailable", nil},
+		{"not all available", true, testDeployment(two, 1, 1, 1), "Ingress edu", vFalse, "FrontendUnavailable", []string{"1/2"}},
+		{"T5 scaled to zero is not serving", true, testDeployment(ptr.To[int32](0), 1, 1, 0), "Ingress edu", vFalse, "FrontendUnavailable", []string{"0/0"}},
+		{"nil replicas means 1", true, testDeployment(nil, 1, 1, 1), "Ingress edu", vTrue, "Serving", []string{"1/1"}},
+		{"S1 available but not approved", false, testDeployment(two, 1, 1, 2), "Ingress edu", vFalse, "NotRouted", []string{"2/2", "S1"}},
+		{"approved, no route configured", true, testDeployment(two, 1, 1, 2), "", vTrue, "ServiceOnly", []string{"2/2"}},
+		{"approved and routed", true, testDeployment(two, 1, 1, 2), "HTTPRoute edu on Gateway gw/public", vTrue, "Serving", []string{"2/2", "HTTPRoute edu on Gateway gw/public"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			checkVerdict(t, servingVerdict(c.approved, c.frontend, c.routedBy), c.status, c.reason, c.parts...)
+			checkTestVerdict(t, servingVerdict(c.approved, c.frontend, c.routedBy), c.status, c.reason, c.parts...)
 		})
 	}
 }
@@ -246,13 +246,13 @@ func TestAdminVerdict(t *testing.T) {
 		reason string
 	}{
 		{"missing", nil, vFalse, "AdminMissing"},
-		{"rollout not observed", deploy(ptr.To[int32](1), 2, 1, 1), vFalse, "AdminUnavailable"},
-		{"unavailable", deploy(ptr.To[int32](1), 1, 1, 0), vFalse, "AdminUnavailable"},
-		{"available", deploy(ptr.To[int32](1), 1, 1, 1), vTrue, "AdminAvailable"},
+		{"rollout not observed", testDeployment(ptr.To[int32](1), 2, 1, 1), vFalse, "AdminUnavailable"},
+		{"unavailable", testDeployment(ptr.To[int32](1), 1, 1, 0), vFalse, "AdminUnavailable"},
+		{"available", testDeployment(ptr.To[int32](1), 1, 1, 1), vTrue, "AdminAvailable"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			checkVerdict(t, adminVerdict(c.admin), c.status, c.reason)
+			checkTestVerdict(t, adminVerdict(c.admin), c.status, c.reason)
 		})
 	}
 }

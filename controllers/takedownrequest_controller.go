@@ -16,7 +16,9 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/apply"
@@ -237,5 +239,17 @@ func (r *TakedownRequestReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Named("takedownrequest").
 		Owns(&sgv1.InspectionRun{}).
 		Owns(&batchv1.Job{}).
+		// The archive pod's termination message carries the verified digest;
+		// it may reach the cache after the Job's completion does.
+		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(takedownOfPod)).
 		Complete(r)
+}
+
+// takedownOfPod maps a pod working for a takedown (the archive) to it.
+func takedownOfPod(_ context.Context, obj client.Object) []reconcile.Request {
+	name := obj.GetLabels()[builders.LabelTakedown]
+	if name == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: obj.GetNamespace(), Name: name}}}
 }

@@ -290,11 +290,10 @@ var _ = Describe("TakedownRequest controller", func() {
 func completeArchiveJob(ns string, job *batchv1.Job, report string) {
 	GinkgoHelper()
 	pod := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: job.Name + "-pod", Labels: map[string]string{
-			"batch.kubernetes.io/job-name": job.Name, builders.LabelManagedBy: builders.ManagerName,
-		}},
-		Spec: *job.Spec.Template.Spec.DeepCopy(),
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: job.Name + "-pod", Labels: job.Spec.Template.Labels},
+		Spec:       *job.Spec.Template.Spec.DeepCopy(),
 	}
+	pod.Labels["batch.kubernetes.io/job-name"] = job.Name
 	pod.Spec.NodeName = "node-sh-1"
 	Expect(k8sClient.Create(ctx, pod)).To(Succeed())
 	pod.Status.Phase = corev1.PodSucceeded

@@ -106,7 +106,46 @@ func UpToDate(desired, live client.Object) bool {
 			fd.Set(lv.FieldByName(f))
 		}
 	}
-	return equality.Semantic.DeepDerivative(d, live)
+	return equality.Semantic.DeepDerivative(d, live) && sameListLengths(reflect.ValueOf(d), reflect.ValueOf(live))
+}
+
+// sameListLengths closes DeepDerivative's gap: it accepts a live list
+// longer than the desired one, so a peer added by hand to a NetworkPolicy,
+// a region dropped from the policy or a sidecar would never be put back.
+// Every list desired sets must have exactly its length in live.
+func sameListLengths(d, l reflect.Value) bool {
+	switch d.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if d.IsNil() || l.IsNil() {
+			return true // DeepDerivative already judged nil against non-nil
+		}
+		return sameListLengths(d.Elem(), l.Elem())
+	case reflect.Struct:
+		for i := range d.NumField() {
+			if !sameListLengths(d.Field(i), l.Field(i)) {
+				return false
+			}
+		}
+	case reflect.Slice:
+		if d.Len() == 0 {
+			return true
+		}
+		if d.Len() != l.Len() {
+			return false
+		}
+		for i := range d.Len() {
+			if !sameListLengths(d.Index(i), l.Index(i)) {
+				return false
+			}
+		}
+	case reflect.Map:
+		for _, k := range d.MapKeys() {
+			if lv := l.MapIndex(k); lv.IsValid() && !sameListLengths(d.MapIndex(k), lv) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func subset(want, have map[string]string) bool {
@@ -122,7 +161,7 @@ func ownersPresent(want, have []metav1.OwnerReference) bool {
 	for _, w := range want {
 		found := false
 		for _, h := range have {
-			if h.UID == w.UID && h.Kind == w.Kind && h.Name == w.Name {
+			if h.UID == w.UID && h.Kind == w.Kind && h.Name == w.Name && ptrEqual(h.Controller, w.Controller) {
 				found = true
 				break
 			}
@@ -133,3 +172,5 @@ func ownersPresent(want, have []metav1.OwnerReference) bool {
 	}
 	return true
 }
+
+func ptrEqual(a, b *bool) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }

@@ -25,7 +25,9 @@ type Routing struct {
 func RoutingFor(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) Routing {
 	r := Routing{Gateway: p.Routing.GatewayRef, IngressClass: p.Routing.IngressClassName, Issuer: p.Routing.TLSIssuerRef}
 	if site.Spec.Routing.GatewayRef != nil {
-		r.Gateway = site.Spec.Routing.GatewayRef
+		// A site that names its Gateway is routed by it, even where the
+		// policy's default is an ingress class.
+		r.Gateway, r.IngressClass = site.Spec.Routing.GatewayRef, nil
 	}
 	if site.Spec.Routing.IngressClassName != nil {
 		r.IngressClass = site.Spec.Routing.IngressClassName

@@ -40,10 +40,14 @@ func takedownOwner(t *sgv1.TakedownRequest) []metav1.OwnerReference {
 	}}
 }
 
+// LabelTakedown names the TakedownRequest an object works for, so its
+// pods wake that request's reconciler.
+const LabelTakedown = "sitegroup.io/takedown"
+
 func takedownLabels(t *sgv1.TakedownRequest, component string) map[string]string {
 	return map[string]string{
 		LabelManagedBy: ManagerName, LabelPartOf: "sitegroup",
-		LabelSite: t.Spec.SiteRef.Name, LabelComponent: component,
+		LabelSite: t.Spec.SiteRef.Name, LabelComponent: component, LabelTakedown: t.Name,
 	}
 }
 
