@@ -61,6 +61,20 @@ func at(ns string, t time.Time) {
 	}, timeout, interval).Should(Succeed())
 }
 
+// fileReturn files the return of the takedown at the given time (T6).
+func fileReturn(ns string, filed time.Time) {
+	GinkgoHelper()
+	testClock.Set(filed)
+	Eventually(func() error {
+		t := &sgv1.TakedownRequest{}
+		if err := k8sClient.Get(ctx, key(ns, "rebuild"), t); err != nil {
+			return err
+		}
+		t.Spec.ReturnRequest = &sgv1.ReturnRequest{FiledAt: metav1.NewTime(filed), SelfCheck: "自查完成：栏目更新、链接、安全检测均正常。"}
+		return k8sClient.Update(ctx, t)
+	}, timeout, interval).Should(Succeed())
+}
+
 func phaseOf(ns string) sgv1.TakedownPhase {
 	t := &sgv1.TakedownRequest{}
 	_ = k8sClient.Get(ctx, key(ns, "rebuild"), t)
@@ -147,15 +161,7 @@ var _ = Describe("TakedownRequest controller", func() {
 
 		By("a return filed within the 7 days before the planned return starts the prereturn inspection (T6)")
 		filed := tdEnd.Add(-5 * 24 * time.Hour)
-		testClock.Set(filed)
-		Eventually(func() error {
-			t := &sgv1.TakedownRequest{}
-			if err := k8sClient.Get(ctx, key(ns, "rebuild"), t); err != nil {
-				return err
-			}
-			t.Spec.ReturnRequest = &sgv1.ReturnRequest{FiledAt: metav1.NewTime(filed), SelfCheck: "自查完成：栏目更新、链接、安全检测均正常。"}
-			return k8sClient.Update(ctx, t)
-		}, timeout, interval).Should(Succeed())
+		fileReturn(ns, filed)
 		expectPhase(ns, sgv1.TakedownReturning)
 		run := &sgv1.InspectionRun{}
 		runName := fmt.Sprintf("rebuild-prereturn-%d", filed.Unix())
@@ -196,15 +202,7 @@ var _ = Describe("TakedownRequest controller", func() {
 		at(ns, tdStart)
 		expectPhase(ns, sgv1.TakedownActive)
 		filed := tdEnd.Add(-2 * 24 * time.Hour)
-		testClock.Set(filed)
-		Eventually(func() error {
-			t := &sgv1.TakedownRequest{}
-			if err := k8sClient.Get(ctx, key(ns, "rebuild"), t); err != nil {
-				return err
-			}
-			t.Spec.ReturnRequest = &sgv1.ReturnRequest{FiledAt: metav1.NewTime(filed), SelfCheck: "自查完成：栏目更新、链接、安全检测均正常。"}
-			return k8sClient.Update(ctx, t)
-		}, timeout, interval).Should(Succeed())
+		fileReturn(ns, filed)
 		run := &sgv1.InspectionRun{}
 		exists(run, ns, fmt.Sprintf("rebuild-prereturn-%d", filed.Unix()))
 		run.Status.Phase, run.Status.Verdict = sgv1.InspectionSucceeded, sgv1.VerdictPass

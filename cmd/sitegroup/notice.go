@@ -1,14 +1,9 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"sitegroup.io/operator/internal/notice"
@@ -28,18 +23,6 @@ func runNotice(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("reading the notice: %w", err)
 	}
 	h := notice.Handler(func() (notice.Page, error) { return notice.Load(*config) }, time.Now)
-	srv := &http.Server{Addr: ":" + *port, Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutdown)
-	}()
 	fmt.Fprintf(stdout, "serving the notice on :%s\n", *port)
-	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return serveUntilSignal(":"+*port, h)
 }

@@ -29,7 +29,13 @@ func runServeStatic(args []string, stdout, stderr io.Writer) error {
 	if *root == "" {
 		return usageError{"--root (or CONTENT_DIR) is required"}
 	}
-	srv := &http.Server{Addr: ":" + *port, Handler: webserver.Handler(*root, *admin), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "serving %s on :%s (admin=%v)\n", *root, *port, *admin)
+	return serveUntilSignal(":"+*port, webserver.Handler(*root, *admin))
+}
+
+// serveUntilSignal serves until SIGTERM or SIGINT, then drains for 5 s.
+func serveUntilSignal(addr string, h http.Handler) error {
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	go func() {
@@ -38,7 +44,6 @@ func runServeStatic(args []string, stdout, stderr io.Writer) error {
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 	}()
-	fmt.Fprintf(stdout, "serving %s on :%s (admin=%v)\n", *root, *port, *admin)
 	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

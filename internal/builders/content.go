@@ -5,7 +5,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 )
@@ -51,37 +50,16 @@ func ImportJob(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, operatorImage 
 	} else {
 		args = append(args, "--archive-url", src.ArchiveURL)
 	}
-	labels := ComponentLabels(site, ComponentImport)
-	return &batchv1.Job{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
-		ObjectMeta: childMeta(site, ImportJobName(site), labels),
-		Spec: batchv1.JobSpec{
-			BackoffLimit:          ptr.To[int32](2),
-			ActiveDeadlineSeconds: ptr.To[int64](3600),
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{
-					RestartPolicy:                corev1.RestartPolicyNever,
-					AutomountServiceAccountToken: ptr.To(false),
-					SecurityContext:              RestrictedPodSecurity(),
-					Affinity:                     DomesticAffinity(p, p.Placement.AdminNodeSelector),
-					Containers: []corev1.Container{{
-						Name:            "import",
-						Image:           operatorImage,
-						ImagePullPolicy: corev1.PullIfNotPresent,
-						Args:            args,
-						SecurityContext: RestrictedContainerSecurity(),
-						VolumeMounts:    mounts,
-						Resources: corev1.ResourceRequirements{
-							Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("50m"), corev1.ResourceMemory: resource.MustParse("64Mi")},
-							Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("256Mi")},
-						},
-					}},
-					Volumes: volumes,
-				},
-			},
+	return operatorJob(childMeta(site, ImportJobName(site), ComponentLabels(site, ComponentImport)), p, 3600, corev1.Container{
+		Name:         "import",
+		Image:        operatorImage,
+		Args:         args,
+		VolumeMounts: mounts,
+		Resources: corev1.ResourceRequirements{
+			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("50m"), corev1.ResourceMemory: resource.MustParse("64Mi")},
+			Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("256Mi")},
 		},
-	}
+	}, volumes)
 }
 
 // SiteNamespace labels the site's namespace: Pod Security "restricted" is

@@ -2,8 +2,8 @@ package builders
 
 import (
 	"fmt"
-
 	batchv1 "k8s.io/api/batch/v1"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -81,39 +81,19 @@ func ArchiveClaim(t *sgv1.TakedownRequest, size resource.Quantity) *corev1.Persi
 // ArchiveJob writes the content into a tarball on the archive volume, reads
 // it back, and reports the digest in its termination message.
 func ArchiveJob(t *sgv1.TakedownRequest, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, operatorImage string) *batchv1.Job {
-	labels := takedownLabels(t, ComponentArchive)
-	return &batchv1.Job{
-		TypeMeta: metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
-		ObjectMeta: metav1.ObjectMeta{Name: ArchiveJobName(t), Namespace: t.Namespace,
-			Labels: labels, OwnerReferences: takedownOwner(t)},
-		Spec: batchv1.JobSpec{
-			BackoffLimit:          ptr.To[int32](2),
-			ActiveDeadlineSeconds: ptr.To[int64](6 * 3600),
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{
-					RestartPolicy:                corev1.RestartPolicyNever,
-					AutomountServiceAccountToken: ptr.To(false),
-					SecurityContext:              RestrictedPodSecurity(),
-					Affinity:                     DomesticAffinity(p, p.Placement.AdminNodeSelector),
-					Containers: []corev1.Container{{
-						Name:            "archive",
-						Image:           operatorImage,
-						ImagePullPolicy: corev1.PullIfNotPresent,
-						Args:            []string{"archive", "--from", ContentMountPath, "--to", ArchivePath(t)},
-						SecurityContext: RestrictedContainerSecurity(),
-						VolumeMounts: []corev1.VolumeMount{
-							{Name: "content", MountPath: ContentMountPath, ReadOnly: true},
-							{Name: "archive", MountPath: ArchiveMountPath},
-						},
-						TerminationMessagePolicy: corev1.TerminationMessageReadFile,
-					}},
-					Volumes: []corev1.Volume{
-						{Name: "content", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: ContentClaimName(site), ReadOnly: true}}},
-						{Name: "archive", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: ArchiveClaimName(site.Name)}}},
-					},
-				},
-			},
+	meta := metav1.ObjectMeta{Name: ArchiveJobName(t), Namespace: t.Namespace,
+		Labels: takedownLabels(t, ComponentArchive), OwnerReferences: takedownOwner(t)}
+	return operatorJob(meta, p, 6*3600, corev1.Container{
+		Name:  "archive",
+		Image: operatorImage,
+		Args:  []string{"archive", "--from", ContentMountPath, "--to", ArchivePath(t)},
+		VolumeMounts: []corev1.VolumeMount{
+			{Name: "content", MountPath: ContentMountPath, ReadOnly: true},
+			{Name: "archive", MountPath: ArchiveMountPath},
 		},
-	}
+		TerminationMessagePolicy: corev1.TerminationMessageReadFile,
+	}, []corev1.Volume{
+		{Name: "content", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: ContentClaimName(site), ReadOnly: true}}},
+		{Name: "archive", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: ArchiveClaimName(site.Name)}}},
+	})
 }
