@@ -30,7 +30,7 @@ demo: build tools ## Start a local control plane with simulated nodes, the opera
 	hack/demo/up.sh
 
 .PHONY: test
-test: $(BIN)/go.mod fmt-check vet verify-generated unit envtest ## Run every test.
+test: $(BIN)/go.mod fmt-check vet verify-generated unit envtest e2e ## Run every test.
 
 ##@ Development
 
@@ -75,6 +75,16 @@ unit: $(BIN)/go.mod ## Pure-logic tests (no API server).
 .PHONY: envtest
 envtest: control-plane-envtest ## Suites against a real kube-apiserver and etcd.
 	KUBEBUILDER_ASSETS=$(K8S_BIN) go test $(GOTEST_FLAGS) ./test/envtest/... ./controllers/...
+
+.PHONY: e2e
+e2e: control-plane ## End-to-end suite on a real single-node cluster (hack/realnode); skipped where containers cannot run.
+	hack/e2e/run.sh
+
+.PHONY: realnode-up realnode-down
+realnode-up: control-plane ## Bring the real single-node cluster up (containerd, kubelet, Cilium, CoreDNS).
+	hack/realnode/up.sh
+realnode-down: ## Take the real node down, leaving nothing behind.
+	hack/realnode/down.sh
 
 .PHONY: demo-down
 demo-down: ## Stop everything `make demo` started.

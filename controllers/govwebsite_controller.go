@@ -279,6 +279,7 @@ func (r *GovWebsiteReconciler) observe(ctx context.Context, site *sgv1.GovWebsit
 		isolated: isolatedVerdict(report, p.Placement.HostSeparation, len(builders.NetworkPolicies(site, p))),
 		serving:  servingVerdict(approval.ok(), frontend, routedBy),
 		admin:    adminVerdict(admin),
+		content:  contentVerdict(site.Status.Content),
 	}
 	if down != nil {
 		notice, err := r.deployment(ctx, site.Namespace, builders.NoticeName(site))

@@ -218,11 +218,22 @@ func mergeHistory(existing, add []sgv1.ComplianceRecord, limit int) []sgv1.Compl
 	return out
 }
 
+// contentVerdict: a migrated site is not ready before its content is in.
+func contentVerdict(c *sgv1.ContentStatus) verdict {
+	switch {
+	case c == nil || c.ImportPhase == "" || c.ImportPhase == "Succeeded":
+		return verdict{metav1.ConditionTrue, "ContentReady", "content in place"}
+	case c.ImportPhase == "Failed":
+		return verdict{metav1.ConditionFalse, "ImportFailed", "content import failed: " + c.ImportMessage}
+	}
+	return verdict{metav1.ConditionFalse, "Importing", "importing the migrated content: " + c.ImportMessage}
+}
+
 // siteOutcome combines the domain verdicts into the kstatus triad and the
 // one-word state. Stalled means a person must act: a rejection, a pod that
 // can only go abroad, a placement violation.
 type siteOutcome struct {
-	approval, placed, isolated, serving, admin verdict
+	approval, placed, isolated, serving, admin, content verdict
 	// takenDown is set while a takedown is in force (T5): True once the
 	// notice pods serve in place of the front end.
 	takenDown *verdict
@@ -243,6 +254,9 @@ func (o siteOutcome) apply(st *sgv1.GovWebsiteStatus, generation int64) {
 	case o.isolated.status == metav1.ConditionFalse:
 		conditions.MarkStalled(&st.Conditions, generation, o.isolated.reason, o.isolated.message)
 		st.State = sgv1.StateDegraded
+	case o.content.reason == "ImportFailed":
+		conditions.MarkStalled(&st.Conditions, generation, o.content.reason, o.content.message)
+		st.State = sgv1.StateDegraded
 	case o.takenDown != nil:
 		o.takenDown.set(&st.Conditions, generation, ConditionServing)
 		st.State = sgv1.StateTakenDown
@@ -254,8 +268,8 @@ func (o siteOutcome) apply(st *sgv1.GovWebsiteStatus, generation int64) {
 	case !o.approval.ok():
 		conditions.MarkReconciling(&st.Conditions, generation, o.approval.reason, o.approval.message)
 		st.State = sgv1.StateAwaitingApproval
-	case !o.serving.ok() || !o.placed.ok() || !o.admin.ok():
-		conditions.MarkReconciling(&st.Conditions, generation, "Provisioning", firstNotOK(o.serving, o.admin, o.placed).message)
+	case !o.serving.ok() || !o.placed.ok() || !o.admin.ok() || !o.content.ok():
+		conditions.MarkReconciling(&st.Conditions, generation, "Provisioning", firstNotOK(o.serving, o.admin, o.placed, o.content).message)
 		st.State = sgv1.StateProvisioning
 	default:
 		conditions.MarkReady(&st.Conditions, generation, "Serving", o.serving.message)

@@ -260,7 +260,7 @@ func TestAdminVerdict(t *testing.T) {
 func TestSiteOutcome(t *testing.T) {
 	ok := func(reason string) verdict { return verdict{vTrue, reason, reason + " message"} }
 	no := func(reason string) verdict { return verdict{vFalse, reason, reason + " message"} }
-	good := siteOutcome{approval: ok("Approved"), placed: ok("Domestic"), isolated: ok("Separated"), serving: ok("Serving"), admin: ok("AdminAvailable")}
+	good := siteOutcome{approval: ok("Approved"), placed: ok("Domestic"), isolated: ok("Separated"), serving: ok("Serving"), admin: ok("AdminAvailable"), content: ok("ContentReady")}
 	with := func(f func(*siteOutcome)) siteOutcome { o := good; f(&o); return o }
 	const absent = metav1.ConditionStatus("")
 	cases := []struct {
@@ -290,6 +290,12 @@ func TestSiteOutcome(t *testing.T) {
 		{"S6 nothing scheduled is Provisioning", with(func(o *siteOutcome) { o.placed = verdict{vUnknown, "NoPodsScheduled", "m"} }),
 			sgv1.StateProvisioning, vFalse, vTrue, absent, "Provisioning"},
 		{"S7 shared host allowed is Ready", with(func(o *siteOutcome) { o.isolated = ok("SharedHostAllowed") }),
+			sgv1.StateServing, vTrue, absent, absent, "Serving"},
+		{"content still importing is Provisioning", with(func(o *siteOutcome) { o.content = contentVerdict(&sgv1.ContentStatus{ImportPhase: "Running"}) }),
+			sgv1.StateProvisioning, vFalse, vTrue, absent, "Provisioning"},
+		{"a failed import is Stalled Degraded", with(func(o *siteOutcome) { o.content = contentVerdict(&sgv1.ContentStatus{ImportPhase: "Failed"}) }),
+			sgv1.StateDegraded, vFalse, absent, vTrue, "ImportFailed"},
+		{"no import is ready content", with(func(o *siteOutcome) { o.content = contentVerdict(nil) }),
 			sgv1.StateServing, vTrue, absent, absent, "Serving"},
 	}
 	for _, c := range cases {

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Restarts the operator of an e2e run (content must survive it).
+set -euo pipefail
+source "$(dirname "$0")/../realnode/lib.sh"
+stop sitegroup-manager 10
+start_ns sitegroup-manager "$root/bin/sitegroup" manager --kubeconfig "$ns_kubeconfig" \
+  --metrics-bind-address 127.0.0.1:18090 --health-probe-bind-address 127.0.0.1:18091 \
+  --webhook-port 19444 --webhook-cert-dir "$root/bin/e2e/pki/webhook" --leader-elect=false \
+  --operator-image "$sitegroup_image"
+wait_for "the operator's readiness" 60 nsx curl -sf http://127.0.0.1:18091/readyz

@@ -1,0 +1,169 @@
+package e2e_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/testenv"
+)
+
+const testapp = "sitegroup.io/testapp:v1"
+
+var podCount int
+
+// fetch runs a one-shot client pod in a namespace that GETs url (3 tries, a
+// 2 s timeout each: dropped traffic times out) and returns whether it got a
+// 2xx and what it printed.
+func fetch(ns, url string) (bool, string) {
+	GinkgoHelper()
+	podCount++
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: fmt.Sprintf("client-%d", podCount)},
+		Spec: corev1.PodSpec{
+			RestartPolicy: corev1.RestartPolicyNever,
+			Containers: []corev1.Container{{Name: "get", Image: testapp, ImagePullPolicy: corev1.PullIfNotPresent,
+				Args: []string{"get", url, "3", "2s"}}},
+		},
+	}
+	Expect(k8sClient.Create(ctx, pod)).To(Succeed())
+	DeferCleanup(func() { _ = k8sClient.Delete(ctx, pod, client.GracePeriodSeconds(0)) })
+	Eventually(func() corev1.PodPhase {
+		_ = k8sClient.Get(ctx, client.ObjectKeyFromObject(pod), pod)
+		return pod.Status.Phase
+	}).Should(Or(Equal(corev1.PodSucceeded), Equal(corev1.PodFailed)), "waiting for client pod %s/%s to finish GET %s", ns, pod.Name, url)
+	logs, err := clientset.CoreV1().Pods(ns).GetLogs(pod.Name, &corev1.PodLogOptions{}).DoRaw(ctx)
+	Expect(err).NotTo(HaveOccurred())
+	return pod.Status.Phase == corev1.PodSucceeded, string(logs)
+}
+
+// portForward forwards a loopback port to a Service, as `kubectl
+// port-forward` does; it stops at the end of the spec.
+func portForward(ns, svc string) string {
+	GinkgoHelper()
+	kubectl := filepath.Join(root, "bin", "k8s", testenv.KubernetesVersion, "kubectl")
+	cmd := exec.Command(kubectl, "--kubeconfig", filepath.Join(root, "bin", "realnode", "kubeconfig"),
+		"-n", ns, "port-forward", "--address", "127.0.0.1", "svc/"+svc, ":80")
+	out, err := cmd.StdoutPipe()
+	Expect(err).NotTo(HaveOccurred())
+	Expect(cmd.Start()).To(Succeed())
+	DeferCleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	found := make(chan string, 1)
+	go func() {
+		re := regexp.MustCompile(`127\.0\.0\.1:(\d+)`)
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, out)
+	}()
+	select {
+	case port := <-found:
+		return "http://127.0.0.1:" + port
+	case <-time.After(30 * time.Second):
+		Fail("kubectl port-forward did not start in 30s")
+		return ""
+	}
+}
+
+// get sends one request with the site's Host header, bounded by 5 s.
+func get(base, host string) (*http.Response, string) {
+	GinkgoHelper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/", nil)
+	Expect(err).NotTo(HaveOccurred())
+	req.Host = host
+	c := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Do(req)
+	Expect(err).NotTo(HaveOccurred())
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp, string(body)
+}
+
+func site(ns, name string) *sgv1.GovWebsite {
+	s := &sgv1.GovWebsite{}
+	_ = k8sClient.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, s)
+	return s
+}
+
+// freshNamespace creates a namespace, first removing one a previous run
+// left: its sites are closed with the force annotation (T7 holds them
+// otherwise) and the namespace is awaited until gone.
+func freshNamespace(name string) {
+	GinkgoHelper()
+	nsObj := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
+	if err := k8sClient.Get(ctx, client.ObjectKeyFromObject(nsObj), nsObj); err == nil {
+		sites := &sgv1.GovWebsiteList{}
+		Expect(k8sClient.List(ctx, sites, client.InNamespace(name))).To(Succeed())
+		for i := range sites.Items {
+			s := &sites.Items[i]
+			patch := client.MergeFrom(s.DeepCopy())
+			if s.Annotations == nil {
+				s.Annotations = map[string]string{}
+			}
+			s.Annotations["sitegroup.io/force-delete"] = "true"
+			Expect(k8sClient.Patch(ctx, s, patch)).To(Succeed())
+		}
+		_ = k8sClient.Delete(ctx, nsObj)
+		Eventually(func() bool {
+			return apierrors.IsNotFound(k8sClient.Get(ctx, client.ObjectKeyFromObject(nsObj), &corev1.Namespace{}))
+		}).Should(BeTrue(), "waiting for namespace %s of a previous run to go", name)
+	}
+	Expect(k8sClient.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})).To(Succeed())
+}
+
+// as is a client acting as a signer of an approval level.
+func as(user, group string) client.Client {
+	GinkgoHelper()
+	c := rest.CopyConfig(cfg)
+	c.Impersonate = rest.ImpersonationConfig{UserName: user, Groups: []string{group, "system:authenticated"}}
+	cl, err := client.New(c, client.Options{Scheme: testenv.Scheme()})
+	Expect(err).NotTo(HaveOccurred())
+	return cl
+}
+
+// sign appends one approval as its level's signer (the webhook stamps who and when).
+func sign(ns, name, level, user, group string, ret bool) {
+	GinkgoHelper()
+	c := as(user, group)
+	Eventually(func() error {
+		t := &sgv1.TakedownRequest{}
+		if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, t); err != nil {
+			return err
+		}
+		a := sgv1.Approval{Level: level, Decision: sgv1.DecisionApproved}
+		if ret {
+			t.Spec.ReturnRequest.Approvals = append(t.Spec.ReturnRequest.Approvals, a)
+		} else {
+			t.Spec.Approvals = append(t.Spec.Approvals, a)
+		}
+		return c.Update(ctx, t)
+	}).Should(Succeed(), "%s signing at level %s", user, level)
+}
+
+func restartOperator() {
+	GinkgoHelper()
+	out, err := exec.CommandContext(context.Background(), filepath.Join(root, "hack", "e2e", "restart-manager.sh")).CombinedOutput()
+	Expect(err).NotTo(HaveOccurred(), string(out))
+}
+
+var errNoRun = fmt.Errorf("the prereturn run is not created yet")
