@@ -111,6 +111,19 @@ func updateSite(ns string, mutate func(*sgv1.GovWebsite)) {
 	update(site, func() { mutate(site) })
 }
 
+// warningReasons are the reasons of the Warning events in a namespace.
+func warningReasons(ns string) []string {
+	events := &corev1.EventList{}
+	_ = k8sClient.List(ctx, events, client.InNamespace(ns))
+	var reasons []string
+	for _, e := range events.Items {
+		if e.Type == corev1.EventTypeWarning {
+			reasons = append(reasons, e.Reason)
+		}
+	}
+	return reasons
+}
+
 func getSite(ns string) *sgv1.GovWebsite {
 	GinkgoHelper()
 	s := &sgv1.GovWebsite{}
@@ -356,17 +369,7 @@ var _ = Describe("GovWebsite controller", func() {
 		site := getSite(ns)
 		Expect(site.Status.Placement.Violations).To(ContainElement(HaveField("Rule", "S6")))
 		Expect(kstatusOf(site)).To(Equal(kstatus.FailedStatus))
-		Eventually(func() []string {
-			events := &corev1.EventList{}
-			_ = k8sClient.List(ctx, events, client.InNamespace(ns))
-			var reasons []string
-			for _, e := range events.Items {
-				if e.Type == corev1.EventTypeWarning {
-					reasons = append(reasons, e.Reason)
-				}
-			}
-			return reasons
-		}, timeout, interval).Should(ContainElement("OutsideAllowedRegions"))
+		Eventually(warningReasons, timeout, interval).WithArguments(ns).Should(ContainElement("OutsideAllowedRegions"))
 	})
 
 	It("holds a deleted site until closed by procedure, then removes children and keeps content", func() {

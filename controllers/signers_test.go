@@ -6,7 +6,6 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
@@ -47,9 +46,7 @@ func grantSigners() {
 // as returns a client acting as a user of a group.
 func as(user, group string) client.Client {
 	GinkgoHelper()
-	c := rest.CopyConfig(cfg)
-	c.Impersonate = rest.ImpersonationConfig{UserName: user, Groups: []string{group, "system:authenticated"}}
-	cl, err := client.New(c, client.Options{Scheme: testenv.Scheme()})
+	cl, err := testenv.As(cfg, user, group)
 	Expect(err).NotTo(HaveOccurred())
 	return cl
 }

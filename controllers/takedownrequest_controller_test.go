@@ -13,7 +13,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
@@ -223,17 +222,7 @@ var _ = Describe("TakedownRequest controller", func() {
 		t := &sgv1.TakedownRequest{}
 		Expect(k8sClient.Get(ctx, key(ns, "rebuild"), t)).To(Succeed())
 		Expect(meta.IsStatusConditionTrue(t.Status.Conditions, sgv1.ConditionStalled)).To(BeTrue())
-		Eventually(func() []string {
-			evs := &corev1.EventList{}
-			_ = k8sClient.List(ctx, evs, client.InNamespace(ns))
-			var reasons []string
-			for _, e := range evs.Items {
-				if e.Type == corev1.EventTypeWarning {
-					reasons = append(reasons, e.Reason)
-				}
-			}
-			return reasons
-		}, timeout, interval).Should(ContainElement("Overdue"))
+		Eventually(warningReasons, timeout, interval).WithArguments(ns).Should(ContainElement("Overdue"))
 	})
 
 	It("runs the full permanent cycle: notice for 30 days, verified archive, closed, deregistration deadline (T7)", func() {

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"sitegroup.io/operator/internal/scheme"
@@ -68,4 +70,12 @@ func New(withWebhooks bool) (*envtest.Environment, error) {
 		env.WebhookInstallOptions = envtest.WebhookInstallOptions{Paths: []string{filepath.Join(root, "config", "webhook")}}
 	}
 	return env, nil
+}
+
+// As returns a client acting as a user of a group (an approval level's
+// signer): the API server authorizes and the webhooks stamp that user.
+func As(cfg *rest.Config, user, group string) (client.Client, error) {
+	c := rest.CopyConfig(cfg)
+	c.Impersonate = rest.ImpersonationConfig{UserName: user, Groups: []string{group, "system:authenticated"}}
+	return client.New(c, client.Options{Scheme: Scheme()})
 }

@@ -17,7 +17,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
@@ -134,9 +133,7 @@ func freshNamespace(name string) {
 // as is a client acting as a signer of an approval level.
 func as(user, group string) client.Client {
 	GinkgoHelper()
-	c := rest.CopyConfig(cfg)
-	c.Impersonate = rest.ImpersonationConfig{UserName: user, Groups: []string{group, "system:authenticated"}}
-	cl, err := client.New(c, client.Options{Scheme: testenv.Scheme()})
+	cl, err := testenv.As(cfg, user, group)
 	Expect(err).NotTo(HaveOccurred())
 	return cl
 }
