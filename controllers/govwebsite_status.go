@@ -247,7 +247,7 @@ func (o siteOutcome) apply(st *sgv1.GovWebsiteStatus, generation int64) {
 	switch {
 	case o.approval.reason == "Rejected":
 		conditions.MarkStalled(&st.Conditions, generation, "Rejected", o.approval.message)
-		st.State = sgv1.StateAwaitingApproval
+		st.State = sgv1.StateRejected
 	case o.placed.status == metav1.ConditionFalse:
 		conditions.MarkStalled(&st.Conditions, generation, o.placed.reason, o.placed.message)
 		st.State = sgv1.StateDegraded

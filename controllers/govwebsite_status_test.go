@@ -272,9 +272,9 @@ func TestSiteOutcome(t *testing.T) {
 	}{
 		{"all good is Ready Serving", good, sgv1.StateServing, vTrue, absent, absent, "Serving"},
 		{"S1 rejected is Stalled", with(func(o *siteOutcome) { o.approval = no("Rejected"); o.serving = no("NotRouted") }),
-			sgv1.StateAwaitingApproval, vFalse, absent, vTrue, "Rejected"},
+			sgv1.StateRejected, vFalse, absent, vTrue, "Rejected"},
 		{"S1 rejected wins over abroad", with(func(o *siteOutcome) { o.approval = no("Rejected"); o.placed = no("OutsideAllowedRegions") }),
-			sgv1.StateAwaitingApproval, vFalse, absent, vTrue, "Rejected"},
+			sgv1.StateRejected, vFalse, absent, vTrue, "Rejected"},
 		{"S6 abroad is Stalled Degraded", with(func(o *siteOutcome) { o.placed = no("OutsideAllowedRegions") }),
 			sgv1.StateDegraded, vFalse, absent, vTrue, "OutsideAllowedRegions"},
 		{"S6 abroad while awaiting approval is Stalled Degraded", with(func(o *siteOutcome) { o.approval = no("AwaitingApproval"); o.placed = no("Unschedulable") }),

@@ -299,6 +299,7 @@ type SiteState string
 const (
 	StateProvisioning     SiteState = "Provisioning"
 	StateAwaitingApproval SiteState = "AwaitingApproval"
+	StateRejected         SiteState = "Rejected"
 	StateServing          SiteState = "Serving"
 	StateDegraded         SiteState = "Degraded"
 	StateTakenDown        SiteState = "TakenDown"
