@@ -150,7 +150,7 @@ func TestDesiredAlwaysApplied(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := ids(plan.Apply)
-		if len(got) < len(want) || !equalStrings(got[:len(want)], want) {
+		if len(got) < len(want) || !slices.Equal(got[:len(want)], want) {
 			t.Errorf("approved=%v: apply starts %v, want %v (volume and Services before Deployments)", approved, got, want)
 		}
 	}
@@ -238,7 +238,7 @@ func TestS3DesiredUsesASCIIHosts(t *testing.T) {
 		t.Errorf("S3 route hostnames not punycode: %+v", r)
 	}
 	c, ok := find(plan.Apply, "Certificate/edu-tls").(*certmanagerv1.Certificate)
-	if !ok || !equalStrings(c.Spec.DNSNames, []string{want}) {
+	if !ok || !slices.Equal(c.Spec.DNSNames, []string{want}) {
 		t.Errorf("S3 certificate names not punycode: %+v", c)
 	}
 }

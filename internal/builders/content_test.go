@@ -1,6 +1,7 @@
 package builders
 
 import (
+	"slices"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -68,7 +69,7 @@ func TestImportJob(t *testing.T) {
 			requireController(t, "import job", job.OwnerReferences)
 			pod := job.Spec.Template.Spec
 			ctr := pod.Containers[0]
-			if ctr.Image != "sitegroup/operator:v1" || !equalStrings(ctr.Args, c.wantArgs) {
+			if ctr.Image != "sitegroup/operator:v1" || !slices.Equal(ctr.Args, c.wantArgs) {
 				t.Errorf("image %s args %v, want %v", ctr.Image, ctr.Args, c.wantArgs)
 			}
 			if pod.RestartPolicy != corev1.RestartPolicyNever {

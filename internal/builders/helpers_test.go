@@ -1,6 +1,7 @@
 package builders
 
 import (
+	"slices"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -85,21 +86,9 @@ func requiredTerm(t *testing.T, spec corev1.PodSpec) []corev1.NodeSelectorRequir
 
 func hasIn(reqs []corev1.NodeSelectorRequirement, key string, values ...string) bool {
 	for _, r := range reqs {
-		if r.Key == key && r.Operator == corev1.NodeSelectorOpIn && equalStrings(r.Values, values) {
+		if r.Key == key && r.Operator == corev1.NodeSelectorOpIn && slices.Equal(r.Values, values) {
 			return true
 		}
 	}
 	return false
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -1,6 +1,7 @@
 package builders
 
 import (
+	"slices"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -64,7 +65,7 @@ func TestS7NetworkPoliciesSelectPods(t *testing.T) {
 			if np == nil {
 				t.Fatalf("no NetworkPolicy %s", c.policy)
 			}
-			if !equalPolicyTypes(np.Spec.PolicyTypes, c.types) {
+			if !slices.Equal(np.Spec.PolicyTypes, c.types) {
 				t.Errorf("policy types %v, want %v", np.Spec.PolicyTypes, c.types)
 			}
 			for _, l := range c.selected {
@@ -101,18 +102,6 @@ func podLabels(s *sgv1.GovWebsite, component string) map[string]string {
 	s = s.DeepCopy()
 	s.Spec.Content.ImportFrom = &sgv1.ContentImportSource{ArchiveURL: "https://old.tj.gov.cn/a.tar.gz"}
 	return ImportJob(s, p, "img").Spec.Template.Labels
-}
-
-func equalPolicyTypes(a, b []networkingv1.PolicyType) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // peerDesc describes a peer for comparison: "ns:<name>" or "cidr:<cidr>".
@@ -167,10 +156,10 @@ func TestS7IngressSources(t *testing.T) {
 			for _, p := range rule.From {
 				peers = append(peers, peerDesc(p))
 			}
-			if !equalStrings(peers, c.wantPeers) {
+			if !slices.Equal(peers, c.wantPeers) {
 				t.Errorf("peers %v, want %v", peers, c.wantPeers)
 			}
-			if got := portDesc(rule.Ports); !equalStrings(got, c.wantPorts) {
+			if got := portDesc(rule.Ports); !slices.Equal(got, c.wantPorts) {
 				t.Errorf("ports %v, want %v", got, c.wantPorts)
 			}
 		})
@@ -205,7 +194,7 @@ func TestEgress(t *testing.T) {
 				d.To[0].PodSelector == nil || d.To[0].PodSelector.MatchLabels["k8s-app"] != "kube-dns" {
 				t.Errorf("first rule is not cluster DNS: %+v", d.To)
 			}
-			if got := portDesc(d.Ports); !equalStrings(got, dns) {
+			if got := portDesc(d.Ports); !slices.Equal(got, dns) {
 				t.Errorf("DNS ports %v, want %v", got, dns)
 			}
 			for i, w := range c.want {
@@ -214,7 +203,7 @@ func TestEgress(t *testing.T) {
 					t.Fatalf("rule %d: %d peers", i, len(r.To))
 				}
 				got := append([]string{peerDesc(r.To[0])}, portDesc(r.Ports)...)
-				if !equalStrings(got, w) {
+				if !slices.Equal(got, w) {
 					t.Errorf("rule %d: %v, want %v", i, got, w)
 				}
 			}

@@ -2,6 +2,7 @@ package builders
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,7 +81,7 @@ func TestS3ASCIIDomains(t *testing.T) {
 			if err != nil && !strings.HasPrefix(err.Error(), "S3:") {
 				t.Errorf("error %q does not name S3", err)
 			}
-			if !equalStrings(got, c.want) {
+			if !slices.Equal(got, c.want) {
 				t.Errorf("got %v, want %v", got, c.want)
 			}
 		})
@@ -120,7 +121,7 @@ func TestHTTPRoute(t *testing.T) {
 			for _, h := range r.Spec.Hostnames {
 				hosts = append(hosts, string(h))
 			}
-			if !equalStrings(hosts, c.hosts) {
+			if !slices.Equal(hosts, c.hosts) {
 				t.Errorf("hostnames %v, want %v", hosts, c.hosts)
 			}
 			if len(r.Spec.Rules) != 1 || len(r.Spec.Rules[0].BackendRefs) != 1 {
@@ -178,7 +179,7 @@ func TestIngress(t *testing.T) {
 				}
 				return
 			}
-			if len(ing.Spec.TLS) != 1 || ing.Spec.TLS[0].SecretName != "edu-tls" || !equalStrings(ing.Spec.TLS[0].Hosts, hosts) {
+			if len(ing.Spec.TLS) != 1 || ing.Spec.TLS[0].SecretName != "edu-tls" || !slices.Equal(ing.Spec.TLS[0].Hosts, hosts) {
 				t.Errorf("TLS %+v, want secret edu-tls for %v", ing.Spec.TLS, hosts)
 			}
 		})
@@ -207,7 +208,7 @@ func TestCertificate(t *testing.T) {
 			if ref.Name != c.issuer.Name || ref.Kind != c.wantKind || ref.Group != "cert-manager.io" {
 				t.Errorf("issuer %+v, want %s %s", ref, c.wantKind, c.issuer.Name)
 			}
-			if cert.Spec.SecretName != "edu-tls" || !equalStrings(cert.Spec.DNSNames, hosts) {
+			if cert.Spec.SecretName != "edu-tls" || !slices.Equal(cert.Spec.DNSNames, hosts) {
 				t.Errorf("secret %q names %v", cert.Spec.SecretName, cert.Spec.DNSNames)
 			}
 		})
