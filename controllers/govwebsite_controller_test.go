@@ -320,11 +320,15 @@ var _ = Describe("GovWebsite controller", func() {
 		Eventually(func() kstatus.Status { return kstatusOf(getSite(ns)) }, timeout, interval).Should(Equal(kstatus.InProgressStatus))
 
 		makeRunning(ns, "node-bj-1", "node-sh-1")
-		Eventually(func() sgv1.SiteState { return getSite(ns).Status.State }, timeout, interval).Should(Equal(sgv1.StateServing))
+		// The pods reach the operator's cache one after the other: wait for both.
+		Eventually(func(g Gomega) {
+			site := getSite(ns)
+			g.Expect(site.Status.State).To(Equal(sgv1.StateServing))
+			g.Expect(site.Status.Placement.FrontendNodes).To(ConsistOf("node-bj-1"))
+			g.Expect(site.Status.Placement.AdminNodes).To(ConsistOf("node-sh-1"))
+		}, timeout, interval).Should(Succeed())
 		site := getSite(ns)
 		Expect(kstatusOf(site)).To(Equal(kstatus.CurrentStatus))
-		Expect(site.Status.Placement.FrontendNodes).To(ConsistOf("node-bj-1"))
-		Expect(site.Status.Placement.AdminNodes).To(ConsistOf("node-sh-1"))
 		Expect(condition(ns, controllers.ConditionIsolated).Status).To(Equal(metav1.ConditionTrue))
 		Expect(site.Status.Endpoints).To(ConsistOf("http://" + siteDomain(ns) + "/"))
 
