@@ -54,13 +54,18 @@ func tcpPort(port int32) []networkingv1.NetworkPolicyPort {
 	return []networkingv1.NetworkPolicyPort{{Protocol: ptr.To(corev1.ProtocolTCP), Port: ptr.To(intstr.FromInt32(port))}}
 }
 
-// frontendIngress admits the gateway to the public pods: the front end, or
-// the notice pods while the site is taken down (T5).
+// frontendIngress admits the gateway, and the site's own inspection pods,
+// to the public pods: the front end, or the notice pods while the site is
+// taken down (T5).
 func frontendIngress(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) *networkingv1.NetworkPolicy {
 	return networkPolicy(site, FrontendPolicyName(site), map[string]string{LabelSite: site.Name, LabelPublic: "true"}, networkingv1.NetworkPolicySpec{
 		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
 		Ingress: []networkingv1.NetworkPolicyIngressRule{{
-			From:  []networkingv1.NetworkPolicyPeer{namespacePeer(p.Network.GatewayNamespace)},
+			From: []networkingv1.NetworkPolicyPeer{
+				namespacePeer(p.Network.GatewayNamespace),
+				// the site's own inspections read it the way the public does
+				{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{LabelSite: site.Name, LabelComponent: ComponentInspection}}},
+			},
 			Ports: tcpPort(portOrDefault(site.Spec.Frontend.Port)),
 		}},
 	})

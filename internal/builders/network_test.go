@@ -111,6 +111,8 @@ func peerDesc(p networkingv1.NetworkPolicyPeer) string {
 		return "cidr:" + p.IPBlock.CIDR
 	case p.NamespaceSelector != nil && p.PodSelector == nil && p.IPBlock == nil && len(p.NamespaceSelector.MatchExpressions) == 0 && len(p.NamespaceSelector.MatchLabels) == 1:
 		return "ns:" + p.NamespaceSelector.MatchLabels[corev1.LabelMetadataName]
+	case p.PodSelector != nil && p.NamespaceSelector == nil && p.IPBlock == nil && p.PodSelector.MatchLabels[LabelComponent] == ComponentInspection:
+		return "own-inspection:" + p.PodSelector.MatchLabels[LabelSite]
 	}
 	return "other"
 }
@@ -133,16 +135,16 @@ func TestS7IngressSources(t *testing.T) {
 		wantPeers []string
 		wantPorts []string
 	}{
-		{"S7 front end only from the gateway namespace", newPolicy(), nil, "edu-frontend-ingress",
-			[]string{"ns:sitegroup-gateway"}, []string{"TCP/8080"}},
+		{"S7 front end only from the gateway namespace and the site's own inspections", newPolicy(), nil, "edu-frontend-ingress",
+			[]string{"ns:sitegroup-gateway", "own-inspection:edu"}, []string{"TCP/8080"}},
 		{"S7 front end from a custom gateway namespace", newPolicy(func(p *sgv1.SiteGroupPolicySpec) { p.Network.GatewayNamespace = "envoy" }), nil, "edu-frontend-ingress",
-			[]string{"ns:envoy"}, []string{"TCP/8080"}},
+			[]string{"ns:envoy", "own-inspection:edu"}, []string{"TCP/8080"}},
 		{"S7 admin only from the admin-access namespace", newPolicy(), nil, "edu-admin-ingress",
 			[]string{"ns:sitegroup-admin-access"}, []string{"TCP/9090"}},
 		{"S7 admin from admin-access plus each office CIDR", newPolicy(), []sgv1.CIDR{"10.8.0.0/16", "2001:db8::/48"}, "edu-admin-ingress",
 			[]string{"ns:sitegroup-admin-access", "cidr:10.8.0.0/16", "cidr:2001:db8::/48"}, []string{"TCP/9090"}},
 		{"S7 office CIDRs never open the front end", newPolicy(), []sgv1.CIDR{"10.8.0.0/16"}, "edu-frontend-ingress",
-			[]string{"ns:sitegroup-gateway"}, []string{"TCP/8080"}},
+			[]string{"ns:sitegroup-gateway", "own-inspection:edu"}, []string{"TCP/8080"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

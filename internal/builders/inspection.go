@@ -1,0 +1,149 @@
+package builders
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+)
+
+// ComponentInspection runs the inspector (`sitegroup inspect`) for one run.
+const ComponentInspection = "inspection"
+
+// LabelInspectionRun names the InspectionRun a Job and its pod work for.
+const LabelInspectionRun = "sitegroup.io/inspection-run"
+
+func InspectionJobName(run *sgv1.InspectionRun) string { return run.Name + "-inspect" }
+
+// InspectionTarget is where a run looks: its override, the site's
+// inspection override, or the site's public Service inside the cluster
+// judged under the site's first domain (the inspector sends that Host).
+type InspectionTarget struct {
+	URL  string
+	Host string
+}
+
+// TargetFor decides the address an inspection crawls.
+func TargetFor(run *sgv1.InspectionRun, site *sgv1.GovWebsite) InspectionTarget {
+	switch {
+	case run.Spec.TargetURL != "":
+		return InspectionTarget{URL: run.Spec.TargetURL}
+	case site != nil && site.Spec.Inspection.TargetURL != "":
+		return InspectionTarget{URL: site.Spec.Inspection.TargetURL}
+	case site != nil:
+		host := ""
+		if len(site.Spec.Domains) > 0 {
+			host = string(site.Spec.Domains[0])
+		}
+		return InspectionTarget{URL: fmt.Sprintf("http://%s.%s.svc/", PublicServiceName(site), site.Namespace), Host: host}
+	}
+	return InspectionTarget{}
+}
+
+// inspectArgs is the inspector's command line for a run (the contract of
+// `sitegroup inspect`): bounded by the run's budget, its summary written
+// to the termination message (kept under 4 KiB).
+func inspectArgs(run *sgv1.InspectionRun, site *sgv1.GovWebsite, target InspectionTarget) []string {
+	b := run.Spec.Budget
+	args := []string{"inspect", "--url", target.URL, "--output", "json", "--summary-file", "/dev/termination-log",
+		"--max-pages", strconv.Itoa(int(ptrOr(b.MaxPages, 500))),
+		"--max-depth", strconv.Itoa(int(ptrOr(b.MaxDepth, 5))),
+		"--rate", strconv.Itoa(int(b.RequestsPerSecond)),
+		"--timeout", inspectionTimeout(run).String(),
+	}
+	if target.Host != "" {
+		args = append(args, "--host-header", target.Host)
+	}
+	if len(run.Spec.Checks) > 0 {
+		checks := ""
+		for i, c := range run.Spec.Checks {
+			if i > 0 {
+				checks += ","
+			}
+			checks += string(c)
+		}
+		args = append(args, "--checks", checks)
+	}
+	if site != nil {
+		for _, h := range site.Spec.Inspection.ColumnHints {
+			args = append(args, "--column-hint", h.Name+"="+string(h.Kind))
+		}
+	}
+	return args
+}
+
+func ptrOr(v, def int32) int32 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// inspectionTimeout is the run's budget for the whole crawl.
+func inspectionTimeout(run *sgv1.InspectionRun) time.Duration {
+	if t := run.Spec.Budget.Timeout; t != nil && t.Duration > 0 {
+		return t.Duration
+	}
+	return 10 * time.Minute
+}
+
+// InspectionJob runs the inspector for one InspectionRun: a restricted pod
+// on domestic nodes (S6), one retry, a deadline a little past the crawl's
+// own budget so a hung crawl is an infrastructure failure, not a verdict.
+func InspectionJob(run *sgv1.InspectionRun, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, operatorImage string) *batchv1.Job {
+	labels := map[string]string{
+		LabelManagedBy: ManagerName, LabelPartOf: "sitegroup",
+		LabelComponent: ComponentInspection, LabelInspectionRun: run.Name,
+	}
+	if site != nil {
+		labels[LabelSite] = site.Name
+	}
+	meta := metav1.ObjectMeta{Name: InspectionJobName(run), Namespace: run.Namespace, Labels: labels,
+		OwnerReferences: []metav1.OwnerReference{{
+			APIVersion: sgv1.GroupVersion.String(), Kind: "InspectionRun", Name: run.Name, UID: run.UID,
+			Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true),
+		}}}
+	deadline := int64((inspectionTimeout(run) + 2*time.Minute).Seconds())
+	job := operatorJob(meta, p, deadline, corev1.Container{
+		Name:                     "inspect",
+		Image:                    operatorImage,
+		Args:                     inspectArgs(run, site, TargetFor(run, site)),
+		TerminationMessagePolicy: corev1.TerminationMessageReadFile,
+		VolumeMounts:             []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}},
+		Resources: corev1.ResourceRequirements{
+			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("64Mi")},
+			Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("256Mi")},
+		},
+	}, []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: ptr.To(resource.MustParse("64Mi"))}}}})
+	job.Spec.BackoffLimit = ptr.To[int32](1)
+	return job
+}
+
+// InspectionEgress lets inspection pods reach DNS and the site's public
+// pods only: the inspector reads the site, nothing else.
+func InspectionEgress(run *sgv1.InspectionRun, site *sgv1.GovWebsite) *networkingv1.NetworkPolicy {
+	return &networkingv1.NetworkPolicy{
+		TypeMeta: metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
+		ObjectMeta: metav1.ObjectMeta{Name: site.Name + "-inspection", Namespace: site.Namespace, Labels: SiteLabels(site),
+			OwnerReferences: ownerRef(site)},
+		Spec: networkingv1.NetworkPolicySpec{
+			PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{LabelSite: site.Name, LabelComponent: ComponentInspection}},
+			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+			Egress: []networkingv1.NetworkPolicyEgressRule{
+				DNSEgressRule(),
+				{
+					To:    []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{LabelSite: site.Name, LabelPublic: "true"}}}},
+					Ports: tcpPort(portOrDefault(site.Spec.Frontend.Port)),
+				},
+			},
+		},
+	}
+}
