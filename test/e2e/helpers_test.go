@@ -53,16 +53,30 @@ func fetch(ns, url string) (bool, string) {
 }
 
 // portForward forwards a loopback port to a Service, as `kubectl
-// port-forward` does; it stops at the end of the spec.
+// port-forward` does; it stops at the end of the spec. kubectl exits when
+// the Service has no ready pod yet, so it is retried, bounded.
 func portForward(ns, svc string) string {
 	GinkgoHelper()
+	var base string
+	Eventually(func() error {
+		var err error
+		base, err = startPortForward(ns, svc)
+		return err
+	}, time.Minute, 2*time.Second).Should(Succeed(), "kubectl port-forward to %s/%s", ns, svc)
+	return base
+}
+
+func startPortForward(ns, svc string) (string, error) {
 	kubectl := filepath.Join(root, "bin", "k8s", testenv.KubernetesVersion, "kubectl")
 	cmd := exec.Command(kubectl, "--kubeconfig", filepath.Join(root, "bin", "realnode", "kubeconfig"),
 		"-n", ns, "port-forward", "--address", "127.0.0.1", "svc/"+svc, ":80")
 	out, err := cmd.StdoutPipe()
-	Expect(err).NotTo(HaveOccurred())
-	Expect(cmd.Start()).To(Succeed())
-	DeferCleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	if err != nil {
+		return "", err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
 	found := make(chan string, 1)
 	go func() {
 		re := regexp.MustCompile(`127\.0\.0\.1:(\d+)`)
@@ -77,10 +91,12 @@ func portForward(ns, svc string) string {
 	}()
 	select {
 	case port := <-found:
-		return "http://127.0.0.1:" + port
-	case <-time.After(30 * time.Second):
-		Fail("kubectl port-forward did not start in 30s")
-		return ""
+		DeferCleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		return "http://127.0.0.1:" + port, nil
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return "", fmt.Errorf("kubectl port-forward did not start in 10s")
 	}
 }
 

@@ -130,7 +130,10 @@ var _ = Describe("a department site on the real node", Ordered, func() {
 		sign(ns, "rebuild", "unit", "chen.jing", "sitegroup:unit-heads", false)
 		sign(ns, "rebuild", "city", "zhang.wei", "sitegroup:city-office", false)
 		sign(ns, "rebuild", "province", "li.na", "sitegroup:province-office", false)
-		Eventually(func() sgv1.SiteState { return site(ns, "edu").Status.State }).Should(Equal(sgv1.StateTakenDown))
+		Eventually(func() *metav1.Condition {
+			return meta.FindStatusCondition(site(ns, "edu").Status.Conditions, "Ready")
+		}).Should(And(Not(BeNil()), HaveField("Status", metav1.ConditionTrue), HaveField("Reason", "TakenDown")),
+			"waiting for the notice pods to serve in place of the site")
 
 		By("the public Service answers with the notice: 503, Retry-After, the notice text")
 		base := portForward(ns, "edu-web")
