@@ -43,26 +43,16 @@ func (v verdict) set(conds *[]metav1.Condition, generation int64, typ string) {
 // approvalVerdict decides S1: every level of the policy's site chain has
 // approved, and nobody rejected.
 func approvalVerdict(approvals []sgv1.Approval, levels []sgv1.ApprovalLevel) verdict {
-	decided := map[string]sgv1.Approval{}
-	for _, a := range approvals {
-		decided[a.Level] = a // the latest word of a level counts
-	}
-	var missing []string
-	for _, l := range levels {
-		a, ok := decided[l.Name]
-		switch {
-		case ok && a.Decision == sgv1.DecisionRejected:
-			return verdict{metav1.ConditionFalse, "Rejected", fmt.Sprintf("S1: rejected at level %s by %s: %s", l.Name, a.Approver, a.Comment)}
-		case !ok:
-			missing = append(missing, l.Name)
-		}
-	}
-	if len(missing) > 0 {
-		return verdict{metav1.ConditionFalse, "AwaitingApproval", "S1: waiting for approval at level " + strings.Join(missing, ", ") + "; the site is provisioned but not routed"}
-	}
 	names := make([]string, len(levels))
 	for i, l := range levels {
 		names[i] = l.Name
+	}
+	_, rejected, missing := policy.ReadChain(approvals, names)
+	switch {
+	case rejected != nil:
+		return verdict{metav1.ConditionFalse, "Rejected", fmt.Sprintf("S1: rejected at level %s by %s: %s", rejected.Level, rejected.Approver, rejected.Comment)}
+	case len(missing) > 0:
+		return verdict{metav1.ConditionFalse, "AwaitingApproval", "S1: waiting for approval at level " + strings.Join(missing, ", ") + "; the site is provisioned but not routed"}
 	}
 	return verdict{metav1.ConditionTrue, "Approved", "S1: approved at every level (" + strings.Join(names, ", ") + ")"}
 }

@@ -7,6 +7,16 @@ import (
 	"time"
 )
 
+// Shanghai is the platform's calendar: T3 counts calendar years, monthly
+// results and notice dates are read there. A fixed UTC+8 stands in where
+// the zoneinfo database is missing (China has no daylight saving).
+var Shanghai = func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}()
+
 // Clock tells the time.
 type Clock interface {
 	Now() time.Time

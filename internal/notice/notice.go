@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"sitegroup.io/operator/internal/clock"
 )
 
 // Page is what the notice says; the operator renders it from the
@@ -94,18 +96,11 @@ func retryAfter(p Page, now time.Time) string {
 // view adds formatting to a Page for the template.
 type view struct{ Page }
 
-var shanghai = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
-
 func (v view) Date(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return t.In(shanghai).Format("2006年1月2日")
+	return t.In(clock.Shanghai).Format("2006年1月2日")
 }
 
 func (v view) StartDate() string { return v.Date(&v.Start) }

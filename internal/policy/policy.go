@@ -129,3 +129,25 @@ func LevelNames(spec sgv1.SiteGroupPolicySpec, scope sgv1.ApprovalScope) []strin
 	}
 	return out
 }
+
+// ReadChain reads an approval chain (S1, T1, T6): the levels signed, the
+// first rejection, and the levels still missing, in chain order. A
+// level's latest word counts.
+func ReadChain(approvals []sgv1.Approval, levels []string) (signed []string, rejected *sgv1.Approval, missing []string) {
+	latest := map[string]sgv1.Approval{}
+	for _, a := range approvals {
+		latest[a.Level] = a
+	}
+	for _, l := range levels {
+		a, ok := latest[l]
+		switch {
+		case !ok:
+			missing = append(missing, l)
+		case a.Decision == sgv1.DecisionRejected:
+			return signed, &a, missing
+		default:
+			signed = append(signed, l)
+		}
+	}
+	return signed, nil, missing
+}

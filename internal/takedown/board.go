@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"sort"
 	"time"
+
+	"sitegroup.io/operator/internal/clock"
 )
 
 // BoardEntry is one current takedown of a portal's sub-site, for the
@@ -53,7 +55,7 @@ var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
 		if t == nil {
 			return "另行通知"
 		}
-		return t.In(shanghai).Format("2006年1月2日")
+		return t.In(clock.Shanghai).Format("2006年1月2日")
 	},
 }).Parse(`<section class="sitegroup-takedowns" aria-labelledby="sitegroup-takedowns-title">
 <h2 id="sitegroup-takedowns-title">网站关停公告</h2>

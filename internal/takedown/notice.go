@@ -4,6 +4,7 @@ import (
 	"time"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/notice"
 )
 
@@ -48,4 +49,4 @@ func LimitsFrom(p sgv1.SiteGroupPolicySpec, levelsFor func(sgv1.ApprovalScope) [
 }
 
 // CalendarYear is the year of t on the platform's calendar (T3).
-func CalendarYear(t time.Time) int { return t.In(shanghai).Year() }
+func CalendarYear(t time.Time) int { return t.In(clock.Shanghai).Year() }

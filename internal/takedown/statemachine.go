@@ -9,6 +9,8 @@ import (
 	"time"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/clock"
+	"sitegroup.io/operator/internal/policy"
 )
 
 // Day is the unit of the policy's limits.
@@ -97,7 +99,7 @@ func pending(t *sgv1.TakedownRequest, l Limits, f Facts) Decision {
 	if t.Spec.Cancel {
 		return Decision{Phase: sgv1.TakedownCancelled, Reason: "Cancelled", Message: "T1: withdrawn before it went live"}
 	}
-	signed, rejected, missing := chain(t.Spec.Approvals, l.TakedownLevels)
+	signed, rejected, missing := policy.ReadChain(t.Spec.Approvals, l.TakedownLevels)
 	if rejected != nil {
 		return Decision{Phase: sgv1.TakedownRejected, Reason: "Rejected", Message: fmt.Sprintf("T1: rejected at level %s by %s: %s", rejected.Level, rejected.Approver, rejected.Comment)}
 	}
@@ -166,7 +168,7 @@ func temporaryDown(t *sgv1.TakedownRequest, l Limits, f Facts) Decision {
 	case run.Verdict != sgv1.VerdictPass:
 		return waiting("PrereturnFailed", "T6: the prereturn inspection "+run.Name+" failed; fix the site and refile the return", end)
 	}
-	_, rejected, missing := chain(rr.Approvals, l.ReturnLevels)
+	_, rejected, missing := policy.ReadChain(rr.Approvals, l.ReturnLevels)
 	switch {
 	case rejected != nil:
 		return waiting("ReturnRejected", fmt.Sprintf("T6: the return was rejected at level %s by %s: %s", rejected.Level, rejected.Approver, rejected.Comment), end)
@@ -230,35 +232,6 @@ func liveSince(t *sgv1.TakedownRequest) time.Time {
 	return t.Spec.Start.Time
 }
 
-// chain reads an approval chain: the levels signed, the first rejection,
-// and the levels still missing, in chain order. A level's latest word counts.
-func chain(approvals []sgv1.Approval, levels []string) (signed []string, rejected *sgv1.Approval, missing []string) {
-	latest := map[string]sgv1.Approval{}
-	for _, a := range approvals {
-		latest[a.Level] = a
-	}
-	for _, l := range levels {
-		a, ok := latest[l]
-		switch {
-		case !ok:
-			missing = append(missing, l)
-		case a.Decision == sgv1.DecisionRejected:
-			return signed, &a, missing
-		default:
-			signed = append(signed, l)
-		}
-	}
-	return signed, nil, missing
-}
-
 func stamp(t time.Time) string {
-	return t.In(shanghai).Format("2006-01-02 15:04 MST")
+	return t.In(clock.Shanghai).Format("2006-01-02 15:04 MST")
 }
-
-// shanghai is the platform's calendar (T3 counts calendar years there).
-var shanghai = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
