@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -59,7 +60,8 @@ type GovWebsiteReconciler struct {
 // +kubebuilder:rbac:groups=sitegroup.io,resources=govwebsites,verbs=get;list;watch;update;patch
 // +kubebuilder:rbac:groups=sitegroup.io,resources=govwebsites/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=sitegroup.io,resources=govwebsites/finalizers,verbs=update
-// +kubebuilder:rbac:groups=sitegroup.io,resources=takedownrequests,verbs=get;list;watch
+// +kubebuilder:rbac:groups=sitegroup.io,resources=takedownrequests,verbs=get;list;watch;create
+// +kubebuilder:rbac:groups=sitegroup.io,resources=inspectionruns,verbs=get;list;watch
 // +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups="",resources=services;persistentvolumeclaims;configmaps,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch
@@ -128,8 +130,12 @@ func (r *GovWebsiteReconciler) reconcileSite(ctx context.Context, site *sgv1.Gov
 	if err != nil {
 		return err
 	}
+	launch, err := r.observeInspections(ctx, site, p)
+	if err != nil {
+		return err
+	}
 	plan, err := builders.Desired(builders.Inputs{
-		Site: site, Policy: p, Approved: approval.ok(), ImportContent: importContent, Takedown: takedowns.inForce, Board: board,
+		Site: site, Policy: p, Approved: approval.ok(), Launched: launch.ok(), ImportContent: importContent, Takedown: takedowns.inForce, Board: board,
 		OperatorImage: r.OperatorImage, HaveGatewayAPI: r.HaveGatewayAPI, HaveCertManager: r.HaveCertManager,
 	})
 	if err != nil {
@@ -140,7 +146,7 @@ func (r *GovWebsiteReconciler) reconcileSite(ctx context.Context, site *sgv1.Gov
 	if err := r.applyPlan(ctx, plan); err != nil {
 		return err
 	}
-	return r.observe(ctx, site, p, approval, takedowns.inForce)
+	return r.observe(ctx, site, p, approval, launch, takedowns.inForce)
 }
 
 // labelNamespace enforces Pod Security "restricted" on the site's namespace
@@ -250,7 +256,7 @@ func (r *GovWebsiteReconciler) applyPlan(ctx context.Context, plan builders.Plan
 }
 
 // observe reads what runs and computes the status.
-func (r *GovWebsiteReconciler) observe(ctx context.Context, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, approval verdict, down *builders.Takedown) error {
+func (r *GovWebsiteReconciler) observe(ctx context.Context, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, approval, launch verdict, down *builders.Takedown) error {
 	pods, err := r.observePods(ctx, site, p.Placement.NodeLabelKey)
 	if err != nil {
 		return err
@@ -275,9 +281,10 @@ func (r *GovWebsiteReconciler) observe(ctx context.Context, site *sgv1.GovWebsit
 	}
 	outcome := siteOutcome{
 		approval: approval,
+		launch:   launch,
 		placed:   placedVerdict(pods, report, p.Placement.AllowedRegions),
 		isolated: isolatedVerdict(report, p.Placement.HostSeparation, len(builders.NetworkPolicies(site, p))),
-		serving:  servingVerdict(approval.ok(), frontend, routedBy),
+		serving:  servingVerdict(approval.ok(), launch.ok(), frontend, routedBy),
 		admin:    adminVerdict(admin),
 		content:  contentVerdict(site.Status.Content),
 	}
@@ -388,7 +395,7 @@ func (r *GovWebsiteReconciler) finalize(ctx context.Context, site *sgv1.GovWebsi
 		conditions.MarkStalled(&site.Status.Conditions, site.Generation, "DeletionBlocked", msg)
 		return patcher.Patch(ctx, r.Client, site)
 	}
-	plan, err := builders.Desired(builders.Inputs{Site: site, Policy: policy.InForce(sgv1.SiteGroupPolicySpec{}), HaveGatewayAPI: r.HaveGatewayAPI, HaveCertManager: r.HaveCertManager, Approved: true, ImportContent: true})
+	plan, err := builders.Desired(builders.Inputs{Site: site, Policy: policy.InForce(sgv1.SiteGroupPolicySpec{}), HaveGatewayAPI: r.HaveGatewayAPI, HaveCertManager: r.HaveCertManager, Approved: true, Launched: true, ImportContent: true})
 	if err == nil {
 		for _, obj := range append(plan.Apply, plan.Absent...) {
 			if _, ok := obj.(*corev1.PersistentVolumeClaim); ok {
@@ -422,7 +429,7 @@ func (r *GovWebsiteReconciler) closedByTakedown(ctx context.Context, site *sgv1.
 // label-selected cache), its pods, the policy and node relabelling.
 func (r *GovWebsiteReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	b := ctrl.NewControllerManagedBy(mgr).
-		For(&sgv1.GovWebsite{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		For(&sgv1.GovWebsite{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, availabilityChanged()))).
 		Named("govwebsite").
 		Owns(&appsv1.Deployment{}).
 		Owns(&corev1.Service{}).
@@ -434,6 +441,7 @@ func (r *GovWebsiteReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&corev1.PersistentVolumeClaim{}, handler.EnqueueRequestsFromMapFunc(siteOfLabelled)).
 		Watches(&sgv1.SiteGroupPolicy{}, handler.EnqueueRequestsFromMapFunc(r.allSites)).
 		Watches(&sgv1.TakedownRequest{}, handler.EnqueueRequestsFromMapFunc(r.sitesOfTakedown)).
+		Watches(&sgv1.InspectionRun{}, handler.EnqueueRequestsFromMapFunc(sitesOfRun)).
 		WatchesMetadata(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(r.sitesOnNode), builder.WithPredicates(predicate.LabelChangedPredicate{}))
 	if r.HaveGatewayAPI {
 		b = b.Owns(&gatewayv1.HTTPRoute{})
@@ -442,6 +450,18 @@ func (r *GovWebsiteReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		b = b.Owns(&certmanagerv1.Certificate{})
 	}
 	return b.Complete(r)
+}
+
+// availabilityChanged passes the prober's writes that change V1's verdict,
+// which the Compliant condition reads.
+func availabilityChanged() predicate.Funcs {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		o, n := e.ObjectOld.(*sgv1.GovWebsite).Status.Availability, e.ObjectNew.(*sgv1.GovWebsite).Status.Availability
+		if o == nil || n == nil {
+			return (o == nil) != (n == nil)
+		}
+		return o.Verdict != n.Verdict || o.Warning != n.Warning
+	}}
 }
 
 // siteOfLabelled maps a labelled object (pod, content volume) to its site.

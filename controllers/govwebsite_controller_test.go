@@ -173,6 +173,7 @@ func makeRunning(ns, frontendNode, adminNode string) {
 		pod.Spec.NodeName = d.node
 		Expect(k8sClient.Create(ctx, pod)).To(Succeed())
 	}
+	passPrelaunch(ns)
 }
 
 func kstatusOf(obj client.Object) kstatus.Status {
@@ -237,6 +238,12 @@ var _ = Describe("GovWebsite controller", func() {
 		Expect(pvc.OwnerReferences).To(BeEmpty(), "T7: the content volume is never owned by the site")
 		Expect(pvc.Labels).To(HaveKeyWithValue(builders.LabelSite, "edu"))
 
+		By("S5: routed only after the prelaunch inspection passed")
+		Consistently(func() bool {
+			return apierrors.IsNotFound(k8sClient.Get(ctx, key(ns, "edu"), &gatewayv1.HTTPRoute{}))
+		}, time.Second, interval).Should(BeTrue(), "no route before the prelaunch inspection")
+		Expect(getSite(ns).Status.Launch).To(HaveField("PrelaunchRun", "edu-prelaunch"))
+		passPrelaunch(ns)
 		route := &gatewayv1.HTTPRoute{}
 		exists(route, ns, "edu")
 		Expect(route.Spec.Hostnames).To(ConsistOf(gatewayv1.Hostname(siteDomain(ns))))
@@ -309,6 +316,7 @@ var _ = Describe("GovWebsite controller", func() {
 		}, time.Second, interval).Should(BeTrue(), "no route before approval")
 
 		updateSite(ns, func(site *sgv1.GovWebsite) { site.Spec.Approvals = approvedSite(ns).Spec.Approvals })
+		passPrelaunch(ns)
 		exists(&gatewayv1.HTTPRoute{}, ns, "edu")
 		Eventually(func() metav1.ConditionStatus { return condition(ns, controllers.ConditionApproved).Status }, timeout, interval).
 			Should(Equal(metav1.ConditionTrue))

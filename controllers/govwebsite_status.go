@@ -25,6 +25,8 @@ const (
 	ConditionPlaced   = "Placed"
 	ConditionIsolated = "Isolated"
 	ConditionServing  = "Serving"
+	// ConditionLaunched: the site passed its prelaunch inspection (S5).
+	ConditionLaunched = "Launched"
 )
 
 // verdict is one condition's outcome before it is stamped on the object.
@@ -144,7 +146,7 @@ func isolatedVerdict(report *sgv1.PlacementReport, hostSeparation string, polici
 }
 
 // servingVerdict decides whether the public reaches the site.
-func servingVerdict(approved bool, frontend *appsv1.Deployment, routedBy string) verdict {
+func servingVerdict(approved, launched bool, frontend *appsv1.Deployment, routedBy string) verdict {
 	if frontend == nil {
 		return verdict{metav1.ConditionFalse, "FrontendMissing", "the front end is being created"}
 	}
@@ -155,7 +157,10 @@ func servingVerdict(approved bool, frontend *appsv1.Deployment, routedBy string)
 	if !approved {
 		return verdict{metav1.ConditionFalse, "NotRouted", fmt.Sprintf("front end %d/%d available; not routed until approved (S1)", frontend.Status.AvailableReplicas, want)}
 	}
-	if routedBy == "" {
+	if !launched {
+		return verdict{metav1.ConditionFalse, "NotLaunched", fmt.Sprintf("front end %d/%d available; not routed until its prelaunch inspection passes (S5)", frontend.Status.AvailableReplicas, want)}
+	}
+	if routedBy == "" && launched {
 		return verdict{metav1.ConditionTrue, "ServiceOnly", fmt.Sprintf("front end %d/%d available through its Service; the policy names no Gateway or ingress class", frontend.Status.AvailableReplicas, want)}
 	}
 	return verdict{metav1.ConditionTrue, "Serving", fmt.Sprintf("front end %d/%d available, routed by %s", frontend.Status.AvailableReplicas, want, routedBy)}
@@ -223,7 +228,7 @@ func contentVerdict(c *sgv1.ContentStatus) verdict {
 // one-word state. Stalled means a person must act: a rejection, a pod that
 // can only go abroad, a placement violation.
 type siteOutcome struct {
-	approval, placed, isolated, serving, admin, content verdict
+	approval, launch, placed, isolated, serving, admin, content verdict
 	// takenDown is set while a takedown is in force (T5): True once the
 	// notice pods serve in place of the front end.
 	takenDown *verdict
@@ -234,6 +239,7 @@ func (o siteOutcome) apply(st *sgv1.GovWebsiteStatus, generation int64) {
 	o.placed.set(&st.Conditions, generation, ConditionPlaced)
 	o.isolated.set(&st.Conditions, generation, ConditionIsolated)
 	o.serving.set(&st.Conditions, generation, ConditionServing)
+	o.launch.set(&st.Conditions, generation, ConditionLaunched)
 	switch {
 	case o.approval.reason == "Rejected":
 		conditions.MarkStalled(&st.Conditions, generation, "Rejected", o.approval.message)
@@ -258,6 +264,12 @@ func (o siteOutcome) apply(st *sgv1.GovWebsiteStatus, generation int64) {
 	case !o.approval.ok():
 		conditions.MarkReconciling(&st.Conditions, generation, o.approval.reason, o.approval.message)
 		st.State = sgv1.StateAwaitingApproval
+	case o.launch.reason == "PrelaunchFailed":
+		conditions.MarkStalled(&st.Conditions, generation, o.launch.reason, o.launch.message)
+		st.State = sgv1.StateLaunching
+	case !o.launch.ok():
+		conditions.MarkReconciling(&st.Conditions, generation, o.launch.reason, o.launch.message)
+		st.State = sgv1.StateLaunching
 	case !o.serving.ok() || !o.placed.ok() || !o.admin.ok() || !o.content.ok():
 		conditions.MarkReconciling(&st.Conditions, generation, "Provisioning", firstNotOK(o.serving, o.admin, o.placed, o.content).message)
 		st.State = sgv1.StateProvisioning
@@ -310,4 +322,22 @@ func listOrNone(s []string) string {
 		return "(none yet)"
 	}
 	return strings.Join(s, ", ")
+}
+
+// launchVerdict: a new site goes live only after its prelaunch inspection
+// passes (S5); once launched, a site stays launched.
+func launchVerdict(launch *sgv1.LaunchStatus, prelaunch *sgv1.InspectionRun) verdict {
+	switch {
+	case launch != nil && launch.LaunchedAt != nil:
+		return verdict{metav1.ConditionTrue, "Launched", "S5: prelaunch inspection " + launch.PrelaunchRun + " passed"}
+	case prelaunch == nil:
+		return verdict{metav1.ConditionFalse, "AwaitingPrelaunch", "S5: the prelaunch inspection is being created"}
+	case prelaunch.Status.Phase == sgv1.InspectionSucceeded && prelaunch.Status.Verdict == sgv1.VerdictPass:
+		return verdict{metav1.ConditionTrue, "Launched", "S5: prelaunch inspection " + prelaunch.Name + " passed"}
+	case prelaunch.Status.Phase == sgv1.InspectionSucceeded:
+		return verdict{metav1.ConditionFalse, "PrelaunchFailed", fmt.Sprintf("S5: prelaunch inspection %s failed (%s); fix the site and delete the run to inspect again", prelaunch.Name, verdictMessage(prelaunch.Status))}
+	case prelaunch.Status.Phase == sgv1.InspectionFailed:
+		return verdict{metav1.ConditionFalse, "PrelaunchFailed", fmt.Sprintf("S5: prelaunch inspection %s could not run: %s; delete the run to try again", prelaunch.Name, prelaunch.Status.FailureReason)}
+	}
+	return verdict{metav1.ConditionFalse, "Inspecting", "S5: prelaunch inspection " + prelaunch.Name + " is running against the site's internal Service"}
 }

@@ -233,7 +233,7 @@ func TestServingVerdict(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			checkTestVerdict(t, servingVerdict(c.approved, c.frontend, c.routedBy), c.status, c.reason, c.parts...)
+			checkTestVerdict(t, servingVerdict(c.approved, true, c.frontend, c.routedBy), c.status, c.reason, c.parts...)
 		})
 	}
 }
@@ -260,7 +260,7 @@ func TestAdminVerdict(t *testing.T) {
 func TestSiteOutcome(t *testing.T) {
 	ok := func(reason string) verdict { return verdict{vTrue, reason, reason + " message"} }
 	no := func(reason string) verdict { return verdict{vFalse, reason, reason + " message"} }
-	good := siteOutcome{approval: ok("Approved"), placed: ok("Domestic"), isolated: ok("Separated"), serving: ok("Serving"), admin: ok("AdminAvailable"), content: ok("ContentReady")}
+	good := siteOutcome{approval: ok("Approved"), launch: ok("Launched"), placed: ok("Domestic"), isolated: ok("Separated"), serving: ok("Serving"), admin: ok("AdminAvailable"), content: ok("ContentReady")}
 	with := func(f func(*siteOutcome)) siteOutcome { o := good; f(&o); return o }
 	const absent = metav1.ConditionStatus("")
 	cases := []struct {
@@ -295,6 +295,12 @@ func TestSiteOutcome(t *testing.T) {
 			sgv1.StateProvisioning, vFalse, vTrue, absent, "Provisioning"},
 		{"a failed import is Stalled Degraded", with(func(o *siteOutcome) { o.content = contentVerdict(&sgv1.ContentStatus{ImportPhase: "Failed"}) }),
 			sgv1.StateDegraded, vFalse, absent, vTrue, "ImportFailed"},
+		{"S5 waiting for the prelaunch inspection is Reconciling Launching", with(func(o *siteOutcome) { o.launch = no("Inspecting"); o.serving = no("NotLaunched") }),
+			sgv1.StateLaunching, vFalse, vTrue, absent, "Inspecting"},
+		{"S5 a failed prelaunch inspection is Stalled Launching", with(func(o *siteOutcome) { o.launch = no("PrelaunchFailed"); o.serving = no("NotLaunched") }),
+			sgv1.StateLaunching, vFalse, absent, vTrue, "PrelaunchFailed"},
+		{"S1 awaiting approval wins over launch", with(func(o *siteOutcome) { o.approval = no("AwaitingApproval"); o.launch = no("AwaitingPrelaunch") }),
+			sgv1.StateAwaitingApproval, vFalse, vTrue, absent, "AwaitingApproval"},
 		{"no import is ready content", with(func(o *siteOutcome) { o.content = contentVerdict(nil) }),
 			sgv1.StateServing, vTrue, absent, absent, "Serving"},
 	}
@@ -328,7 +334,7 @@ func TestSiteOutcome(t *testing.T) {
 			if r := meta.FindStatusCondition(st.Conditions, sgv1.ConditionReady); r != nil && r.Reason != c.reason {
 				t.Errorf("Ready reason %q, want %q", r.Reason, c.reason)
 			}
-			for typ, v := range map[string]verdict{ConditionApproved: c.o.approval, ConditionPlaced: c.o.placed, ConditionIsolated: c.o.isolated, ConditionServing: c.o.serving} {
+			for typ, v := range map[string]verdict{ConditionApproved: c.o.approval, ConditionLaunched: c.o.launch, ConditionPlaced: c.o.placed, ConditionIsolated: c.o.isolated, ConditionServing: c.o.serving} {
 				got := meta.FindStatusCondition(st.Conditions, typ)
 				if got == nil || got.Status != v.status || got.Reason != v.reason || got.Message != v.message || got.ObservedGeneration != 5 {
 					t.Errorf("%s condition %+v, want %s/%s", typ, got, v.status, v.reason)
@@ -340,7 +346,7 @@ func TestSiteOutcome(t *testing.T) {
 
 func TestProvisioningMessageNamesFirstProblem(t *testing.T) {
 	o := siteOutcome{
-		approval: verdict{vTrue, "Approved", ""}, isolated: verdict{vTrue, "Separated", ""},
+		approval: verdict{vTrue, "Approved", ""}, launch: verdict{vTrue, "Launched", ""}, isolated: verdict{vTrue, "Separated", ""},
 		placed:  verdict{vUnknown, "NoPodsScheduled", "placed msg"},
 		serving: verdict{vTrue, "Serving", "serving msg"},
 		admin:   verdict{vFalse, "AdminMissing", "admin msg"},

@@ -19,10 +19,12 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/clock"
+	"sitegroup.io/operator/internal/metrics"
 	"sitegroup.io/operator/internal/webhook"
 )
 
@@ -34,6 +36,39 @@ type Options struct {
 	OperatorImage string
 	// Clock tells the time-based rules the time; the wall clock when nil.
 	Clock clock.Clock
+	// Reports reads inspection reports from pod logs; the API server's
+	// pods/log when nil (envtest has no kubelet and sets its own).
+	Reports ReportSource
+	// AvailabilityProbes runs the V1 prober (off where site addresses are
+	// not reachable, such as envtest and simulated nodes).
+	AvailabilityProbes bool
+}
+
+// setupInspections registers the InspectionRun controller and the scheduler.
+func setupInspections(mgr ctrl.Manager, opts Options, allSites handler.MapFunc) error {
+	reports := opts.Reports
+	if reports == nil {
+		logs, err := NewPodLogs(mgr.GetConfig())
+		if err != nil {
+			return err
+		}
+		reports = logs
+	}
+	runs := &InspectionRunReconciler{
+		Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder(builders.ManagerName), Clock: opts.Clock,
+		OperatorImage: opts.OperatorImage, Reports: reports,
+	}
+	if err := runs.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the InspectionRun controller: %w", err)
+	}
+	scheduler := &InspectionScheduleReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder(builders.ManagerName), Clock: opts.Clock}
+	if err := scheduler.SetupWithManager(mgr, allSites); err != nil {
+		return fmt.Errorf("setting up the inspection scheduler: %w", err)
+	}
+	if opts.AvailabilityProbes {
+		return mgr.Add(NewAvailabilityProber(mgr.GetClient(), mgr.GetEventRecorder(builders.ManagerName), opts.Clock))
+	}
+	return nil
 }
 
 // CacheOptions keep the informer caches small on big clusters: the kinds the
@@ -74,9 +109,13 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	}); err != nil {
 		return err
 	}
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &sgv1.InspectionRun{}, IndexRunSite, runSite); err != nil {
+		return err
+	}
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
+	metrics.Register(mgr.GetCache())
 	sites := &GovWebsiteReconciler{
 		Client:          mgr.GetClient(),
 		Clock:           opts.Clock,
@@ -96,6 +135,9 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	}
 	if err := takedowns.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the TakedownRequest controller: %w", err)
+	}
+	if err := setupInspections(mgr, opts, sites.allSites); err != nil {
+		return err
 	}
 	if !opts.EnableWebhooks {
 		return nil

@@ -101,7 +101,7 @@ var _ = BeforeSuite(func() {
 		}),
 	})
 	Expect(err).NotTo(HaveOccurred())
-	Expect(controllers.Setup(mgr, controllers.Options{EnableWebhooks: true, OperatorImage: "sitegroup.io/sitegroup:test", Clock: testClock})).To(Succeed())
+	Expect(controllers.Setup(mgr, controllers.Options{EnableWebhooks: true, OperatorImage: "sitegroup.io/sitegroup:test", Clock: testClock, Reports: inspectorLogs})).To(Succeed())
 	go func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())

@@ -299,12 +299,15 @@ type SiteState string
 const (
 	StateProvisioning     SiteState = "Provisioning"
 	StateAwaitingApproval SiteState = "AwaitingApproval"
-	StateRejected         SiteState = "Rejected"
-	StateServing          SiteState = "Serving"
-	StateDegraded         SiteState = "Degraded"
-	StateTakenDown        SiteState = "TakenDown"
-	StateClosed           SiteState = "Closed"
-	StateSuspended        SiteState = "Suspended"
+	// StateLaunching: approved and provisioned, waiting for its prelaunch
+	// inspection to pass before it is routed (S5).
+	StateLaunching SiteState = "Launching"
+	StateRejected  SiteState = "Rejected"
+	StateServing   SiteState = "Serving"
+	StateDegraded  SiteState = "Degraded"
+	StateTakenDown SiteState = "TakenDown"
+	StateClosed    SiteState = "Closed"
+	StateSuspended SiteState = "Suspended"
 )
 
 // PlacementViolation is a pod found where S6 or S7 says it may not be.
@@ -422,6 +425,96 @@ type ComplianceRecord struct {
 // MaxComplianceHistory bounds status.complianceHistory so no site outgrows etcd.
 const MaxComplianceHistory = 24
 
+// MonthlyResult is a calendar month's verdict (T8 counts failing months):
+// the last full inspection (monthly or patrol) completed in that month.
+type MonthlyResult struct {
+	// Month in the platform's calendar, YYYY-MM.
+	// +kubebuilder:validation:Pattern=`^[0-9]{4}-[0-9]{2}$`
+	Month string `json:"month"`
+	// Verdict of the month.
+	Verdict Verdict `json:"verdict"`
+	// Score of the month's run.
+	// +optional
+	Score *int32 `json:"score,omitempty"`
+	// Run that decided the month.
+	// +kubebuilder:validation:MaxLength=253
+	Run string `json:"run"`
+	// Time the run completed.
+	Time metav1.Time `json:"time"`
+}
+
+// MaxMonthlyResults keeps two years of months.
+const MaxMonthlyResults = 24
+
+// RectificationTicket tracks one severe problem to its fix (T9: 政府网站问题整改督办单).
+type RectificationTicket struct {
+	// ID is stable: the veto and the run that opened it.
+	// +kubebuilder:validation:MaxLength=300
+	ID string `json:"id"`
+	// Problem as the inspector found it, starting with its rule id (V1–V5).
+	// +kubebuilder:validation:MaxLength=512
+	Problem string `json:"problem"`
+	// OpenedAt is when a run first found it.
+	OpenedAt metav1.Time `json:"openedAt"`
+	// DueBy is one day later (T9: 整改时限不超过1天).
+	DueBy metav1.Time `json:"dueBy"`
+	// OpenedBy is the run that found it.
+	// +kubebuilder:validation:MaxLength=253
+	OpenedBy string `json:"openedBy"`
+	// ClosedAt is when a later run no longer found it.
+	// +optional
+	ClosedAt *metav1.Time `json:"closedAt,omitempty"`
+	// ClosedBy is that later run.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	ClosedBy string `json:"closedBy,omitempty"`
+}
+
+// MaxTickets bounds status.tickets: every open ticket and the newest closed ones.
+const MaxTickets = 32
+
+// AvailabilityDay counts one calendar day's probes of the homepage (V1).
+type AvailabilityDay struct {
+	// Day in the platform's calendar, YYYY-MM-DD.
+	Day string `json:"day"`
+	// Probes sent.
+	Probes int32 `json:"probes"`
+	// Failed probes (no answer within 15 s, or an error status).
+	Failed int32 `json:"failed"`
+}
+
+// AvailabilityStatus is the rolling 7-day V1 record, written at most hourly.
+type AvailabilityStatus struct {
+	// Days of the window, oldest first (today and the 7 days before).
+	// +optional
+	// +kubebuilder:validation:MaxItems=8
+	Days []AvailabilityDay `json:"days,omitempty"`
+	// Probes and Failed over the 7 complete days before today.
+	Probes int32 `json:"probes"`
+	Failed int32 `json:"failed"`
+	// FailureRate over those days, in percent with one decimal ("1.4").
+	FailureRate string `json:"failureRate"`
+	// Verdict of V1: fail at 5%; pass otherwise.
+	Verdict Verdict `json:"verdict"`
+	// Warning: failures reached 3%, an early warning before V1 fires.
+	// +optional
+	Warning bool `json:"warning,omitempty"`
+	// Sufficient: every day of the window had at least 20 probes.
+	Sufficient bool `json:"sufficient"`
+	// LastProbeTime is the newest probe counted.
+	// +optional
+	LastProbeTime *metav1.Time `json:"lastProbeTime,omitempty"`
+}
+
+// LaunchStatus records the site's first going live (S5).
+type LaunchStatus struct {
+	// PrelaunchRun is the InspectionRun that had to pass first.
+	PrelaunchRun string `json:"prelaunchRun"`
+	// LaunchedAt is when it passed and the site was routed.
+	// +optional
+	LaunchedAt *metav1.Time `json:"launchedAt,omitempty"`
+}
+
 // GovWebsiteStatus is what is true about the site right now.
 type GovWebsiteStatus struct {
 	// ObservedGeneration is the generation the status describes.
@@ -459,6 +552,20 @@ type GovWebsiteStatus struct {
 	// ConsecutiveFailingMonths counts months failed in a row (T8).
 	// +optional
 	ConsecutiveFailingMonths int32 `json:"consecutiveFailingMonths,omitempty"`
+	// MonthlyResults, oldest first, at most 24 months (T8).
+	// +optional
+	// +kubebuilder:validation:MaxItems=24
+	MonthlyResults []MonthlyResult `json:"monthlyResults,omitempty"`
+	// Tickets are the rectification tickets (T9): every open one and the newest closed.
+	// +optional
+	// +kubebuilder:validation:MaxItems=32
+	Tickets []RectificationTicket `json:"tickets,omitempty"`
+	// Availability is the rolling 7-day probe record (V1).
+	// +optional
+	Availability *AvailabilityStatus `json:"availability,omitempty"`
+	// Launch records the prelaunch inspection the site passed (S5).
+	// +optional
+	Launch *LaunchStatus `json:"launch,omitempty"`
 	// ComplianceHistory is the auditor's record, newest last, at most 24 entries.
 	// +optional
 	// +kubebuilder:validation:MaxItems=24

@@ -177,10 +177,21 @@ type InspectionRunStatus struct {
 	// ReportRef names the full report.
 	// +optional
 	ReportRef *ReportReference `json:"reportRef,omitempty"`
+	// Warnings are the early warnings (a veto close to firing).
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	Warnings []string `json:"warnings,omitempty"`
+	// BudgetExhausted names the crawl budget that ran out (pages, depth, time).
+	// +optional
+	BudgetExhausted string `json:"budgetExhausted,omitempty"`
 	// FailureReason explains an infrastructure failure (phase Failed).
 	// +optional
 	FailureReason string `json:"failureReason,omitempty"`
 }
+
+// AnnotationScheduledAt is the scheduled time a scheduled run stands for
+// (RFC 3339): the scheduler's memory of what it already started.
+const AnnotationScheduledAt = "sitegroup.io/scheduled-at"
 
 // InspectionRun is one inspection of a site, run as a Job by the inspector.
 // +kubebuilder:object:root=true

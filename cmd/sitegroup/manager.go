@@ -32,6 +32,7 @@ type managerOptions struct {
 	webhookCertDir  string
 	enableWebhooks  bool
 	operatorImage   string
+	probes          bool
 	zap             zap.Options
 }
 
@@ -48,6 +49,7 @@ func parseManagerFlags(args []string, stderr io.Writer) (managerOptions, error) 
 	fs.StringVar(&o.webhookCertDir, "webhook-cert-dir", "", "directory holding the webhook's tls.crt and tls.key")
 	fs.BoolVar(&o.enableWebhooks, "enable-webhooks", true, "serve the admission webhooks")
 	fs.StringVar(&o.operatorImage, "operator-image", "sitegroup.io/sitegroup:dev", "image of the operator's own Jobs (content import, inspection)")
+	fs.BoolVar(&o.probes, "availability-probes", true, "probe live sites' homepages for V1 (needs the sites' Service IPs to be reachable from the manager)")
 	o.zap.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -86,7 +88,7 @@ func runManager(args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
 	}
-	if err := controllers.Setup(mgr, controllers.Options{EnableWebhooks: opts.enableWebhooks, OperatorImage: opts.operatorImage}); err != nil {
+	if err := controllers.Setup(mgr, controllers.Options{EnableWebhooks: opts.enableWebhooks, OperatorImage: opts.operatorImage, AvailabilityProbes: opts.probes}); err != nil {
 		return err
 	}
 	if err := addProbes(mgr, opts.enableWebhooks); err != nil {

@@ -88,7 +88,8 @@ echo "==> CRDs (the operator's, Gateway API's, cert-manager's)"
 echo "==> the operator"
 start manager "$root/bin/sitegroup" manager --kubeconfig "$KUBECONFIG" --zap-log-level info \
   --metrics-bind-address 127.0.0.1:18080 --health-probe-bind-address 127.0.0.1:18081 \
-  --webhook-port "$webhook_port" --webhook-cert-dir "$pki/webhook" --leader-elect=false
+  --webhook-port "$webhook_port" --webhook-cert-dir "$pki/webhook" --leader-elect=false \
+  --availability-probes=false  # simulated nodes run no containers: nothing to probe
 wait_for "the operator's readiness" 60 curl -sf http://127.0.0.1:18081/readyz
 if [ -f "$root/hack/demo/webhook.yaml" ]; then
   ca=$(base64 -w0 <"$pki/ca.crt")

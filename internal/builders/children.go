@@ -18,8 +18,11 @@ import (
 type Inputs struct {
 	Site   *sgv1.GovWebsite
 	Policy sgv1.SiteGroupPolicySpec
-	// Approved: every approval level has signed (S1); only then is the site routed.
+	// Approved: every approval level has signed (S1).
 	Approved bool
+	// Launched: the prelaunch inspection passed (S5); only an approved,
+	// launched site is routed.
+	Launched bool
 	// ImportContent asks for the one-time content import Job.
 	ImportContent bool
 	// OperatorImage runs the operator's own Jobs (content import).
@@ -91,7 +94,8 @@ func Desired(in Inputs) (Plan, error) {
 	return plan, nil
 }
 
-// withRouting adds the route (only once approved, S1) and the certificate.
+// withRouting adds the route (only once approved, S1, and launched, S5)
+// and the certificate (issued before launch, so TLS works from the start).
 func withRouting(plan Plan, in Inputs, hosts []string) Plan {
 	site := in.Site
 	r := RoutingFor(site, in.Policy)
@@ -100,11 +104,12 @@ func withRouting(plan Plan, in Inputs, hosts []string) Plan {
 	cert := named(&certmanagerv1.Certificate{}, certmanagerv1.SchemeGroupVersion.String(), "Certificate", site, CertificateName(site))
 
 	issue := in.Approved && in.HaveCertManager && r.Issuer != nil
+	routed := in.Approved && in.Launched
 	switch {
-	case in.Approved && r.UsesIngress():
+	case routed && r.UsesIngress():
 		plan.Apply = append(plan.Apply, Ingress(site, *r.IngressClass, hosts, issue))
 		plan = absentIf(plan, in.HaveGatewayAPI, route)
-	case in.Approved && r.UsesGateway() && in.HaveGatewayAPI:
+	case routed && r.UsesGateway() && in.HaveGatewayAPI:
 		plan.Apply = append(plan.Apply, HTTPRoute(site, *r.Gateway, hosts))
 		plan.Absent = append(plan.Absent, ingress)
 	default:

@@ -43,7 +43,7 @@ func ingressPolicy(p *sgv1.SiteGroupPolicySpec) {
 }
 
 func inputs(mut ...func(*Inputs)) Inputs {
-	in := Inputs{Site: newSite(), Policy: newPolicy(gatewayPolicy), Approved: true, OperatorImage: "op:v1", HaveGatewayAPI: true, HaveCertManager: true}
+	in := Inputs{Site: newSite(), Policy: newPolicy(gatewayPolicy), Approved: true, Launched: true, OperatorImage: "op:v1", HaveGatewayAPI: true, HaveCertManager: true}
 	for _, m := range mut {
 		m(&in)
 	}

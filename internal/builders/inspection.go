@@ -147,3 +147,38 @@ func InspectionEgress(run *sgv1.InspectionRun, site *sgv1.GovWebsite) *networkin
 		},
 	}
 }
+
+// ScheduledRunName names a scheduled run after its site, purpose and the
+// scheduled minute (Asia/Shanghai), so a retried create is idempotent.
+func ScheduledRunName(site *sgv1.GovWebsite, purpose sgv1.InspectionPurpose, at time.Time, loc *time.Location) string {
+	return fmt.Sprintf("%s-%s-%s", site.Name, purpose, at.In(loc).Format("200601021504"))
+}
+
+// PrelaunchRunName is the run a new site must pass before it is routed (S5).
+func PrelaunchRunName(site *sgv1.GovWebsite) string { return site.Name + "-prelaunch" }
+
+// ScheduledRun is a run the scheduler starts for a site, owned by the site.
+// scheduledAt is zero for the prelaunch run, which no schedule starts.
+func ScheduledRun(site *sgv1.GovWebsite, name string, purpose sgv1.InspectionPurpose, scheduledAt time.Time) *sgv1.InspectionRun {
+	run := &sgv1.InspectionRun{
+		TypeMeta: metav1.TypeMeta{APIVersion: sgv1.GroupVersion.String(), Kind: "InspectionRun"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: site.Namespace,
+			Labels: map[string]string{LabelManagedBy: ManagerName, LabelPartOf: "sitegroup", LabelSite: site.Name,
+				LabelComponent: ComponentInspection, LabelPurpose: string(purpose)},
+			OwnerReferences: ownerRef(site)},
+		Spec: sgv1.InspectionRunSpec{SiteRef: &sgv1.LocalObjectReference{Name: site.Name}, Purpose: purpose},
+	}
+	if !scheduledAt.IsZero() {
+		run.Annotations = map[string]string{sgv1.AnnotationScheduledAt: scheduledAt.UTC().Format(time.RFC3339)}
+	}
+	if purpose == sgv1.PurposeDaily {
+		// Daily monitoring looks at the homepage and availability, not the
+		// whole site: the monthly run is the full inspection.
+		run.Spec.Checks = []sgv1.InspectionCheck{"availability", "homepage", "security", "identity"}
+		run.Spec.Budget.MaxPages = 50
+	}
+	return run
+}
+
+// LabelPurpose says why a scheduled run happens.
+const LabelPurpose = "sitegroup.io/purpose"

@@ -3,6 +3,7 @@ package builders
 import (
 	"fmt"
 	batchv1 "k8s.io/api/batch/v1"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -96,4 +97,33 @@ func ArchiveJob(t *sgv1.TakedownRequest, site *sgv1.GovWebsite, p sgv1.SiteGroup
 		{Name: "content", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: ContentClaimName(site), ReadOnly: true}}},
 		{Name: "archive", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: ArchiveClaimName(site.Name)}}},
 	})
+}
+
+// RectificationRequestName is the T8 request for a site's failing months,
+// named after the month that made it two in a row: one request per streak.
+func RectificationRequestName(site *sgv1.GovWebsite, month string) string {
+	return site.Name + "-rectification-" + month
+}
+
+// RectificationRequest starts T8's rectification takedown (关停整改) of a
+// site that failed two months in a row. It is created Pending with no
+// approvals: a takedown is never approved by the operator (T1).
+func RectificationRequest(site *sgv1.GovWebsite, month string, now time.Time, maxDays int32) *sgv1.TakedownRequest {
+	end := metav1.NewTime(now.Add(time.Duration(maxDays) * 24 * time.Hour))
+	return &sgv1.TakedownRequest{
+		TypeMeta: metav1.TypeMeta{APIVersion: sgv1.GroupVersion.String(), Kind: "TakedownRequest"},
+		ObjectMeta: metav1.ObjectMeta{Name: RectificationRequestName(site, month), Namespace: site.Namespace,
+			Labels: map[string]string{LabelManagedBy: ManagerName, LabelPartOf: "sitegroup", LabelSite: site.Name,
+				LabelComponent: "rectification"}},
+		Spec: sgv1.TakedownRequestSpec{
+			SiteRef: sgv1.LocalObjectReference{Name: site.Name},
+			Type:    sgv1.TakedownTemporary,
+			Reason: fmt.Sprintf("T8: %s failed the monthly inspection two months in a row (up to %s); "+
+				"the rectification takedown procedure starts and waits for approval up the chain.", site.Spec.Organization.Name+"的网站", month),
+			Start: metav1.NewTime(now),
+			End:   &end,
+			Notice: sgv1.NoticeContent{Title: "关停整改公告",
+				Text: "本网站因连续两个月检查不合格，正在关停整改，整改完成并经检查合格后恢复访问。"},
+		},
+	}
 }

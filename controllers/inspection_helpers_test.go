@@ -1,0 +1,127 @@
+package controllers_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/findings"
+)
+
+// podLogs plays the kubelet's pods/log, which envtest has no kubelet for:
+// the test writes what the inspector would have printed.
+type podLogs struct {
+	mu   sync.Mutex
+	logs map[client.ObjectKey][]byte
+}
+
+func (p *podLogs) Log(_ context.Context, pod client.ObjectKey, _ string) ([]byte, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if log, ok := p.logs[pod]; ok {
+		return log, nil
+	}
+	return nil, fmt.Errorf("no log for pod %s", pod)
+}
+
+func (p *podLogs) set(pod client.ObjectKey, log []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.logs == nil {
+		p.logs = map[client.ObjectKey][]byte{}
+	}
+	p.logs[pod] = log
+}
+
+var inspectorLogs = &podLogs{}
+
+// passing is a clean report.
+func passing(score int) findings.Report {
+	return findings.Report{Verdict: findings.Pass, Score: score, Stats: findings.Stats{Pages: 12, Links: 80}}
+}
+
+// failing is a report with vetoes.
+func failing(vetoes ...string) findings.Report {
+	r := findings.Report{Verdict: findings.Fail, Score: 0, Stats: findings.Stats{Pages: 12, Links: 80}}
+	for _, v := range vetoes {
+		r.Vetoes = append(r.Vetoes, findings.Veto{ID: v, Reason: v + " found by the test"})
+	}
+	return r
+}
+
+// completeInspection plays the Job controller and kubelet for a run: its
+// pod terminates with the inspector's summary as termination message and
+// its report on stdout, and the Job completes.
+func completeInspection(ns, run string, report findings.Report) {
+	GinkgoHelper()
+	job := &batchv1.Job{}
+	exists(job, ns, run+"-inspect")
+	pod := inspectionPod(ns, job)
+	log, err := json.Marshal(report)
+	Expect(err).NotTo(HaveOccurred())
+	inspectorLogs.set(client.ObjectKeyFromObject(pod), append([]byte("starting inspection\n"), log...))
+	pod.Status.Phase = corev1.PodSucceeded
+	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "inspect", State: corev1.ContainerState{
+		Terminated: &corev1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed", Message: string(findings.Summarize(report).Encode())},
+	}}}
+	Expect(k8sClient.Status().Update(ctx, pod)).To(Succeed())
+	now := metav1.Now()
+	Expect(k8sClient.Get(ctx, key(ns, job.Name), job)).To(Succeed())
+	job.Status.StartTime, job.Status.CompletionTime, job.Status.Succeeded = &now, &now, 1
+	job.Status.Conditions = []batchv1.JobCondition{
+		{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: now},
+		{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now},
+	}
+	Expect(k8sClient.Status().Update(ctx, job)).To(Succeed())
+	Eventually(func() sgv1.InspectionPhase { return runOf(ns, run).Status.Phase }, timeout, interval).Should(Equal(sgv1.InspectionSucceeded))
+}
+
+// inspectionPod creates a pod of the Job, as the Job controller would.
+func inspectionPod(ns string, job *batchv1.Job) *corev1.Pod {
+	GinkgoHelper()
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: job.Name + "-pod", Labels: map[string]string{}},
+		Spec:       *job.Spec.Template.Spec.DeepCopy(),
+	}
+	for k, v := range job.Spec.Template.Labels {
+		pod.Labels[k] = v
+	}
+	pod.Labels["batch.kubernetes.io/job-name"] = job.Name
+	pod.Spec.NodeName = "node-sh-1"
+	Expect(k8sClient.Create(ctx, pod)).To(Succeed())
+	return pod
+}
+
+func runOf(ns, name string) *sgv1.InspectionRun {
+	GinkgoHelper()
+	run := &sgv1.InspectionRun{}
+	Expect(k8sClient.Get(ctx, key(ns, name), run)).To(Succeed())
+	return run
+}
+
+// passPrelaunch lets the site "edu" launch (S5): its prelaunch run passes.
+func passPrelaunch(ns string) {
+	GinkgoHelper()
+	completeInspection(ns, "edu-prelaunch", passing(92))
+	Eventually(func() *sgv1.LaunchStatus { return getSite(ns).Status.Launch }, timeout, interval).
+		Should(HaveField("LaunchedAt", Not(BeNil())))
+}
+
+// findCondition returns a condition or an empty one (never nil).
+func findCondition(conds []metav1.Condition, typ string) *metav1.Condition {
+	for i := range conds {
+		if conds[i].Type == typ {
+			return &conds[i]
+		}
+	}
+	return &metav1.Condition{}
+}

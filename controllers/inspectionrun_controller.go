@@ -1,0 +1,304 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kerrors "k8s.io/apimachinery/pkg/util/errors"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/apply"
+	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/clock"
+	"sitegroup.io/operator/internal/conditions"
+	"sitegroup.io/operator/internal/metrics"
+	"sitegroup.io/operator/internal/policy"
+	"sitegroup.io/operator/internal/reportstore"
+	"sitegroup.io/operator/internal/statuspatch"
+)
+
+// ReportSource reads the full report an inspection pod printed. The
+// inspector pod has no API token (it reads untrusted pages); the manager
+// reads its log and keeps the report in a ConfigMap owned by the run.
+type ReportSource interface {
+	Log(ctx context.Context, pod client.ObjectKey, container string) ([]byte, error)
+}
+
+// InspectionRunReconciler runs one inspection as a Job and records its
+// outcome on the run (RULES.md §3). The GovWebsite controller folds
+// finished runs into the site's record.
+type InspectionRunReconciler struct {
+	client.Client
+	Recorder      events.EventRecorder
+	Clock         clock.Clock
+	OperatorImage string
+	Reports       ReportSource
+}
+
+// +kubebuilder:rbac:groups=sitegroup.io,resources=inspectionruns,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=sitegroup.io,resources=inspectionruns/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=pods/log,verbs=get
+// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies,verbs=get;list;watch;create;update;patch;delete
+
+// waitForOtherRun is how often a run waiting for its site's other run looks again.
+const waitForOtherRun = 30 * time.Second
+
+// Reconcile starts the run's Job and, once it ends, records the outcome.
+// A finished run is a record and is never changed again.
+func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, retErr error) {
+	run := &sgv1.InspectionRun{}
+	if err := r.Get(ctx, req.NamespacedName, run); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if finished(run) || !run.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, nil
+	}
+	patcher := statuspatch.New(run)
+	defer func() { retErr = kerrors.NewAggregate([]error{retErr, patcher.Patch(ctx, r.Client, run)}) }()
+	run.Status.ObservedGeneration = run.Generation
+
+	p, err := policy.Get(ctx, r.Client)
+	if errors.Is(err, policy.ErrMissing) {
+		conditions.MarkStalled(&run.Status.Conditions, run.Generation, "PolicyMissing", err.Error())
+		return ctrl.Result{}, nil
+	} else if err != nil {
+		return ctrl.Result{}, err
+	}
+	site, err := r.site(ctx, run)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if run.Spec.SiteRef != nil && site == nil {
+		r.fail(run, "SiteNotFound", fmt.Sprintf("GovWebsite %s/%s does not exist", run.Namespace, run.Spec.SiteRef.Name))
+		return ctrl.Result{}, nil
+	}
+	job, err := r.job(ctx, run)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if job == nil {
+		if other, err := r.otherActiveRun(ctx, run); err != nil || other != "" {
+			msg := "waiting for run " + other + " of the same site to finish: no two runs of a site at once"
+			run.Status.Phase = sgv1.InspectionPending
+			conditions.MarkReconciling(&run.Status.Conditions, run.Generation, "WaitingForOtherRun", msg)
+			return ctrl.Result{RequeueAfter: waitForOtherRun}, err
+		}
+		if job, err = r.startJob(ctx, run, site, p); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
+	pods, err := jobPods(ctx, r.Client, job)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	return ctrl.Result{}, r.record(ctx, run, readJob(job, pods))
+}
+
+// finished: the run reached a terminal phase.
+func finished(run *sgv1.InspectionRun) bool {
+	return run.Status.Phase == sgv1.InspectionSucceeded || run.Status.Phase == sgv1.InspectionFailed
+}
+
+func (r *InspectionRunReconciler) site(ctx context.Context, run *sgv1.InspectionRun) (*sgv1.GovWebsite, error) {
+	if run.Spec.SiteRef == nil {
+		return nil, nil
+	}
+	site := &sgv1.GovWebsite{}
+	err := r.Get(ctx, client.ObjectKey{Namespace: run.Namespace, Name: run.Spec.SiteRef.Name}, site)
+	if err != nil {
+		return nil, client.IgnoreNotFound(err)
+	}
+	return site, nil
+}
+
+func (r *InspectionRunReconciler) job(ctx context.Context, run *sgv1.InspectionRun) (*batchv1.Job, error) {
+	job := &batchv1.Job{}
+	if err := r.Get(ctx, client.ObjectKey{Namespace: run.Namespace, Name: builders.InspectionJobName(run)}, job); err != nil {
+		return nil, client.IgnoreNotFound(err)
+	}
+	return job, nil
+}
+
+// otherActiveRun names another unfinished run of the same site that
+// already has its Job.
+func (r *InspectionRunReconciler) otherActiveRun(ctx context.Context, run *sgv1.InspectionRun) (string, error) {
+	if run.Spec.SiteRef == nil {
+		return "", nil
+	}
+	runs := &sgv1.InspectionRunList{}
+	if err := r.List(ctx, runs, client.InNamespace(run.Namespace), client.MatchingFields{IndexRunSite: run.Spec.SiteRef.Name}); err != nil {
+		return "", err
+	}
+	for _, other := range runs.Items {
+		if other.Name != run.Name && !finished(&other) && other.Status.JobName != "" {
+			return other.Name, nil
+		}
+	}
+	return "", nil
+}
+
+// startJob applies the site's inspection egress policy and the Job.
+func (r *InspectionRunReconciler) startJob(ctx context.Context, run *sgv1.InspectionRun, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) (*batchv1.Job, error) {
+	if site != nil {
+		if _, err := apply.Ensure(ctx, r.Client, builders.InspectionEgress(run, site)); err != nil {
+			return nil, err
+		}
+	}
+	job := builders.InspectionJob(run, site, p, r.OperatorImage)
+	if _, err := apply.Ensure(ctx, r.Client, job); err != nil {
+		return nil, err
+	}
+	now := metav1.NewTime(r.Clock.Now())
+	run.Status.StartTime, run.Status.JobName = &now, job.Name
+	return job, nil
+}
+
+// record writes the Job's state into the run; a finished run gets its
+// report, a Ready or Stalled condition, an event and a metric.
+func (r *InspectionRunReconciler) record(ctx context.Context, run *sgv1.InspectionRun, js jobState) error {
+	switch js.Phase {
+	case sgv1.InspectionSucceeded:
+		applySummary(&run.Status, *js.Summary)
+		run.Status.ReportRef = nil
+		if err := r.keepReport(ctx, run, js.Pod); err != nil {
+			// The verdict stands on the summary; the full report is a convenience.
+			run.Status.FailureReason = "full report unavailable: " + err.Error()
+		}
+		r.finish(run, sgv1.InspectionSucceeded)
+		conditions.MarkReady(&run.Status.Conditions, run.Generation, "Inspected", verdictMessage(run.Status))
+		r.Recorder.Eventf(run, nil, corev1.EventTypeNormal, "Inspected", "Inspection", verdictMessage(run.Status))
+		metrics.RecordRun(string(run.Spec.Purpose), string(run.Status.Verdict))
+	case sgv1.InspectionFailed:
+		r.fail(run, "JobFailed", js.Detail)
+	default:
+		run.Status.Phase = js.Phase
+		conditions.MarkReconciling(&run.Status.Conditions, run.Generation, string(js.Phase), js.Detail)
+	}
+	return nil
+}
+
+// fail ends the run as an infrastructure failure: not a site verdict.
+func (r *InspectionRunReconciler) fail(run *sgv1.InspectionRun, reason, detail string) {
+	run.Status.FailureReason = truncate(detail, 1000)
+	r.finish(run, sgv1.InspectionFailed)
+	conditions.MarkStalled(&run.Status.Conditions, run.Generation, reason, "the inspection could not run (no verdict on the site): "+detail)
+	r.Recorder.Eventf(run, nil, corev1.EventTypeWarning, reason, "Inspection", detail)
+	metrics.RecordRun(string(run.Spec.Purpose), "error")
+}
+
+func (r *InspectionRunReconciler) finish(run *sgv1.InspectionRun, phase sgv1.InspectionPhase) {
+	now := metav1.NewTime(r.Clock.Now())
+	run.Status.Phase, run.Status.CompletionTime = phase, &now
+}
+
+// keepReport reads the pod's log and keeps the report in a ConfigMap owned
+// by the run (capped; truncation is said in it and in the reference).
+func (r *InspectionRunReconciler) keepReport(ctx context.Context, run *sgv1.InspectionRun, pod string) error {
+	if r.Reports == nil {
+		return errors.New("no report source configured")
+	}
+	log, err := r.Reports.Log(ctx, client.ObjectKey{Namespace: run.Namespace, Name: pod}, "inspect")
+	if err != nil {
+		return err
+	}
+	report, err := reportstore.FromLog(log)
+	if err != nil {
+		return err
+	}
+	owner := metav1.OwnerReference{APIVersion: sgv1.GroupVersion.String(), Kind: "InspectionRun", Name: run.Name, UID: run.UID,
+		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}
+	cm, truncated := reportstore.ConfigMap(run.Namespace, run.Name+"-report", owner, run.Name, report)
+	if _, err := apply.Ensure(ctx, r.Client, cm); err != nil {
+		return err
+	}
+	run.Status.ReportRef = &sgv1.ReportReference{ConfigMap: cm.Name, Key: reportstore.Key, Truncated: truncated}
+	return nil
+}
+
+// jobPods lists a Job's pods from the label-selected cache.
+func jobPods(ctx context.Context, c client.Client, job *batchv1.Job) ([]corev1.Pod, error) {
+	pods := &corev1.PodList{}
+	if err := c.List(ctx, pods, client.InNamespace(job.Namespace), client.MatchingLabels{"batch.kubernetes.io/job-name": job.Name}); err != nil {
+		return nil, err
+	}
+	return pods.Items, nil
+}
+
+// IndexRunSite indexes InspectionRuns by the site they inspect.
+const IndexRunSite = "spec.siteRef.name"
+
+func runSite(o client.Object) []string {
+	if ref := o.(*sgv1.InspectionRun).Spec.SiteRef; ref != nil {
+		return []string{ref.Name}
+	}
+	return nil
+}
+
+// SetupWithManager watches runs, their Jobs and the Jobs' pods (whose
+// termination message carries the summary).
+func (r *InspectionRunReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&sgv1.InspectionRun{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Named("inspectionrun").
+		Owns(&batchv1.Job{}).
+		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(runOfPod)).
+		// A run that finishes lets its site's waiting run start.
+		Watches(&sgv1.InspectionRun{}, handler.EnqueueRequestsFromMapFunc(r.waitingRuns), builder.WithPredicates(runFinished())).
+		Complete(r)
+}
+
+// waitingRuns maps a run to the unstarted runs of the same site.
+func (r *InspectionRunReconciler) waitingRuns(ctx context.Context, obj client.Object) []reconcile.Request {
+	run := obj.(*sgv1.InspectionRun)
+	if run.Spec.SiteRef == nil {
+		return nil
+	}
+	runs := &sgv1.InspectionRunList{}
+	if err := r.List(ctx, runs, client.InNamespace(run.Namespace), client.MatchingFields{IndexRunSite: run.Spec.SiteRef.Name}); err != nil {
+		return nil
+	}
+	var out []reconcile.Request
+	for _, other := range runs.Items {
+		if other.Name != run.Name && !finished(&other) && other.Status.JobName == "" {
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&other)})
+		}
+	}
+	return out
+}
+
+// runFinished passes the update that makes a run finished.
+func runFinished() predicate.Funcs {
+	return predicate.Funcs{
+		CreateFunc: func(event.CreateEvent) bool { return false },
+		DeleteFunc: func(event.DeleteEvent) bool { return true },
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			return !finished(e.ObjectOld.(*sgv1.InspectionRun)) && finished(e.ObjectNew.(*sgv1.InspectionRun))
+		},
+	}
+}
+
+// runOfPod maps an inspection pod to its run.
+func runOfPod(_ context.Context, obj client.Object) []reconcile.Request {
+	name := obj.GetLabels()[builders.LabelInspectionRun]
+	if name == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: obj.GetNamespace(), Name: name}}}
+}

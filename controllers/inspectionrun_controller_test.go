@@ -1,0 +1,133 @@
+package controllers_test
+
+import (
+	"time"
+
+	kstatus "github.com/fluxcd/cli-utils/pkg/kstatus/status"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/findings"
+	"sitegroup.io/operator/internal/reportstore"
+)
+
+// selfcheck is a run a person starts by hand.
+func selfcheck(ns, name string) *sgv1.InspectionRun {
+	return &sgv1.InspectionRun{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		Spec:       sgv1.InspectionRunSpec{SiteRef: &sgv1.LocalObjectReference{Name: "edu"}, Purpose: sgv1.PurposeSelfcheck},
+	}
+}
+
+var _ = Describe("InspectionRun controller", func() {
+	var ns string
+	BeforeEach(func() {
+		ns = newSiteNamespace()
+		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		makeRunning(ns, "node-bj-1", "node-sh-1")
+	})
+
+	It("runs the inspector in a restricted Job and fills the run and the site from its summary and report", func() {
+		Expect(k8sClient.Create(ctx, selfcheck(ns, "check-1"))).To(Succeed())
+		job := &batchv1.Job{}
+		exists(job, ns, "check-1-inspect")
+		pod := job.Spec.Template.Spec
+		Expect(*pod.AutomountServiceAccountToken).To(BeFalse(), "the crawler reads untrusted pages: no API token")
+		Expect(pod.Containers[0].Args).To(ContainElements("inspect", "--summary-file", "/dev/termination-log", "--host-header", siteDomain(ns)))
+		Expect(pod.Containers[0].Args).To(ContainElement("http://edu-web." + ns + ".svc/"))
+		Expect(pod.Affinity.NodeAffinity).NotTo(BeNil(), "S6: inspection pods run on domestic nodes too")
+		egress := &networkingv1.NetworkPolicy{}
+		exists(egress, ns, "edu-inspection")
+		Expect(egress.Spec.PolicyTypes).To(ConsistOf(networkingv1.PolicyTypeEgress))
+		Eventually(func() sgv1.InspectionPhase { return runOf(ns, "check-1").Status.Phase }, timeout, interval).
+			Should(BeElementOf(sgv1.InspectionPending, sgv1.InspectionRunning))
+
+		report := failing("V2")
+		report.Score = 0
+		report.Deductions = []findings.Deduction{{ID: "F3", Group: "function", Points: 4, Reason: "no search box"}}
+		report.DeadLinks = []findings.DeadLink{{URL: "http://x/a", Status: 404, FoundOn: "http://x/", Homepage: true}}
+		testClock.Advance(time.Minute)
+		completeInspection(ns, "check-1", report)
+
+		run := runOf(ns, "check-1")
+		Expect(run.Status.Verdict).To(Equal(sgv1.VerdictFail))
+		Expect(*run.Status.Score).To(BeZero())
+		Expect(run.Status.Vetoes).To(ConsistOf(HaveField("ID", "V2")))
+		Expect(run.Status.Deductions).To(ConsistOf(sgv1.DeductionTotal{Group: "function", Points: 4}))
+		Expect(run.Status.Counts).To(HaveField("HomepageDeadLinks", int32(1)))
+		Expect(run.Status.CompletionTime).NotTo(BeNil())
+		Expect(kstatusOf(run)).To(Equal(kstatus.CurrentStatus))
+		By("the full report is kept in a ConfigMap owned by the run")
+		Expect(run.Status.ReportRef).To(HaveField("ConfigMap", "check-1-report"))
+		cm := &corev1.ConfigMap{}
+		exists(cm, ns, "check-1-report")
+		Expect(cm.OwnerReferences).To(ContainElement(HaveField("Name", "check-1")))
+		kept, err := reportstore.Decode(cm)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(kept.DeadLinks).To(HaveLen(1))
+
+		By("the site's record: last run, and a T9 ticket for the veto")
+		Eventually(func(g Gomega) {
+			site := getSite(ns)
+			g.Expect(site.Status.LastInspection).To(And(HaveField("Run", "check-1"), HaveField("Verdict", sgv1.VerdictFail)))
+			g.Expect(site.Status.Tickets).To(ConsistOf(And(HaveField("ID", "V2/check-1"), HaveField("ClosedAt", BeNil()))))
+			g.Expect(site.Status.ComplianceHistory).To(ContainElement(HaveField("Ref", "check-1")))
+		}, timeout, interval).Should(Succeed())
+		Expect(condition(ns, "Compliant").Status).To(Equal(metav1.ConditionFalse))
+		Eventually(warningReasons, timeout, interval).WithArguments(ns).Should(ContainElement("TicketOpened"))
+
+		By("T9: the next run that no longer finds it closes the ticket")
+		Expect(k8sClient.Create(ctx, selfcheck(ns, "check-2"))).To(Succeed())
+		exists(&batchv1.Job{}, ns, "check-2-inspect")
+		testClock.Advance(time.Hour)
+		completeInspection(ns, "check-2", passing(88))
+		Eventually(func() []sgv1.RectificationTicket { return getSite(ns).Status.Tickets }, timeout, interval).
+			Should(ConsistOf(And(HaveField("ClosedBy", "check-2"), HaveField("ClosedAt", Not(BeNil())))))
+		Eventually(func() metav1.ConditionStatus { return condition(ns, "Compliant").Status }, timeout, interval).Should(Equal(metav1.ConditionTrue))
+	})
+
+	It("reports a failed Job as an infrastructure failure, not a verdict", func() {
+		Expect(k8sClient.Create(ctx, selfcheck(ns, "oom"))).To(Succeed())
+		job := &batchv1.Job{}
+		exists(job, ns, "oom-inspect")
+		pod := inspectionPod(ns, job)
+		pod.Status.Phase = corev1.PodFailed
+		pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "inspect", State: corev1.ContainerState{
+			Terminated: &corev1.ContainerStateTerminated{ExitCode: 137, Reason: "OOMKilled"}}}}
+		Expect(k8sClient.Status().Update(ctx, pod)).To(Succeed())
+		now := metav1.Now()
+		Expect(k8sClient.Get(ctx, key(ns, job.Name), job)).To(Succeed())
+		job.Status.StartTime, job.Status.Failed = &now, 2
+		job.Status.Conditions = []batchv1.JobCondition{
+			{Type: batchv1.JobFailureTarget, Status: corev1.ConditionTrue, Reason: batchv1.JobReasonBackoffLimitExceeded, LastTransitionTime: now},
+			{Type: batchv1.JobFailed, Status: corev1.ConditionTrue, Reason: batchv1.JobReasonBackoffLimitExceeded, LastTransitionTime: now},
+		}
+		Expect(k8sClient.Status().Update(ctx, job)).To(Succeed())
+
+		Eventually(func() sgv1.InspectionPhase { return runOf(ns, "oom").Status.Phase }, timeout, interval).Should(Equal(sgv1.InspectionFailed))
+		run := runOf(ns, "oom")
+		Expect(run.Status.FailureReason).To(And(ContainSubstring("BackoffLimitExceeded"), ContainSubstring("OOMKilled")))
+		Expect(run.Status.Verdict).To(BeEmpty(), "an infrastructure failure is no verdict on the site")
+		Expect(kstatusOf(run)).To(Equal(kstatus.FailedStatus))
+		Consistently(func() string { return getSite(ns).Status.LastInspection.Run }, time.Second, interval).
+			Should(Equal("edu-prelaunch"), "the site's record ignores the failed run")
+	})
+
+	It("runs one inspection of a site at a time", func() {
+		Expect(k8sClient.Create(ctx, selfcheck(ns, "first"))).To(Succeed())
+		exists(&batchv1.Job{}, ns, "first-inspect")
+		Eventually(func() string { return runOf(ns, "first").Status.JobName }, timeout, interval).ShouldNot(BeEmpty())
+		Expect(k8sClient.Create(ctx, selfcheck(ns, "second"))).To(Succeed())
+		Eventually(func() metav1.Condition {
+			return *findCondition(runOf(ns, "second").Status.Conditions, sgv1.ConditionReconciling)
+		}, timeout, interval).Should(And(HaveField("Reason", "WaitingForOtherRun"), HaveField("Message", ContainSubstring("first"))))
+		Expect(k8sClient.Get(ctx, key(ns, "second-inspect"), &batchv1.Job{})).NotTo(Succeed())
+		completeInspection(ns, "first", passing(90))
+		exists(&batchv1.Job{}, ns, "second-inspect")
+	})
+})

@@ -1,0 +1,171 @@
+package controllers
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/findings"
+)
+
+// jobState is what a run's Job and pods say, read by pure functions so each
+// outcome is table-tested.
+type jobState struct {
+	Phase sgv1.InspectionPhase
+	// Summary is the inspector's termination message, once a pod finished.
+	Summary *findings.Summary
+	// Pod is the pod the summary (or the failure) came from.
+	Pod string
+	// Detail says why the run is waiting or failed, for a person.
+	Detail string
+}
+
+// readJob decides a run's phase from its Job and pods. A Job that completes
+// gives the inspector's verdict; a Job that fails is an infrastructure
+// failure (image, memory, deadline), never a site verdict.
+func readJob(job *batchv1.Job, pods []corev1.Pod) jobState {
+	if job == nil {
+		return jobState{Phase: sgv1.InspectionPending, Detail: "creating the inspection Job"}
+	}
+	for _, c := range job.Status.Conditions {
+		if c.Status != corev1.ConditionTrue {
+			continue
+		}
+		switch c.Type {
+		case batchv1.JobComplete:
+			for _, pod := range pods {
+				if sum, ok := summaryOf(pod); ok {
+					return jobState{Phase: sgv1.InspectionSucceeded, Summary: &sum, Pod: pod.Name}
+				}
+			}
+			// The pod may reach the cache after the Job's completion does.
+			return jobState{Phase: sgv1.InspectionRunning, Detail: "Job complete; waiting for its pod's summary"}
+		case batchv1.JobFailed:
+			detail := jobFailure(c.Reason, c.Message)
+			if pod := podTrouble(pods); pod != "" {
+				detail += "; " + pod
+			}
+			return jobState{Phase: sgv1.InspectionFailed, Detail: detail}
+		}
+	}
+	if trouble := podTrouble(pods); trouble != "" {
+		return jobState{Phase: sgv1.InspectionRunning, Detail: trouble}
+	}
+	if job.Status.Active > 0 {
+		return jobState{Phase: sgv1.InspectionRunning, Detail: "the inspector is crawling the site"}
+	}
+	return jobState{Phase: sgv1.InspectionPending, Detail: "waiting for the inspection pod to start"}
+}
+
+// summaryOf reads a finished inspector's termination message.
+func summaryOf(pod corev1.Pod) (findings.Summary, bool) {
+	var sum findings.Summary
+	for _, cs := range pod.Status.ContainerStatuses {
+		term := cs.State.Terminated
+		if term == nil || term.ExitCode != 0 || term.Message == "" {
+			continue
+		}
+		if err := json.Unmarshal([]byte(term.Message), &sum); err == nil && sum.Verdict != "" {
+			return sum, true
+		}
+	}
+	return sum, false
+}
+
+// jobFailure names the Job controller's reason in a person's words.
+func jobFailure(reason, message string) string {
+	switch reason {
+	case batchv1.JobReasonDeadlineExceeded:
+		return "the inspection Job ran past its deadline (DeadlineExceeded)"
+	case batchv1.JobReasonBackoffLimitExceeded:
+		return "the inspector failed on every attempt (BackoffLimitExceeded)"
+	}
+	return strings.TrimSpace(fmt.Sprintf("the inspection Job failed: %s %s", reason, message))
+}
+
+// podTrouble finds why an inspection pod cannot run or did not finish:
+// an image that cannot start, out of memory, a crash.
+func podTrouble(pods []corev1.Pod) string {
+	for _, pod := range pods {
+		for _, cs := range pod.Status.ContainerStatuses {
+			if w := cs.State.Waiting; w != nil && w.Reason != "" && w.Reason != "ContainerCreating" {
+				return fmt.Sprintf("pod %s cannot start its container: %s %s", pod.Name, w.Reason, w.Message)
+			}
+			t := cs.State.Terminated
+			switch {
+			case t == nil || t.ExitCode == 0:
+			case t.Reason == "OOMKilled":
+				return fmt.Sprintf("pod %s ran out of memory (OOMKilled)", pod.Name)
+			default:
+				return fmt.Sprintf("pod %s: the inspector exited %d: %s", pod.Name, t.ExitCode, firstLine(t.Message))
+			}
+		}
+		for _, c := range pod.Status.Conditions {
+			if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Reason == corev1.PodReasonUnschedulable {
+				return fmt.Sprintf("pod %s cannot be scheduled: %s", pod.Name, c.Message)
+			}
+		}
+	}
+	return ""
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return truncate(s, 300)
+}
+
+// applySummary copies the inspector's summary into the run's status,
+// within the status's bounds.
+func applySummary(st *sgv1.InspectionRunStatus, sum findings.Summary) {
+	st.Verdict = sgv1.Verdict(sum.Verdict)
+	score := int32(sum.Score)
+	st.Score = &score
+	st.Vetoes = nil
+	seen := map[string]bool{}
+	for _, v := range sum.Vetoes {
+		if seen[v.ID] || len(st.Vetoes) == 5 {
+			continue
+		}
+		seen[v.ID] = true
+		st.Vetoes = append(st.Vetoes, sgv1.Veto{ID: v.ID, Reason: truncate(v.Reason, 512)})
+	}
+	st.Deductions = nil
+	for _, d := range sum.Deductions {
+		if len(st.Deductions) < 8 {
+			st.Deductions = append(st.Deductions, sgv1.DeductionTotal{Group: d.Group, Points: int32(d.Points)})
+		}
+	}
+	c := sum.Counts
+	st.Counts = &sgv1.InspectionCounts{Pages: int32(c.Pages), Links: int32(c.Links), DeadLinks: int32(c.DeadLinks),
+		HomepageDeadLinks: int32(c.HomepageDeadLinks), Columns: int32(c.Columns), BlankColumns: int32(c.BlankColumns), StaleColumns: int32(c.StaleColumns)}
+	st.Warnings = nil
+	for _, w := range sum.Warnings {
+		if len(st.Warnings) < 16 {
+			st.Warnings = append(st.Warnings, w)
+		}
+	}
+	st.BudgetExhausted = sum.BudgetExhausted
+}
+
+// verdictMessage is the Ready message of a finished run.
+func verdictMessage(st sgv1.InspectionRunStatus) string {
+	msg := fmt.Sprintf("verdict %s", st.Verdict)
+	if st.Score != nil {
+		msg += fmt.Sprintf(", score %d", *st.Score)
+	}
+	ids := make([]string, 0, len(st.Vetoes))
+	for _, v := range st.Vetoes {
+		ids = append(ids, v.ID)
+	}
+	if len(ids) > 0 {
+		msg += ", vetoes " + strings.Join(ids, " ")
+	}
+	if st.BudgetExhausted != "" {
+		msg += "; crawl budget ran out (" + st.BudgetExhausted + ")"
+	}
+	return msg
+}

@@ -1,0 +1,196 @@
+// Package findings is the contract between the inspector (`sitegroup
+// inspect`, which produces a Report) and the InspectionRun controller (which
+// reads a Summary from the Job's termination message and the full Report
+// from a ConfigMap). It holds types and the summary rule only, so the
+// controller does not import the crawler.
+package findings
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Verdicts of an inspection (RULES.md §3: any veto, or a score below 60, fails).
+const (
+	Pass = "pass"
+	Fail = "fail"
+)
+
+// Report is everything one inspection found: `sitegroup inspect --output json`
+// prints exactly one.
+type Report struct {
+	URL        string      `json:"url"`
+	Now        time.Time   `json:"now"`
+	Profile    string      `json:"profile"` // name@version of the scoring profile
+	Verdict    string      `json:"verdict"`
+	Score      int         `json:"score"`
+	Vetoes     []Veto      `json:"vetoes"`
+	Deductions []Deduction `json:"deductions"`
+	DeadLinks  []DeadLink  `json:"deadLinks"`
+	Columns    []Column    `json:"columns"`
+	Identity   Identity    `json:"identity"`
+	Warnings   []Warning   `json:"warnings"`
+	Stats      Stats       `json:"stats"`
+	// Truncated says what was cut when the report had to fit a ConfigMap.
+	Truncated string `json:"truncated,omitempty"`
+}
+
+// Veto is a single-veto finding (V1–V5).
+type Veto struct {
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+}
+
+// Deduction is points taken off by one indicator of the scoring profile.
+type Deduction struct {
+	ID     string `json:"id"`    // indicator id in the profile
+	Group  string `json:"group"` // indicator group the cap applies to
+	Points int    `json:"points"`
+	Reason string `json:"reason"`
+}
+
+// DeadLink is a link that did not open.
+type DeadLink struct {
+	URL      string `json:"url"`
+	Status   int    `json:"status"` // HTTP status, 0 when no response
+	FoundOn  string `json:"foundOn"`
+	Homepage bool   `json:"homepage,omitempty"` // found on the homepage (counted apart)
+}
+
+// Column is one column (栏目) of the site as the crawler saw it.
+type Column struct {
+	Name   string     `json:"name"`
+	URL    string     `json:"url"`
+	Kind   string     `json:"kind"` // news, notice, personnel, interaction, other
+	Latest *time.Time `json:"latest,omitempty"`
+	Items  int        `json:"items"`
+	Blank  bool       `json:"blank"`
+	Stale  bool       `json:"stale"`
+}
+
+// Identity is the homepage footer (S4).
+type Identity struct {
+	Organizer      string `json:"organizer,omitempty"`      // 主办单位
+	Host           string `json:"host,omitempty"`           // 承办单位 / 版权所有
+	SiteCode       string `json:"siteCode,omitempty"`       // 网站标识码
+	ICP            string `json:"icp,omitempty"`            // ICP备案号
+	PublicSecurity string `json:"publicSecurity,omitempty"` // 公网安备
+}
+
+// Warning is an early warning: a veto that is close (RULES.md §3).
+type Warning struct {
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+}
+
+// Stats are the crawl's sizes.
+type Stats struct {
+	Pages           int     `json:"pages"`
+	Links           int     `json:"links"`
+	DurationSeconds float64 `json:"durationSeconds"`
+	// BudgetExhausted names the budget that ran out (pages, depth, time), if any.
+	BudgetExhausted string `json:"budgetExhausted,omitempty"`
+}
+
+// Counts the controller copies into the run's status.
+type Counts struct {
+	Pages             int `json:"pages"`
+	Links             int `json:"links"`
+	DeadLinks         int `json:"deadLinks"`
+	HomepageDeadLinks int `json:"homepageDeadLinks"`
+	Columns           int `json:"columns"`
+	BlankColumns      int `json:"blankColumns"`
+	StaleColumns      int `json:"staleColumns"`
+}
+
+// GroupTotal is the points one indicator group took off, capped.
+type GroupTotal struct {
+	Group  string `json:"group"`
+	Points int    `json:"points"`
+}
+
+// Summary is what fits in a termination message (Kubernetes keeps 4 KiB).
+type Summary struct {
+	Verdict    string       `json:"verdict"`
+	Score      int          `json:"score"`
+	Vetoes     []Veto       `json:"vetoes,omitempty"`
+	Deductions []GroupTotal `json:"deductions,omitempty"`
+	Counts     Counts       `json:"counts"`
+	Warnings   []string     `json:"warnings,omitempty"` // warning ids
+	// ReportConfigMap names the ConfigMap the inspector wrote the full report to.
+	ReportConfigMap string `json:"reportConfigMap,omitempty"`
+	// ReportTruncated says the ConfigMap holds a cut report.
+	ReportTruncated bool   `json:"reportTruncated,omitempty"`
+	BudgetExhausted string `json:"budgetExhausted,omitempty"`
+}
+
+// MaxSummaryBytes is the termination message's budget, with room to spare.
+const MaxSummaryBytes = 3584
+
+// maxReasonRunes bounds a veto reason in the summary.
+const maxReasonRunes = 200
+
+// Summarize reduces a report to its summary. Group totals are the report's
+// deductions summed per group; the scoring profile has already capped them.
+func Summarize(r Report) Summary {
+	s := Summary{Verdict: r.Verdict, Score: r.Score, BudgetExhausted: r.Stats.BudgetExhausted}
+	for _, v := range r.Vetoes {
+		s.Vetoes = append(s.Vetoes, Veto{ID: v.ID, Reason: cut(v.Reason, maxReasonRunes)})
+	}
+	totals := map[string]int{}
+	var order []string
+	for _, d := range r.Deductions {
+		if _, seen := totals[d.Group]; !seen {
+			order = append(order, d.Group)
+		}
+		totals[d.Group] += d.Points
+	}
+	for _, g := range order {
+		s.Deductions = append(s.Deductions, GroupTotal{Group: g, Points: totals[g]})
+	}
+	for _, w := range r.Warnings {
+		s.Warnings = append(s.Warnings, w.ID)
+	}
+	s.Counts = Counts{Pages: r.Stats.Pages, Links: r.Stats.Links, DeadLinks: len(r.DeadLinks), Columns: len(r.Columns)}
+	for _, d := range r.DeadLinks {
+		if d.Homepage {
+			s.Counts.HomepageDeadLinks++
+		}
+	}
+	for _, c := range r.Columns {
+		if c.Blank {
+			s.Counts.BlankColumns++
+		}
+		if c.Stale {
+			s.Counts.StaleColumns++
+		}
+	}
+	return s
+}
+
+// Encode marshals a summary within MaxSummaryBytes, shortening veto
+// reasons and then dropping warnings if it must.
+func (s Summary) Encode() []byte {
+	for _, limit := range []int{maxReasonRunes, 80, 0} {
+		for i := range s.Vetoes {
+			s.Vetoes[i].Reason = cut(s.Vetoes[i].Reason, limit)
+		}
+		if b, _ := json.Marshal(s); len(b) <= MaxSummaryBytes {
+			return b
+		}
+	}
+	s.Warnings = nil
+	b, _ := json.Marshal(s)
+	return b
+}
+
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	if n == 0 {
+		return ""
+	}
+	return string(r[:n-1]) + "…"
+}
