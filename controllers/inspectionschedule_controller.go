@@ -94,6 +94,9 @@ func (r *InspectionScheduleReconciler) startDue(ctx context.Context, site *sgv1.
 		r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, "MissedSchedule", "Schedule",
 			"%d %s run(s) skipped: not started within the starting deadline", n, purpose)
 	}
+	if plan.NextAt.IsZero() {
+		return ctrl.Result{RequeueAfter: maxRequeue}, nil
+	}
 	return ctrl.Result{RequeueAfter: min(max(plan.NextAt.Sub(now), time.Second), maxRequeue)}, nil
 }
 
@@ -174,7 +177,7 @@ func runsToPrune(runs []sgv1.InspectionRun, keepSucceeded, keepFailed int, count
 // taken down), the runs they own and the policy.
 func (r *InspectionScheduleReconciler) SetupWithManager(mgr ctrl.Manager, allSites handler.MapFunc) error {
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&sgv1.GovWebsite{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, launchOrTakedownChanged()))).
+		For(&sgv1.GovWebsite{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, launchOrTakedownChanged()))).
 		Named("inspectionschedule").
 		Owns(&sgv1.InspectionRun{}).
 		Watches(&sgv1.SiteGroupPolicy{}, handler.EnqueueRequestsFromMapFunc(allSites)).

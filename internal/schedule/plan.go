@@ -41,7 +41,8 @@ type Plan struct {
 	Due []Due
 	// Missed counts skipped scheduled times per purpose (starting deadline passed).
 	Missed map[sgv1.InspectionPurpose]int
-	// NextAt is the earliest next scheduled time, for the requeue.
+	// NextAt is the earliest next scheduled time, for the requeue (zero
+	// when no schedule fires again within cron's search horizon).
 	NextAt time.Time
 }
 
@@ -65,7 +66,7 @@ func PlanFor(entries []Entry, last map[sgv1.InspectionPurpose]time.Time, since, 
 		if d.Missed > 0 {
 			plan.Missed[e.Purpose] = d.Missed
 		}
-		if plan.NextAt.IsZero() || d.NextAt.Before(plan.NextAt) {
+		if !d.NextAt.IsZero() && (plan.NextAt.IsZero() || d.NextAt.Before(plan.NextAt)) {
 			plan.NextAt = d.NextAt
 		}
 	}
