@@ -1,0 +1,87 @@
+package controllers_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"k8s.io/client-go/tools/events"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/controllers"
+)
+
+// flakyHomepage answers 500 to every nth request (n=0: never).
+func flakyHomepage(every int64) *httptest.Server {
+	var served atomic.Int64
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if n := served.Add(1); every > 0 && n%every == 0 {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		_, _ = w.Write([]byte("<html>首页</html>"))
+	}))
+}
+
+// probeDays runs the prober hour by hour (the policy's 24 probes a day).
+func probeDays(p *controllers.AvailabilityProber, from time.Time, days int) time.Time {
+	GinkgoHelper()
+	t := from
+	for range days * 24 {
+		t = t.Add(time.Hour)
+		testClock.Set(t)
+		Expect(p.Probe(ctx)).To(Succeed())
+	}
+	return t
+}
+
+var _ = Describe("availability prober (V1)", func() {
+	var ns string
+	BeforeEach(func() { ns = newSiteNamespace() })
+
+	DescribeTable("keeps a 7-day window of spaced probes and judges V1 from it",
+		func(every int64, verdict sgv1.Verdict, warning bool) {
+			home := flakyHomepage(every)
+			DeferCleanup(home.Close)
+			start := shanghai(2027, 6, 1, 0, 0)
+			testClock.Set(start)
+			site := approvedSite(ns)
+			site.Spec.Inspection.TargetURL = home.URL
+			site.Spec.Inspection.Schedule = "0 6 29 2 *"
+			Expect(k8sClient.Create(ctx, site)).To(Succeed())
+			makeRunning(ns, "node-bj-1", "node-sh-1")
+
+			recorder := events.NewFakeRecorder(100)
+			prober := controllers.NewAvailabilityProber(k8sClient, recorder, testClock)
+			end := probeDays(prober, start, 8)
+
+			a := getSite(ns).Status.Availability
+			Expect(a).NotTo(BeNil())
+			Expect(a.Days).To(HaveLen(8), "today and the 7 days before, nothing older")
+			Expect(a.Sufficient).To(BeTrue(), "at least 20 probes on each of the 7 days")
+			Expect(a.Probes).To(Equal(int32(7 * 24)))
+			Expect(a.Verdict).To(Equal(verdict))
+			Expect(a.Warning).To(Equal(warning))
+			Expect(a.LastProbeTime.Time).To(BeTemporally("==", end))
+
+			By("at most one write an hour: probing again within the hour writes nothing")
+			testClock.Set(end.Add(10 * time.Minute))
+			Expect(prober.Probe(ctx)).To(Succeed())
+			Expect(getSite(ns).Status.Availability.LastProbeTime.Time).To(BeTemporally("==", end))
+
+			By("a restarted manager goes on from the window in status")
+			again := controllers.NewAvailabilityProber(k8sClient, recorder, testClock)
+			probeDays(again, end, 1)
+			Expect(getSite(ns).Status.Availability.Days).To(HaveLen(8))
+			if verdict == sgv1.VerdictFail {
+				Eventually(func() string { return condition(ns, "Compliant").Message }, timeout, interval).Should(ContainSubstring("V1"))
+			}
+		},
+		Entry("every probe answers: pass", int64(0), sgv1.VerdictPass, false),
+		Entry("1 in 24 fails (4.2%): pass with the 3% early warning", int64(24), sgv1.VerdictPass, true),
+		Entry("1 in 12 fails (8.3%): V1 fails at 5%", int64(12), sgv1.VerdictFail, false),
+	)
+})
