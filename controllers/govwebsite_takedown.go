@@ -44,7 +44,8 @@ func (r *GovWebsiteReconciler) observeTakedowns(ctx context.Context, site *sgv1.
 			if err != nil {
 				return out, err
 			}
-			out.inForce = &builders.Takedown{Name: t.Name, Page: takedown.NoticePage(t, site, limits, portal)}
+			out.inForce = &builders.Takedown{Name: t.Name, Page: takedown.NoticePage(t, site, limits, portal),
+				Returning: t.Status.Phase == sgv1.TakedownReturning}
 		}
 		if takedown.Open(t.Status.Phase) && t.Status.Phase != "" && out.current == nil {
 			out.current = &sgv1.TakedownReference{Name: t.Name, Type: t.Spec.Type, Phase: t.Status.Phase, Until: t.Spec.End}

@@ -27,6 +27,7 @@ var commands = map[string]command{
 	"content-import": {"fill a content volume from a migrated site, once", runContentImport},
 	"notice":         {"serve a taken-down site's closure-notice page", runNotice},
 	"archive":        {"archive a site's content and verify it (permanent closure)", runArchive},
+	"sample-content": {"write a sample department site (the demo's migrated content)", runSampleContent},
 }
 
 // usageError marks a bad invocation: main exits 2 instead of 1.

@@ -72,17 +72,20 @@ func Desired(in Inputs) (Plan, error) {
 	plan.Apply = append(plan.Apply,
 		PublicService(site, public, portOrDefault(site.Spec.Frontend.Port)),
 		AdminService(site),
+		PreviewService(site),
 	)
 	for _, np := range NetworkPolicies(site, p) {
 		plan.Apply = append(plan.Apply, np)
 	}
-	frontend := FrontendDeployment(site, p, takenDown)
+	// While a return is checked (T6) the front end runs, unseen by the public.
+	frontendDown := takenDown && !in.Takedown.Returning
+	frontend := FrontendDeployment(site, p, frontendDown)
 	if in.Board != nil {
 		plan.Apply = append(plan.Apply, TakedownBoard(site, *in.Board))
 		withTakedownBoard(frontend, site)
 	}
 	plan.Apply = append(plan.Apply, frontend, AdminDeployment(site, p))
-	if FrontendReplicas(site, takenDown) > 1 {
+	if FrontendReplicas(site, frontendDown) > 1 {
 		plan.Apply = append(plan.Apply, FrontendPDB(site))
 	} else {
 		plan.Absent = append(plan.Absent, named(&policyv1.PodDisruptionBudget{}, "policy/v1", "PodDisruptionBudget", site, FrontendName(site)))

@@ -73,6 +73,8 @@ func TestDesiredPlans(t *testing.T) {
 			[]string{route, cert, pdb}, []string{ing}, []string{job}, nil},
 		{"S1 not approved: no route, no certificate", inputs(func(in *Inputs) { in.Approved = false }),
 			[]string{pdb}, []string{route, ing, cert}, nil, nil},
+		{"S5 approved, not launched: certificate but no route yet", inputs(func(in *Inputs) { in.Launched = false }),
+			[]string{cert, pdb}, []string{route, ing}, nil, nil},
 		{"S1 not approved with an ingress class: no ingress", inputs(func(in *Inputs) { in.Approved = false; in.Policy = newPolicy(ingressPolicy) }),
 			nil, []string{route, ing, cert}, nil, nil},
 		{"approved with an ingress class: ingress with TLS", inputs(func(in *Inputs) { in.Policy = newPolicy(ingressPolicy) }),
@@ -140,7 +142,7 @@ func TestDesiredPlans(t *testing.T) {
 func TestDesiredAlwaysApplied(t *testing.T) {
 	want := []string{
 		"PersistentVolumeClaim/edu-content",
-		"Service/edu-web", "Service/edu-admin",
+		"Service/edu-web", "Service/edu-admin", "Service/edu-preview",
 		"NetworkPolicy/edu-default-deny", "NetworkPolicy/edu-frontend-ingress", "NetworkPolicy/edu-admin-ingress", "NetworkPolicy/edu-egress",
 		"Deployment/edu-frontend", "Deployment/edu-admin",
 	}
@@ -240,5 +242,53 @@ func TestS3DesiredUsesASCIIHosts(t *testing.T) {
 	c, ok := find(plan.Apply, "Certificate/edu-tls").(*certmanagerv1.Certificate)
 	if !ok || !slices.Equal(c.Spec.DNSNames, []string{want}) {
 		t.Errorf("S3 certificate names not punycode: %+v", c)
+	}
+}
+
+// T5/T6: a takedown scales the front end to zero and the public Service
+// selects the notice pods; once the return is filed the front end runs
+// again behind the notice, for the prereturn inspection.
+func TestDesiredTakedownFrontend(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		returning bool
+		replicas  int32
+	}{
+		{"T5 in force: front end scaled to zero", false, 0},
+		{"T6 returning: front end back, still behind the notice", true, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in := inputs(func(in *Inputs) { in.Takedown = &Takedown{Name: "rebuild", Returning: c.returning} })
+			plan, err := Desired(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fe *appsv1.Deployment
+			var public, preview *corev1.Service
+			for _, o := range plan.Apply {
+				switch obj := o.(type) {
+				case *appsv1.Deployment:
+					if obj.Name == "edu-frontend" {
+						fe = obj
+					}
+				case *corev1.Service:
+					switch obj.Name {
+					case "edu-web":
+						public = obj
+					case "edu-preview":
+						preview = obj
+					}
+				}
+			}
+			if fe == nil || *fe.Spec.Replicas != c.replicas {
+				t.Fatalf("front end %v, want %d replicas", fe, c.replicas)
+			}
+			if public.Spec.Selector[LabelComponent] != ComponentNotice {
+				t.Errorf("public Service selects %v, want the notice pods", public.Spec.Selector)
+			}
+			if preview.Spec.Selector[LabelComponent] != ComponentFrontend {
+				t.Errorf("preview Service selects %v, want the front end", preview.Spec.Selector)
+			}
+		})
 	}
 }

@@ -43,7 +43,13 @@ func TargetFor(run *sgv1.InspectionRun, site *sgv1.GovWebsite) InspectionTarget 
 		if len(site.Spec.Domains) > 0 {
 			host = string(site.Spec.Domains[0])
 		}
-		return InspectionTarget{URL: fmt.Sprintf("http://%s.%s.svc/", PublicServiceName(site), site.Namespace), Host: host}
+		svc := PublicServiceName(site)
+		if run.Spec.Purpose == sgv1.PurposePrereturn {
+			// The public sees the notice page; the return is checked on the
+			// front end itself (T6).
+			svc = PreviewServiceName(site)
+		}
+		return InspectionTarget{URL: fmt.Sprintf("http://%s.%s.svc/", svc, site.Namespace), Host: host}
 	}
 	return InspectionTarget{}
 }

@@ -49,6 +49,9 @@ func TestInspectionJob(t *testing.T) {
 		{"the run's budget bounds the crawl", inspectionRun(func(r *sgv1.InspectionRun) {
 			r.Spec.Budget = sgv1.CrawlBudget{MaxPages: 50, MaxDepth: 2, RequestsPerSecond: 3, Timeout: &metav1.Duration{Duration: 3 * time.Minute}}
 		}), s, map[string]string{"--max-pages": "50", "--max-depth": "2", "--rate": "3", "--timeout": "3m0s"}},
+		{"T6: a prereturn run reads the front end behind the notice, through the preview Service", inspectionRun(func(r *sgv1.InspectionRun) {
+			r.Spec.Purpose = sgv1.PurposePrereturn
+		}), s, map[string]string{"--url": "http://edu-preview." + s.Namespace + ".svc/", "--host-header": string(s.Spec.Domains[0])}},
 		{"selected checks only", inspectionRun(func(r *sgv1.InspectionRun) {
 			r.Spec.Checks = []sgv1.InspectionCheck{"availability", "deadlinks"}
 		}), s, map[string]string{"--checks": "availability,deadlinks"}},

@@ -15,14 +15,15 @@ const (
 )
 
 // Names of a site's children, derived from the site's name.
-func FrontendName(site *sgv1.GovWebsite) string      { return site.Name + "-frontend" }
-func AdminName(site *sgv1.GovWebsite) string         { return site.Name + "-admin" }
-func PublicServiceName(site *sgv1.GovWebsite) string { return site.Name + "-web" }
-func AdminServiceName(site *sgv1.GovWebsite) string  { return site.Name + "-admin" }
-func ContentClaimName(site *sgv1.GovWebsite) string  { return site.Name + "-content" }
-func CertificateName(site *sgv1.GovWebsite) string   { return site.Name + "-tls" }
-func RouteName(site *sgv1.GovWebsite) string         { return site.Name }
-func ImportJobName(site *sgv1.GovWebsite) string     { return site.Name + "-content-import" }
+func FrontendName(site *sgv1.GovWebsite) string       { return site.Name + "-frontend" }
+func AdminName(site *sgv1.GovWebsite) string          { return site.Name + "-admin" }
+func PublicServiceName(site *sgv1.GovWebsite) string  { return site.Name + "-web" }
+func AdminServiceName(site *sgv1.GovWebsite) string   { return site.Name + "-admin" }
+func PreviewServiceName(site *sgv1.GovWebsite) string { return site.Name + "-preview" }
+func ContentClaimName(site *sgv1.GovWebsite) string   { return site.Name + "-content" }
+func CertificateName(site *sgv1.GovWebsite) string    { return site.Name + "-tls" }
+func RouteName(site *sgv1.GovWebsite) string          { return site.Name }
+func ImportJobName(site *sgv1.GovWebsite) string      { return site.Name + "-content-import" }
 
 // SiteLabels mark every object of a site; the operator's caches select on
 // the managed-by label.

@@ -26,6 +26,10 @@ func NoticeName(site *sgv1.GovWebsite) string { return site.Name + "-notice" }
 type Takedown struct {
 	Name string
 	Page notice.Page
+	// Returning: the return is filed (T6). The front end runs again, behind
+	// the notice, so the prereturn inspection can check it through the
+	// preview Service before the public sees it.
+	Returning bool
 }
 
 // NoticeConfigMap carries the rendered notice the notice pods serve.

@@ -119,6 +119,14 @@ func PublicService(site *sgv1.GovWebsite, selector map[string]string, targetPort
 	return clusterIPService(site, PublicServiceName(site), ComponentFrontend, selector, targetPort)
 }
 
+// PreviewService reaches the front end itself, even while the public
+// Service shows a takedown's notice: the prereturn inspection (T6) and
+// engineers check the site there before the public sees it. No route
+// points at it.
+func PreviewService(site *sgv1.GovWebsite) *corev1.Service {
+	return clusterIPService(site, PreviewServiceName(site), ComponentFrontend, ComponentSelector(site, ComponentFrontend), portOrDefault(site.Spec.Frontend.Port))
+}
+
 // AdminService is ClusterIP only: the admin is never exposed (S7).
 func AdminService(site *sgv1.GovWebsite) *corev1.Service {
 	return clusterIPService(site, AdminServiceName(site), ComponentAdmin, ComponentSelector(site, ComponentAdmin), portOrDefault(site.Spec.Admin.Port))

@@ -21,7 +21,8 @@ import (
 const (
 	ns     = "e2e-edu"
 	domain = "jyj.e2e-tjhp.gov.cn"
-	legacy = "和平区教育局旧网站首页"
+	// legacy is a line of the migrated homepage (see sitegroup sample-content).
+	legacy = "要闻动态第12期"
 )
 
 func eduSite() *sgv1.GovWebsite {
@@ -61,8 +62,11 @@ func legacyContent() {
 		Spec: corev1.PodSpec{
 			RestartPolicy:   corev1.RestartPolicyNever,
 			SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532), RunAsGroup: ptr.To[int64](65532)},
-			Containers: []corev1.Container{{Name: "write", Image: testapp, ImagePullPolicy: corev1.PullIfNotPresent,
-				Args:         []string{"write", "/legacy/index.html", "<html><body>" + legacy + "</body></html>"},
+			Containers: []corev1.Container{{Name: "write", Image: "sitegroup.io/sitegroup:dev", ImagePullPolicy: corev1.PullIfNotPresent,
+				// A realistic department site, dated from today, so that the
+				// prelaunch inspection (S5) has something real to crawl.
+				Args: []string{"sample-content", "--out", "/legacy", "--organizer", "天津市和平区教育局",
+					"--site-code", "1201010077", "--icp", "津ICP备05004439号-7", "--public-security", "津公网安备12010102000177号"},
 				VolumeMounts: []corev1.VolumeMount{{Name: "legacy", MountPath: "/legacy"}}}},
 			Volumes: []corev1.Volume{{Name: "legacy", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "legacy"}}}},
 		},
@@ -80,7 +84,24 @@ var _ = Describe("a department site on the real node", Ordered, func() {
 		legacyContent()
 		Expect(k8sClient.Create(ctx, eduSite())).To(Succeed())
 		Eventually(func() sgv1.SiteState { return site(ns, "edu").Status.State }).Should(Equal(sgv1.StateServing),
-			"waiting for the site to serve (import Job, front end, admin)")
+			"waiting for the site to serve (import Job, front end, admin, the prelaunch inspection)")
+	})
+
+	It("S5: an inspection Job crawled the site before it was routed, and its verdict is in the site's status", func() {
+		s := site(ns, "edu")
+		Expect(s.Status.Launch).To(And(HaveField("PrelaunchRun", "edu-prelaunch"), HaveField("LaunchedAt", Not(BeNil()))))
+		run := &sgv1.InspectionRun{}
+		Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: ns, Name: "edu-prelaunch"}, run)).To(Succeed())
+		Expect(run.Status.Phase).To(Equal(sgv1.InspectionSucceeded), run.Status.FailureReason)
+		Expect(run.Status.Verdict).To(Equal(sgv1.VerdictPass), "vetoes: %v", run.Status.Vetoes)
+		Expect(run.Status.Counts.Pages).To(BeNumerically(">", 5), "the crawler followed the columns")
+		Expect(run.Status.ReportRef).NotTo(BeNil(), "the full report, read from the inspector's log: %s", run.Status.FailureReason)
+		cm := &corev1.ConfigMap{}
+		Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: ns, Name: run.Status.ReportRef.ConfigMap}, cm)).To(Succeed())
+		Expect(cm.Data["report.json"]).To(ContainSubstring("1201010077"), "the identity footer was read (S4)")
+		Expect(s.Status.LastInspection).NotTo(BeNil())
+		Expect(s.Status.LastInspection.Verdict).To(Equal(sgv1.VerdictPass))
+		Expect(*s.Status.LastInspection.Score).To(Equal(*run.Status.Score))
 	})
 
 	It("serves its migrated content through its public Service", func() {
@@ -162,10 +183,12 @@ var _ = Describe("a department site on the real node", Ordered, func() {
 			}
 			return k8sClient.Get(ctx, client.ObjectKey{Namespace: ns, Name: t.Status.PrereturnRun}, run)
 		}).Should(Succeed())
-		// The InspectionRun controller (its own issue) runs the inspector; until then the run's
-		// outcome is set here the way that controller will.
-		run.Status.Phase, run.Status.Verdict = sgv1.InspectionSucceeded, sgv1.VerdictPass
-		Expect(k8sClient.Status().Update(ctx, run)).To(Succeed())
+		By("T6: the prereturn inspection crawls the front end behind the notice and passes")
+		Eventually(func() sgv1.InspectionPhase {
+			_ = k8sClient.Get(ctx, client.ObjectKeyFromObject(run), run)
+			return run.Status.Phase
+		}).Should(Equal(sgv1.InspectionSucceeded), "waiting for the prereturn inspection Job")
+		Expect(run.Status.Verdict).To(Equal(sgv1.VerdictPass), "vetoes: %v", run.Status.Vetoes)
 		sign(ns, "rebuild", "unit", "chen.jing", "sitegroup:unit-heads", true)
 		sign(ns, "rebuild", "city", "zhang.wei", "sitegroup:city-office", true)
 		Eventually(func() sgv1.TakedownPhase {
