@@ -243,7 +243,7 @@ var _ = Describe("GovWebsite controller", func() {
 			return apierrors.IsNotFound(k8sClient.Get(ctx, key(ns, "edu"), &gatewayv1.HTTPRoute{}))
 		}, time.Second, interval).Should(BeTrue(), "no route before the prelaunch inspection")
 		Expect(getSite(ns).Status.Launch).To(HaveField("PrelaunchRun", "edu-prelaunch"))
-		passPrelaunch(ns)
+		makeRunning(ns, "node-bj-1", "node-sh-1") // inspected once it serves behind its Service, then launched
 		route := &gatewayv1.HTTPRoute{}
 		exists(route, ns, "edu")
 		Expect(route.Spec.Hostnames).To(ConsistOf(gatewayv1.Hostname(siteDomain(ns))))
@@ -316,7 +316,7 @@ var _ = Describe("GovWebsite controller", func() {
 		}, time.Second, interval).Should(BeTrue(), "no route before approval")
 
 		updateSite(ns, func(site *sgv1.GovWebsite) { site.Spec.Approvals = approvedSite(ns).Spec.Approvals })
-		passPrelaunch(ns)
+		makeRunning(ns, "node-bj-1", "node-sh-1") // inspected once it serves behind its Service, then launched
 		exists(&gatewayv1.HTTPRoute{}, ns, "edu")
 		Eventually(func() metav1.ConditionStatus { return condition(ns, controllers.ConditionApproved).Status }, timeout, interval).
 			Should(Equal(metav1.ConditionTrue))

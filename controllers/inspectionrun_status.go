@@ -42,6 +42,10 @@ func readJob(job *batchv1.Job, pods []corev1.Pod) jobState {
 					return jobState{Phase: sgv1.InspectionSucceeded, Summary: &sum, Pod: pod.Name}
 				}
 			}
+			if pod := finishedWithoutSummary(pods); pod != "" {
+				return jobState{Phase: sgv1.InspectionFailed, Pod: pod,
+					Detail: "pod " + pod + " finished without the inspector's summary in its termination message"}
+			}
 			// The pod may reach the cache after the Job's completion does.
 			return jobState{Phase: sgv1.InspectionRunning, Detail: "Job complete; waiting for its pod's summary"}
 		case batchv1.JobFailed:
@@ -74,6 +78,20 @@ func summaryOf(pod corev1.Pod) (findings.Summary, bool) {
 		}
 	}
 	return sum, false
+}
+
+// finishedWithoutSummary names a pod whose container ended well but left
+// no summary: not the inspector's doing (simulated nodes complete pods
+// without running them).
+func finishedWithoutSummary(pods []corev1.Pod) string {
+	for _, pod := range pods {
+		for _, cs := range pod.Status.ContainerStatuses {
+			if t := cs.State.Terminated; t != nil && t.ExitCode == 0 && t.Message == "" {
+				return pod.Name
+			}
+		}
+	}
+	return ""
 }
 
 // jobFailure names the Job controller's reason in a person's words.
@@ -131,7 +149,11 @@ func applySummary(st *sgv1.InspectionRunStatus, sum findings.Summary) {
 			continue
 		}
 		seen[v.ID] = true
-		st.Vetoes = append(st.Vetoes, sgv1.Veto{ID: v.ID, Reason: truncate(v.Reason, 512)})
+		reason := v.Reason
+		if r := []rune(reason); len(r) > 512 {
+			reason = string(r[:511]) + "…" // the CRD's MaxLength=512 counts the ellipsis too
+		}
+		st.Vetoes = append(st.Vetoes, sgv1.Veto{ID: v.ID, Reason: reason})
 	}
 	st.Deductions = nil
 	for _, d := range sum.Deductions {

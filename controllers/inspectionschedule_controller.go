@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -32,6 +33,12 @@ type InspectionScheduleReconciler struct {
 	client.Client
 	Recorder events.EventRecorder
 	Clock    clock.Clock
+
+	// missedReported remembers, per site, the next scheduled time at which
+	// skipped runs were last reported, so each skip is told once, not on
+	// every reconcile.
+	missedMu       sync.Mutex
+	missedReported map[client.ObjectKey]time.Time
 }
 
 // maxRequeue bounds the wait for the next scheduled time, so a changed
@@ -65,6 +72,11 @@ func (r *InspectionScheduleReconciler) Reconcile(ctx context.Context, req ctrl.R
 	}
 	launched := site.Status.Launch != nil && site.Status.Launch.LaunchedAt != nil
 	if !launched {
+		// S5: inspect the site once its front end serves behind its Service,
+		// before any route points at it.
+		if c := meta.FindStatusCondition(site.Status.Conditions, ConditionServing); c == nil || c.Reason != "NotLaunched" {
+			return ctrl.Result{}, nil
+		}
 		_, err := apply.Ensure(ctx, r.Client, builders.ScheduledRun(site, builders.PrelaunchRunName(site), sgv1.PurposePrelaunch, time.Time{}))
 		return ctrl.Result{}, err
 	}
@@ -90,14 +102,30 @@ func (r *InspectionScheduleReconciler) startDue(ctx context.Context, site *sgv1.
 			return ctrl.Result{}, err
 		}
 	}
-	for purpose, n := range plan.Missed {
-		r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, "MissedSchedule", "Schedule",
-			"%d %s run(s) skipped: not started within the starting deadline", n, purpose)
+	if len(plan.Missed) > 0 && r.firstReport(client.ObjectKeyFromObject(site), plan.NextAt) {
+		for purpose, n := range plan.Missed {
+			r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, "MissedSchedule", "Schedule",
+				"%d %s run(s) skipped: not started within the starting deadline", n, purpose)
+		}
 	}
 	if plan.NextAt.IsZero() {
 		return ctrl.Result{RequeueAfter: maxRequeue}, nil
 	}
 	return ctrl.Result{RequeueAfter: min(max(plan.NextAt.Sub(now), time.Second), maxRequeue)}, nil
+}
+
+// firstReport says whether the skips before next are new to report.
+func (r *InspectionScheduleReconciler) firstReport(site client.ObjectKey, next time.Time) bool {
+	r.missedMu.Lock()
+	defer r.missedMu.Unlock()
+	if r.missedReported == nil {
+		r.missedReported = map[client.ObjectKey]time.Time{}
+	}
+	if r.missedReported[site].Equal(next) {
+		return false
+	}
+	r.missedReported[site] = next
+	return true
 }
 
 func (r *InspectionScheduleReconciler) runsOf(ctx context.Context, site *sgv1.GovWebsite) ([]sgv1.InspectionRun, error) {
@@ -162,7 +190,13 @@ func runsToPrune(runs []sgv1.InspectionRun, keepSucceeded, keepFailed int, count
 		if g.phase == sgv1.InspectionFailed {
 			keep = keepFailed
 		}
-		sort.Slice(list, func(i, j int) bool { return list[j].Status.CompletionTime.Before(list[i].Status.CompletionTime) })
+		sort.Slice(list, func(i, j int) bool { // newest first; names settle ties
+			ti, tj := list[i].Status.CompletionTime, list[j].Status.CompletionTime
+			if !ti.Equal(tj) {
+				return tj.Before(ti)
+			}
+			return list[i].Name > list[j].Name
+		})
 		for i, run := range list {
 			if i >= keep && !run.Status.CompletionTime.After(counted) {
 				out = append(out, run)
@@ -190,11 +224,19 @@ func launchOrTakedownChanged() predicate.Funcs {
 	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
 		o, n := e.ObjectOld.(*sgv1.GovWebsite), e.ObjectNew.(*sgv1.GovWebsite)
 		return meta.IsStatusConditionTrue(o.Status.Conditions, ConditionApproved) != meta.IsStatusConditionTrue(n.Status.Conditions, ConditionApproved) ||
+			servingReason(o) != servingReason(n) ||
 			(o.Status.Launch == nil) != (n.Status.Launch == nil) ||
 			(o.Status.Launch != nil && n.Status.Launch != nil && (o.Status.Launch.LaunchedAt == nil) != (n.Status.Launch.LaunchedAt == nil)) ||
 			(o.Status.CurrentTakedown == nil) != (n.Status.CurrentTakedown == nil) ||
 			!equalSummary(o.Status.LastInspection, n.Status.LastInspection)
 	}}
+}
+
+func servingReason(site *sgv1.GovWebsite) string {
+	if c := meta.FindStatusCondition(site.Status.Conditions, ConditionServing); c != nil {
+		return c.Reason
+	}
+	return ""
 }
 
 func equalSummary(a, b *sgv1.InspectionSummary) bool {

@@ -94,12 +94,16 @@ func makeNoticeAvailable(ns string) {
 	Expect(k8sClient.Status().Update(ctx, dep)).To(Succeed())
 }
 
-func siteIsDown(ns string) {
+func siteIsDown(ns string) { siteBehindNotice(ns, 0) }
+
+// siteBehindNotice: the public Service shows the notice (T5); the front end
+// runs frontend replicas — none, or all while the return is checked (T6).
+func siteBehindNotice(ns string, frontend int32) {
 	GinkgoHelper()
 	Eventually(func(g Gomega) {
 		fe := &appsv1.Deployment{}
 		g.Expect(k8sClient.Get(ctx, key(ns, "edu-frontend"), fe)).To(Succeed())
-		g.Expect(*fe.Spec.Replicas).To(BeZero(), "the front end is scaled to zero")
+		g.Expect(*fe.Spec.Replicas).To(Equal(frontend), "the front end's replicas behind the notice")
 		svc := &corev1.Service{}
 		g.Expect(k8sClient.Get(ctx, key(ns, "edu-web"), svc)).To(Succeed())
 		g.Expect(svc.Spec.Selector).To(HaveKeyWithValue(builders.LabelComponent, builders.ComponentNotice), "the public Service selects the notice pods")
@@ -166,11 +170,14 @@ var _ = Describe("TakedownRequest controller", func() {
 		runName := fmt.Sprintf("rebuild-prereturn-%d", filed.Unix())
 		exists(run, ns, runName)
 		Expect(run.Spec.Purpose).To(Equal(sgv1.PurposePrereturn))
-		siteIsDown(ns)
+		siteBehindNotice(ns, 2)
+		job := &batchv1.Job{}
+		exists(job, ns, runName+"-inspect")
+		Expect(job.Spec.Template.Spec.Containers[0].Args).To(ContainElement("http://edu-preview."+ns+".svc/"),
+			"T6: the return is checked on the front end behind the notice")
 
 		By("the inspection passes and both levels approve: restored")
-		run.Status.Phase, run.Status.Verdict = sgv1.InspectionSucceeded, sgv1.VerdictPass
-		Expect(k8sClient.Status().Update(ctx, run)).To(Succeed())
+		completeInspection(ns, runName, passing(90))
 		expectPhase(ns, sgv1.TakedownReturning) // still waits for the approvals
 		signAll(ns, returnSigners)
 		expectPhase(ns, sgv1.TakedownRestored)
@@ -202,10 +209,9 @@ var _ = Describe("TakedownRequest controller", func() {
 		expectPhase(ns, sgv1.TakedownActive)
 		filed := tdEnd.Add(-2 * 24 * time.Hour)
 		fileReturn(ns, filed)
-		run := &sgv1.InspectionRun{}
-		exists(run, ns, fmt.Sprintf("rebuild-prereturn-%d", filed.Unix()))
-		run.Status.Phase, run.Status.Verdict = sgv1.InspectionSucceeded, sgv1.VerdictPass
-		Expect(k8sClient.Status().Update(ctx, run)).To(Succeed())
+		runName := fmt.Sprintf("rebuild-prereturn-%d", filed.Unix())
+		exists(&sgv1.InspectionRun{}, ns, runName)
+		completeInspection(ns, runName, passing(90))
 		Eventually(func() string {
 			t := &sgv1.TakedownRequest{}
 			_ = k8sClient.Get(ctx, key(ns, "rebuild"), t)
@@ -215,7 +221,7 @@ var _ = Describe("TakedownRequest controller", func() {
 			}
 			return c.Reason
 		}, timeout, interval).Should(Equal("AwaitingReturnApproval"))
-		siteIsDown(ns)
+		siteBehindNotice(ns, 2)
 		at(ns, tdEnd.Add(time.Hour))
 		expectPhase(ns, sgv1.TakedownOverdue)
 		siteIsDown(ns)

@@ -5,7 +5,7 @@ k8s_bin="$root/bin/k8s/v1.37.2"
 demo_dir="$root/bin/demo"
 pid_dir="$demo_dir/pids"
 log_dir="$demo_dir/logs"
-export KUBECONFIG="$demo_dir/kubeconfig"
+export KUBECONFIG="${DEMO_KUBECONFIG:-$demo_dir/kubeconfig}"
 kubectl="$k8s_bin/kubectl"
 
 # Loopback ports away from the defaults, so a real cluster on the same

@@ -1,13 +1,26 @@
 #!/usr/bin/env bash
-# make demo: a local control plane (etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler built from source), kwok with three
-# simulated nodes (two domestic, one overseas), the CRDs, the operator and
-# the samples; ends with a status table. Running it again starts afresh.
+# make demo: on a machine that can run containers, the real node
+# (hack/demo/realnode.sh: real pods, real inspections, curl lines to paste).
+# Elsewhere, or with DEMO_NODES=simulated: a local control plane (etcd,
+# kube-apiserver, kube-controller-manager, kube-scheduler built from
+# source), kwok with three simulated nodes (two domestic, one overseas), the
+# CRDs, the operator and the samples; ends with a status table. Running it
+# again starts afresh.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 started=$SECONDS
 
 "$root/hack/demo/down.sh" >/dev/null
+if [ "${DEMO_NODES:-real}" = real ]; then
+  if "$root/hack/realnode/check-host.sh" -q; then
+    echo "==> this machine can run containers: the demo runs on a real node"
+    exec "$root/hack/demo/realnode.sh"
+  fi
+  echo "==> this machine cannot run the real node; the demo uses simulated nodes (kwok):"
+  "$root/hack/realnode/check-host.sh" 2>&1 | sed "s/^/    /" || true
+  echo "    Simulated nodes run no containers: sites are provisioned, placed and taken down, but"
+  echo "    nothing serves, so no inspection runs and no site passes its prelaunch check (S5)."
+fi
 rm -rf "$demo_dir/etcd" "$demo_dir/pki"
 mkdir -p "$demo_dir/pki" "$log_dir"
 

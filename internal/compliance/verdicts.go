@@ -66,7 +66,7 @@ func compliant(rec Record, avail *sgv1.AvailabilityStatus) Verdict {
 func rectification(rec Record) Verdict {
 	v := Verdict{Type: ConditionRectificationRequired, Status: metav1.ConditionFalse, Reason: "FewerThanTwoFailingMonths",
 		Message: fmt.Sprintf("%d consecutive failing month(s)", rec.ConsecutiveFailingMonths)}
-	if rec.ConsecutiveFailingMonths >= RectificationAfterMonths {
+	if rec.ConsecutiveFailingMonths >= RectificationAfterMonths && len(rec.Monthly) > 0 {
 		v.Status, v.Reason = metav1.ConditionTrue, "ConsecutiveFailingMonths"
 		v.Message = fmt.Sprintf("T8: %d consecutive failing months (up to %s): the rectification takedown procedure starts",
 			rec.ConsecutiveFailingMonths, rec.Monthly[len(rec.Monthly)-1].Month)

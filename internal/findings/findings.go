@@ -66,6 +66,11 @@ type Column struct {
 	Items  int        `json:"items"`
 	Blank  bool       `json:"blank"`
 	Stale  bool       `json:"stale"`
+	// Pages of the column's list the crawl read (the 下一页 chain).
+	Pages int `json:"pages,omitempty"`
+	// NotReached says the crawl did not read the column (a budget ran
+	// out, or its page did not open): it is not judged.
+	NotReached bool `json:"notReached,omitempty"`
 }
 
 // Identity is the homepage footer (S4).
@@ -90,6 +95,17 @@ type Stats struct {
 	DurationSeconds float64 `json:"durationSeconds"`
 	// BudgetExhausted names the budget that ran out (pages, depth, time), if any.
 	BudgetExhausted string `json:"budgetExhausted,omitempty"`
+	// Requests sent, and links checked (HEAD, then GET) without being crawled.
+	Requests     int `json:"requests,omitempty"`
+	LinksChecked int `json:"linksChecked,omitempty"`
+	// Probes of the homepage in this run and how many failed (V1: 15 s).
+	Probes       int `json:"probes,omitempty"`
+	ProbesFailed int `json:"probesFailed,omitempty"`
+	// ExternalLinks says whether links to other sites were checked
+	// ("checked") or not ("skipped": an in-cluster run cannot reach them).
+	ExternalLinks string `json:"externalLinks,omitempty"`
+	// DeadLinksOmitted counts dead links left out of deadLinks (bounded).
+	DeadLinksOmitted int `json:"deadLinksOmitted,omitempty"`
 }
 
 // Counts the controller copies into the run's status.
@@ -171,6 +187,7 @@ func Summarize(r Report) Summary {
 // Encode marshals a summary within MaxSummaryBytes, shortening veto
 // reasons and then dropping warnings if it must.
 func (s Summary) Encode() []byte {
+	s.Vetoes = append([]Veto(nil), s.Vetoes...) // shorten a copy: the caller's summary stays whole
 	for _, limit := range []int{maxReasonRunes, 80, 0} {
 		for i := range s.Vetoes {
 			s.Vetoes[i].Reason = cut(s.Vetoes[i].Reason, limit)

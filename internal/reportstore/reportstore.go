@@ -27,6 +27,7 @@ const LabelInspectionRun = "sitegroup.io/inspection-run"
 // Encode marshals a report within max bytes. When it must cut, it halves the
 // longest lists (dead links, then columns) and says so in Truncated.
 func Encode(r findings.Report, max int) (data []byte, truncated bool) {
+	dropped := ""
 	for i := 0; i < 32; i++ {
 		data, _ = json.Marshal(r)
 		if len(data) <= max {
@@ -40,8 +41,9 @@ func Encode(r findings.Report, max int) (data []byte, truncated bool) {
 			r.Columns = r.Columns[:len(r.Columns)/2]
 		default:
 			r.Warnings, r.Deductions = nil, nil
+			dropped = "; warnings and deductions dropped"
 		}
-		r.Truncated = fmt.Sprintf("cut to fit %d bytes: %d dead links and %d columns kept; the counts in the summary are whole", max, len(r.DeadLinks), len(r.Columns))
+		r.Truncated = fmt.Sprintf("cut to fit %d bytes: %d dead links and %d columns kept%s; the counts in the summary are whole", max, len(r.DeadLinks), len(r.Columns), dropped)
 	}
 	return data, truncated
 }
@@ -81,7 +83,6 @@ func Decode(cm *corev1.ConfigMap) (findings.Report, error) {
 // --output json` prints exactly one JSON object on stdout; anything else
 // in the log (stderr lines) comes before or after it.
 func FromLog(log []byte) (findings.Report, error) {
-	var r findings.Report
 	for start := 0; start < len(log); {
 		i := bytes.IndexByte(log[start:], '{')
 		if i < 0 {
@@ -89,6 +90,7 @@ func FromLog(log []byte) (findings.Report, error) {
 		}
 		start += i
 		if start == 0 || log[start-1] == '\n' {
+			var r findings.Report // fresh for each try: a JSON log line before the report leaves nothing in it
 			dec := json.NewDecoder(bytes.NewReader(log[start:]))
 			if err := dec.Decode(&r); err == nil && r.Verdict != "" {
 				return r, nil
@@ -96,5 +98,5 @@ func FromLog(log []byte) (findings.Report, error) {
 		}
 		start++
 	}
-	return r, fmt.Errorf("no inspection report in the inspector's log (%d bytes)", len(log))
+	return findings.Report{}, fmt.Errorf("no inspection report in the inspector's log (%d bytes)", len(log))
 }

@@ -1,0 +1,220 @@
+package compliance
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	sgv1 "sitegroup.io/operator/api/v1alpha1"
+)
+
+// wantTicket is a ticket's id and the run that closed it ("" while open).
+type wantTicket struct{ id, closedBy string }
+
+func checkTickets(t *testing.T, got []sgv1.RectificationTicket, want []wantTicket) {
+	t.Helper()
+	ids := make([]wantTicket, 0, len(got))
+	for _, tk := range got {
+		ids = append(ids, wantTicket{tk.ID, tk.ClosedBy})
+		if !tk.DueBy.Time.Equal(tk.OpenedAt.Add(TicketDue)) {
+			t.Errorf("T9 ticket %s due %v, want a day after %v", tk.ID, tk.DueBy, tk.OpenedAt)
+		}
+		if (tk.ClosedAt == nil) != (tk.ClosedBy == "") {
+			t.Errorf("ticket %s: closedAt %v and closedBy %q disagree", tk.ID, tk.ClosedAt, tk.ClosedBy)
+		}
+	}
+	if fmt.Sprint(ids) != fmt.Sprint(want) {
+		t.Errorf("tickets %v, want %v", ids, want)
+	}
+}
+
+func TestFoldTickets(t *testing.T) {
+	const t0, t1, t2 = "2026-11-20T22:10:00Z", "2026-11-21T22:10:00Z", "2026-11-22T22:10:00Z"
+	daily := sgv1.PurposeDaily
+	cases := []struct {
+		name string
+		rec  Record
+		// folds: the runs present at each fold, in turn.
+		folds [][]Run
+		want  []wantTicket
+	}{
+		{"T9 a passing run opens nothing", Record{}, [][]Run{{run("r1", daily, t0)}}, []wantTicket{}},
+		{"T9 a veto opens one ticket due a day later", Record{}, [][]Run{{run("r1", daily, t0, "V2")}},
+			[]wantTicket{{"V2/r1", ""}}},
+		{"T9 two vetoes open two tickets", Record{}, [][]Run{{run("r1", daily, t0, "V2", "V3")}},
+			[]wantTicket{{"V2/r1", ""}, {"V3/r1", ""}}},
+		{"T9 the same veto found again keeps one ticket", Record{}, [][]Run{{run("r1", daily, t0, "V2"), run("r2", daily, t1, "V2")}},
+			[]wantTicket{{"V2/r1", ""}}},
+		{"T9 the same veto found again in a later fold keeps one ticket", Record{},
+			[][]Run{{run("r1", daily, t0, "V2")}, {run("r1", daily, t0, "V2"), run("r2", daily, t1, "V2")}},
+			[]wantTicket{{"V2/r1", ""}}},
+		{"T9 a run that no longer finds it closes it", Record{}, [][]Run{{run("r1", daily, t0, "V2"), run("r2", daily, t1)}},
+			[]wantTicket{{"V2/r1", "r2"}}},
+		{"T9 only the veto no longer found is closed", Record{}, [][]Run{{run("r1", daily, t0, "V2", "V3"), run("r2", daily, t1, "V3")}},
+			[]wantTicket{{"V2/r1", "r2"}, {"V3/r1", ""}}},
+		{"T9 a run restricted to other families does not close it", Record{},
+			[][]Run{{run("r1", daily, t0, "V2"), withChecks(run("r2", daily, t1), "availability", "columns", "interaction", "security")}},
+			[]wantTicket{{"V2/r1", ""}}},
+		{"T9 a run restricted to the veto's family closes it", Record{},
+			[][]Run{{run("r1", daily, t0, "V2"), withChecks(run("r2", daily, t1), "homepage")}},
+			[]wantTicket{{"V2/r1", "r2"}}},
+		{"T9 the veto found again after its fix opens a new ticket", Record{},
+			[][]Run{{run("r1", daily, t0, "V2"), run("r2", daily, t1), run("r3", daily, t2, "V2")}},
+			[]wantTicket{{"V2/r1", "r2"}, {"V2/r3", ""}}},
+		{"T9 replays do not reopen a closed ticket", Record{},
+			[][]Run{{run("r1", daily, t0, "V2"), run("r2", daily, t1)}, {run("r1", daily, t0, "V2"), run("r2", daily, t1)}, {run("r1", daily, t0, "V2"), run("r2", daily, t1)}},
+			[]wantTicket{{"V2/r1", "r2"}}},
+		{"T9 a closed ticket stays closed when its opening run is pruned", Record{},
+			[][]Run{{run("r1", daily, t0, "V2"), run("r2", daily, t1)}, {run("r2", daily, t1)}},
+			[]wantTicket{{"V2/r1", "r2"}}},
+		{"T9 a run older than the ticket, arriving late, does not close it", Record{},
+			[][]Run{{run("r2", daily, t1, "V2")}, {run("r1", daily, t0), run("r2", daily, t1, "V2")}},
+			[]wantTicket{{"V2/r2", ""}}},
+		{"T9 same second: a run earlier by name does not close the ticket", Record{},
+			[][]Run{{run("r-b", daily, t0, "V2"), run("r-a", daily, t0)}},
+			[]wantTicket{{"V2/r-b", ""}}},
+		{"T9 same second: a run later by name closes the ticket", Record{},
+			[][]Run{{run("r-a", daily, t0, "V2"), run("r-b", daily, t0)}},
+			[]wantTicket{{"V2/r-a", "r-b"}}},
+		{"T9 a ticket read from status is closed by a run that no longer finds it", statusRecord(),
+			[][]Run{{run("r1", daily, t0)}},
+			[]wantTicket{{"V4/monthly-2026-09", "r1"}}},
+		{"T9 a ticket read from status is kept by a run that finds it again", statusRecord(),
+			[][]Run{{run("r1", daily, t0, "V4")}},
+			[]wantTicket{{"V4/monthly-2026-09", ""}}},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tt.rec
+			for _, runs := range tt.folds {
+				rec = Fold(rec, runs, shanghai)
+			}
+			checkTickets(t, rec.Tickets, tt.want)
+		})
+	}
+}
+
+func TestFoldTicketContent(t *testing.T) {
+	r := run("daily-1", sgv1.PurposeDaily, "2026-11-21T22:10:00Z", "V2")
+	r.Vetoes[0].Reason = strings.Repeat("首页", 400)
+	rec := Fold(Record{}, []Run{r}, shanghai)
+	if len(rec.Tickets) != 1 {
+		t.Fatalf("tickets %+v", rec.Tickets)
+	}
+	tk := rec.Tickets[0]
+	if !tk.OpenedAt.Time.Equal(r.Completed) || tk.OpenedBy != "daily-1" || !tk.DueBy.Time.Equal(utc("2026-11-22T22:10:00Z")) {
+		t.Errorf("T9 ticket opened %v by %s, due %v: want opened when the run completed, due 24h later", tk.OpenedAt, tk.OpenedBy, tk.DueBy)
+	}
+	if !strings.HasPrefix(tk.Problem, "V2: 首页") || utf8.RuneCountInString(tk.Problem) > 512 {
+		t.Errorf("problem %q (%d runes): want the rule id first, at most 512 runes", tk.Problem[:20], utf8.RuneCountInString(tk.Problem))
+	}
+	if len(tk.ID) > 300 {
+		t.Errorf("ticket id too long: %d", len(tk.ID))
+	}
+}
+
+// TestTicketFamilies: each veto is closed only by a run whose checks
+// include its family (V1 availability … V5 security).
+func TestTicketFamilies(t *testing.T) {
+	families := []sgv1.InspectionCheck{"availability", "homepage", "columns", "interaction", "security"}
+	for i, family := range families {
+		veto := fmt.Sprintf("V%d", i+1)
+		var others []sgv1.InspectionCheck
+		for _, f := range families {
+			if f != family {
+				others = append(others, f)
+			}
+		}
+		opening := run("r1", sgv1.PurposeDaily, "2026-11-20T22:10:00Z", veto)
+		t.Run(veto+" closed by a "+string(family)+" run", func(t *testing.T) {
+			rec := Fold(Record{}, []Run{opening, withChecks(run("r2", sgv1.PurposeDaily, "2026-11-21T22:10:00Z"), family)}, shanghai)
+			checkTickets(t, rec.Tickets, []wantTicket{{veto + "/r1", "r2"}})
+		})
+		t.Run(veto+" left open by a run of every other family", func(t *testing.T) {
+			rec := Fold(Record{}, []Run{opening, withChecks(run("r2", sgv1.PurposeDaily, "2026-11-21T22:10:00Z"), others...)}, shanghai)
+			checkTickets(t, rec.Tickets, []wantTicket{{veto + "/r1", ""}})
+		})
+	}
+}
+
+func TestFoldBoundsTickets(t *testing.T) {
+	openSince := func(id string) sgv1.RectificationTicket {
+		at := utc("2025-12-01T00:00:00Z")
+		return sgv1.RectificationTicket{ID: id + "/old", Problem: id + ": old", OpenedBy: "old",
+			OpenedAt: metav1.NewTime(at), DueBy: metav1.NewTime(at.Add(TicketDue))}
+	}
+	withOpen := Record{Tickets: []sgv1.RectificationTicket{openSince("V1"), openSince("V4"), openSince("V5")}}
+	cases := []struct {
+		name           string
+		rec            Record
+		episodes       int
+		total, open    int
+		oldestClosedBy string // the oldest closed ticket kept
+	}{
+		{"T9 31 closed tickets are all kept", Record{}, 31, 31, 0, "daily-001"},
+		{"T9 32 closed tickets are all kept", Record{}, 32, 32, 0, "daily-001"},
+		{"T9 33 closed tickets: the oldest closed goes", Record{}, 33, 32, 0, "daily-003"},
+		{"T9 40 closed tickets: the newest 32 stay", Record{}, 40, 32, 0, "daily-017"},
+		{"T9 3 open and 29 closed fit exactly", withOpen, 29, 32, 3, "daily-001"},
+		{"T9 3 open and 40 closed: every open one stays, the newest closed fill up", withOpen, 40, 32, 3, "daily-023"},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := Fold(tt.rec, ticketEpisodes(tt.episodes), shanghai)
+			open, oldestClosed := 0, ""
+			for i, tk := range rec.Tickets {
+				if tk.ClosedAt == nil {
+					open++
+				} else if oldestClosed == "" {
+					oldestClosed = tk.ClosedBy
+				}
+				if i > 0 && tk.OpenedAt.Before(&rec.Tickets[i-1].OpenedAt) {
+					t.Errorf("tickets not oldest first at %d", i)
+				}
+			}
+			if len(rec.Tickets) != tt.total || open != tt.open || oldestClosed != tt.oldestClosedBy {
+				t.Errorf("%d tickets, %d open, oldest closed by %s; want %d, %d, %s", len(rec.Tickets), open, oldestClosed, tt.total, tt.open, tt.oldestClosedBy)
+			}
+		})
+	}
+}
+
+func TestOverdue(t *testing.T) {
+	opened := utc("2026-11-21T22:10:00Z")
+	open := sgv1.RectificationTicket{ID: "V2/r1", OpenedAt: metav1.NewTime(opened), DueBy: metav1.NewTime(opened.Add(TicketDue)), OpenedBy: "r1"}
+	fixedLate := open
+	fixedLate.ID, fixedLate.ClosedAt, fixedLate.ClosedBy = "V3/r1", ptrTime(opened.Add(30*time.Hour)), "r9"
+	fixedInTime := open
+	fixedInTime.ID, fixedInTime.ClosedAt, fixedInTime.ClosedBy = "V5/r1", ptrTime(opened.Add(2*time.Hour)), "r2"
+	cases := []struct {
+		name    string
+		tickets []sgv1.RectificationTicket
+		after   time.Duration
+		want    []string
+	}{
+		{"T9 no tickets", nil, 48 * time.Hour, nil},
+		{"T9 open 23h59m is not overdue", []sgv1.RectificationTicket{open}, 23*time.Hour + 59*time.Minute, nil},
+		{"T9 open exactly 24h is not overdue yet", []sgv1.RectificationTicket{open}, 24 * time.Hour, nil},
+		{"T9 open 24h01m is overdue", []sgv1.RectificationTicket{open}, 24*time.Hour + time.Minute, []string{"V2/r1"}},
+		{"T9 a ticket closed late is no longer overdue", []sgv1.RectificationTicket{fixedLate}, 48 * time.Hour, nil},
+		{"T9 only the open ticket is overdue", []sgv1.RectificationTicket{fixedInTime, open, fixedLate}, 48 * time.Hour, []string{"V2/r1"}},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, tk := range Overdue(tt.tickets, opened.Add(tt.after)) {
+				got = append(got, tk.ID)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("overdue %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if n := OpenTickets([]sgv1.RectificationTicket{fixedInTime, open, fixedLate}); n != 1 {
+		t.Errorf("%d open tickets, want 1", n)
+	}
+}
