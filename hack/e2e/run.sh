@@ -17,4 +17,6 @@ fi
 trap '"$root/hack/e2e/down.sh" >/dev/null 2>&1 || true' EXIT
 "$root/hack/e2e/up.sh" || exit 1
 cd "$root" && go test ./test/e2e/ -count=1 -timeout 30m -v ${GOTEST_FLAGS:-} 2>&1 | grep -vE '^\s*$'
-exit "${PIPESTATUS[0]}"
+rc=${PIPESTATUS[0]}
+[ "$rc" -eq 0 ] || "$root/hack/e2e/diagnose.sh"
+exit "$rc"

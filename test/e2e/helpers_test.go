@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -180,3 +181,31 @@ func restartOperator() {
 }
 
 var errNoRun = fmt.Errorf("the prereturn run is not created yet")
+
+// siteReport says where a site stands — state, conditions, its runs and
+// pods — so that a wait that times out explains itself in the CI log.
+func siteReport(ns, name string) string {
+	s := site(ns, name)
+	var b strings.Builder
+	fmt.Fprintf(&b, "site %s/%s is %q (generation %d, observed %d)\n", ns, name, s.Status.State, s.Generation, s.Status.ObservedGeneration)
+	for _, c := range s.Status.Conditions {
+		fmt.Fprintf(&b, "  condition %s=%s %s: %s\n", c.Type, c.Status, c.Reason, c.Message)
+	}
+	runs := &sgv1.InspectionRunList{}
+	_ = k8sClient.List(ctx, runs, client.InNamespace(ns))
+	for _, r := range runs.Items {
+		fmt.Fprintf(&b, "  run %s: %s %s %s\n", r.Name, r.Status.Phase, r.Status.Verdict, r.Status.FailureReason)
+	}
+	pods := &corev1.PodList{}
+	_ = k8sClient.List(ctx, pods, client.InNamespace(ns))
+	for _, p := range pods.Items {
+		fmt.Fprintf(&b, "  pod %s: %s", p.Name, p.Status.Phase)
+		for _, cs := range p.Status.ContainerStatuses {
+			if w := cs.State.Waiting; w != nil {
+				fmt.Fprintf(&b, " (%s waiting: %s %s)", cs.Name, w.Reason, w.Message)
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}

@@ -84,7 +84,9 @@ var _ = Describe("a department site on the real node", Ordered, func() {
 		legacyContent()
 		Expect(k8sClient.Create(ctx, eduSite())).To(Succeed())
 		Eventually(func() sgv1.SiteState { return site(ns, "edu").Status.State }).Should(Equal(sgv1.StateServing),
-			"waiting for the site to serve (import Job, front end, admin, the prelaunch inspection)")
+			func() string {
+				return "waiting for the site to serve (import Job, front end, admin, the prelaunch inspection):\n" + siteReport(ns, "edu")
+			})
 	})
 
 	It("S5: an inspection Job crawled the site before it was routed, and its verdict is in the site's status", func() {
@@ -187,15 +189,15 @@ var _ = Describe("a department site on the real node", Ordered, func() {
 		Eventually(func() sgv1.InspectionPhase {
 			_ = k8sClient.Get(ctx, client.ObjectKeyFromObject(run), run)
 			return run.Status.Phase
-		}).Should(Equal(sgv1.InspectionSucceeded), "waiting for the prereturn inspection Job")
+		}).Should(Equal(sgv1.InspectionSucceeded), func() string { return "waiting for the prereturn inspection Job:\n" + siteReport(ns, "edu") })
 		Expect(run.Status.Verdict).To(Equal(sgv1.VerdictPass), "vetoes: %v", run.Status.Vetoes)
 		sign(ns, "rebuild", "unit", "chen.jing", "sitegroup:unit-heads", true)
 		sign(ns, "rebuild", "city", "zhang.wei", "sitegroup:city-office", true)
 		Eventually(func() sgv1.TakedownPhase {
 			_ = k8sClient.Get(ctx, client.ObjectKeyFromObject(t), t)
 			return t.Status.Phase
-		}).Should(Equal(sgv1.TakedownRestored))
-		Eventually(func() sgv1.SiteState { return site(ns, "edu").Status.State }).Should(Equal(sgv1.StateServing))
+		}).Should(Equal(sgv1.TakedownRestored), func() string { return siteReport(ns, "edu") })
+		Eventually(func() sgv1.SiteState { return site(ns, "edu").Status.State }).Should(Equal(sgv1.StateServing), func() string { return siteReport(ns, "edu") })
 		ok, out := fetch("sitegroup-gateway", "http://edu-web."+ns+".svc.cluster.local/")
 		Expect(ok).To(BeTrue(), out)
 		Expect(out).To(ContainSubstring(legacy), "the content survived the takedown")
