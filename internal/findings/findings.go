@@ -133,10 +133,7 @@ type Summary struct {
 	Deductions []GroupTotal `json:"deductions,omitempty"`
 	Counts     Counts       `json:"counts"`
 	Warnings   []string     `json:"warnings,omitempty"` // warning ids
-	// ReportConfigMap names the ConfigMap the inspector wrote the full report to.
-	ReportConfigMap string `json:"reportConfigMap,omitempty"`
-	// ReportTruncated says the ConfigMap holds a cut report.
-	ReportTruncated bool   `json:"reportTruncated,omitempty"`
+	// BudgetExhausted names the crawl budget that ran out (pages, links, time).
 	BudgetExhausted string `json:"budgetExhausted,omitempty"`
 }
 
@@ -167,7 +164,7 @@ func Summarize(r Report) Summary {
 	for _, w := range r.Warnings {
 		s.Warnings = append(s.Warnings, w.ID)
 	}
-	s.Counts = Counts{Pages: r.Stats.Pages, Links: r.Stats.Links, DeadLinks: len(r.DeadLinks), Columns: len(r.Columns)}
+	s.Counts = Counts{Pages: r.Stats.Pages, Links: r.Stats.Links, DeadLinks: len(r.DeadLinks) + r.Stats.DeadLinksOmitted, Columns: len(r.Columns)}
 	for _, d := range r.DeadLinks {
 		if d.Homepage {
 			s.Counts.HomepageDeadLinks++

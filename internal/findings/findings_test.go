@@ -44,6 +44,9 @@ func TestSummarize(t *testing.T) {
 			Report{Verdict: Pass, Stats: Stats{Pages: 40, Links: 700},
 				DeadLinks: []DeadLink{{URL: "a", Homepage: true}, {URL: "b"}, {URL: "c", Homepage: true}, {URL: "d"}, {URL: "e"}}},
 			Summary{Verdict: Pass, Counts: Counts{Pages: 40, Links: 700, DeadLinks: 5, HomepageDeadLinks: 2}}},
+		{"dead links left out of the bounded list still count",
+			Report{Verdict: Pass, Stats: Stats{DeadLinksOmitted: 120}, DeadLinks: []DeadLink{{URL: "a"}}},
+			Summary{Verdict: Pass, Counts: Counts{DeadLinks: 121}}},
 		{"V3 blank and stale columns are counted",
 			Report{Verdict: Pass, Columns: []Column{{Name: "要闻", Stale: true}, {Name: "通知公告", Blank: true}, {Name: "政策文件", Blank: true, Stale: true}, {Name: "人事"}}},
 			Summary{Verdict: Pass, Counts: Counts{Columns: 4, BlankColumns: 2, StaleColumns: 2}}},
@@ -79,7 +82,7 @@ func manyWarnings(n int) []string {
 func TestSummaryEncode(t *testing.T) {
 	full := Summary{Verdict: Fail, Score: 0, Deductions: []GroupTotal{{"publishing", 12}, {"services", 5}, {"interaction", 8}, {"function", 4}},
 		Counts:          Counts{Pages: 5000, Links: 80000, DeadLinks: 1234, HomepageDeadLinks: 12, Columns: 300, BlankColumns: 9, StaleColumns: 40},
-		ReportConfigMap: strings.Repeat("r", 253), ReportTruncated: true, BudgetExhausted: "time"}
+		BudgetExhausted: "time"}
 	with := func(vetoes []Veto, warnings []string) Summary {
 		s := full
 		s.Vetoes, s.Warnings = vetoes, warnings
@@ -93,8 +96,9 @@ func TestSummaryEncode(t *testing.T) {
 		keepsWarnings bool
 	}{
 		{"a small summary is encoded whole", with(manyVetoes(2, 50), manyWarnings(3)), true, 50, true},
-		{"five vetoes with 200-rune reasons: reasons shortened, all kept", with(manyVetoes(5, 200), manyWarnings(5)), false, 80, true},
-		{"five vetoes with 10000-rune reasons", with(manyVetoes(5, 10000), manyWarnings(5)), false, 80, true},
+		{"five vetoes with 200-rune reasons fit whole", with(manyVetoes(5, 200), manyWarnings(5)), true, 200, true},
+		{"five vetoes with 10000-rune reasons: cut to 200 runes, all kept", with(manyVetoes(5, 10000), manyWarnings(5)), false, 200, true},
+		{"eight vetoes with 200-rune reasons: shortened to 80, all kept", with(manyVetoes(8, 200), manyWarnings(5)), false, 80, true},
 		{"twenty long vetoes: reasons dropped, warnings kept", with(manyVetoes(20, 10000), manyWarnings(10)), false, 0, true},
 		{"many warnings are dropped last", with(manyVetoes(5, 200), manyWarnings(300)), false, 0, false},
 		{"many long vetoes and many warnings", with(manyVetoes(40, 5000), manyWarnings(500)), false, 0, false},
@@ -124,8 +128,8 @@ func TestSummaryEncode(t *testing.T) {
 				t.Errorf("%d of %d warnings kept, want all kept: %v", len(got.Warnings), len(tt.sum.Warnings), tt.keepsWarnings)
 			}
 			if got.Verdict != tt.sum.Verdict || got.Counts != tt.sum.Counts || !reflect.DeepEqual(got.Deductions, tt.sum.Deductions) ||
-				got.ReportConfigMap != tt.sum.ReportConfigMap || got.BudgetExhausted != tt.sum.BudgetExhausted {
-				t.Errorf("the verdict, counts, deductions and report name must survive: %+v", got)
+				got.BudgetExhausted != tt.sum.BudgetExhausted {
+				t.Errorf("the verdict, counts, deductions and budget must survive: %+v", got)
 			}
 		})
 	}

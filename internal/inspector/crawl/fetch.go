@@ -1,0 +1,224 @@
+package crawl
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// FetchConfig tunes how requests are made.
+type FetchConfig struct {
+	// Rate is requests per second per host; 0 is unlimited.
+	Rate float64
+	// PageTimeout bounds one request, body included (V1: 15 s).
+	PageTimeout time.Duration
+	// Retries of a transient failure (connection errors, 429, 502–504).
+	Retries int
+	// Backoff before the first retry, doubled for each next one.
+	Backoff time.Duration
+	// Connections kept open per host: at least the crawl's concurrency.
+	Connections int
+	UserAgent   string
+	// Transport under the host mapping; http.DefaultTransport's settings when nil.
+	Transport http.RoundTripper
+}
+
+// Fetcher makes the crawl's requests.
+type Fetcher struct {
+	site     *Site
+	cfg      FetchConfig
+	client   *http.Client
+	mu       sync.Mutex
+	limiters map[string]*rate.Limiter
+	requests atomic.Int64
+}
+
+// NewFetcher builds a client whose requests to the site carry its public
+// Host header, whichever of its addresses a link (or a redirect) used.
+func NewFetcher(site *Site, cfg FetchConfig) *Fetcher {
+	next := cfg.Transport
+	if next == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = max(cfg.Connections, 2)
+		t.MaxIdleConns = 4 * t.MaxIdleConnsPerHost
+		next = t
+	}
+	return &Fetcher{site: site, cfg: cfg, limiters: map[string]*rate.Limiter{},
+		client: &http.Client{Transport: hostMapper{site: site, next: next}}}
+}
+
+// Requests is the number of requests sent so far.
+func (f *Fetcher) Requests() int { return int(f.requests.Load()) }
+
+// hostMapper sends the site's requests to the --url's address with the
+// public domain as Host (--host-header).
+type hostMapper struct {
+	site *Site
+	next http.RoundTripper
+}
+
+func (m hostMapper) RoundTrip(r *http.Request) (*http.Response, error) {
+	if m.site.alias == "" || !m.site.SameSite(r.URL) {
+		return m.next.RoundTrip(r)
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Scheme, r2.URL.Host = m.site.start.Scheme, m.site.host
+	r2.Host = m.site.alias
+	return m.next.RoundTrip(r2)
+}
+
+// Response is an open response; Close releases its body and its timeout.
+type Response struct {
+	*http.Response
+	cancel context.CancelFunc
+}
+
+// Close drains a little of the body (so the connection is reused) and
+// releases it.
+func (r *Response) Close() {
+	if r == nil || r.Response == nil {
+		return
+	}
+	_, _ = io.CopyN(io.Discard, r.Body, 64<<10)
+	_ = r.Body.Close()
+	r.cancel()
+}
+
+// Get fetches a page, retrying transient failures. The caller reads the
+// body and closes the response. A status error is a response, not an error.
+func (f *Fetcher) Get(ctx context.Context, u *url.URL) (*Response, error) {
+	return f.do(ctx, http.MethodGet, u)
+}
+
+// Check says whether a link opens: HEAD first (no body), then GET for
+// servers that refuse or mishandle HEAD. Status 0 means no response.
+func (f *Fetcher) Check(ctx context.Context, u *url.URL) (int, error) {
+	resp, err := f.do(ctx, http.MethodHead, u)
+	if err == nil && resp.StatusCode < 400 {
+		resp.Close()
+		return resp.StatusCode, nil
+	}
+	resp.Close()
+	if ctx.Err() != nil {
+		return 0, ctx.Err()
+	}
+	resp, err = f.do(ctx, http.MethodGet, u)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Close()
+	return resp.StatusCode, nil
+}
+
+func (f *Fetcher) do(ctx context.Context, method string, u *url.URL) (*Response, error) {
+	var lastErr error
+	for attempt := 0; ; attempt++ {
+		resp, err := f.once(ctx, method, u)
+		retry := attempt < f.cfg.Retries && ctx.Err() == nil && transient(resp, err)
+		if !retry {
+			return resp, err
+		}
+		wait := f.cfg.Backoff << attempt
+		if resp != nil {
+			wait = max(wait, retryAfter(resp.Header.Get("Retry-After")))
+			resp.Close()
+		}
+		lastErr = err
+		if !sleep(ctx, wait) {
+			if lastErr == nil {
+				lastErr = ctx.Err()
+			}
+			return nil, lastErr
+		}
+	}
+}
+
+func (f *Fetcher) once(ctx context.Context, method string, u *url.URL) (*Response, error) {
+	if err := f.limiter(u).Wait(ctx); err != nil {
+		return nil, err
+	}
+	rctx, cancel := context.WithTimeout(ctx, f.cfg.PageTimeout)
+	req, err := http.NewRequestWithContext(rctx, method, u.String(), nil)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	if f.cfg.UserAgent != "" {
+		req.Header.Set("User-Agent", f.cfg.UserAgent)
+	}
+	f.requests.Add(1)
+	resp, err := f.client.Do(req)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	return &Response{Response: resp, cancel: cancel}, nil
+}
+
+// limiter is the host's rate limiter; the site's two names share one.
+func (f *Fetcher) limiter(u *url.URL) *rate.Limiter {
+	if f.cfg.Rate <= 0 {
+		return unlimited
+	}
+	host := hostKey(u.Scheme, u.Host)
+	if f.site.SameSite(u) {
+		host = f.site.host
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	l, ok := f.limiters[host]
+	if !ok {
+		l = rate.NewLimiter(rate.Limit(f.cfg.Rate), 1)
+		f.limiters[host] = l
+	}
+	return l
+}
+
+var unlimited = rate.NewLimiter(rate.Inf, 0)
+
+// transient failures are worth another try: the connection failed (not
+// our own deadline), or the server said it is busy.
+func transient(resp *Response, err error) bool {
+	if err != nil {
+		return !errors.Is(err, context.Canceled)
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// maxRetryAfter bounds how long a server may ask us to wait.
+const maxRetryAfter = 10 * time.Second
+
+func retryAfter(v string) time.Duration {
+	secs, err := strconv.Atoi(v)
+	if err != nil || secs <= 0 {
+		return 0
+	}
+	return min(time.Duration(secs)*time.Second, maxRetryAfter)
+}
+
+// sleep waits d unless ctx ends first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

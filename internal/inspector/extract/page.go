@@ -1,0 +1,446 @@
+// Package extract reads one parsed HTML page of a government site: its
+// links, navigation (the columns), dated items, pager, consultation
+// messages, identity footer, search box and 找错 entry, and what a crawler
+// can see of V5 (injected links, hidden link farms, ID numbers). It holds
+// no state between pages and never fetches anything.
+package extract
+
+import (
+	"io"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Options carry what a page cannot tell about itself.
+type Options struct {
+	// SameSite says a URL is on the inspected site (nil: only the base's host).
+	SameSite func(*url.URL) bool
+	// ColumnNames are the homepage's column names: links with these texts
+	// on other pages are navigation, not items.
+	ColumnNames map[string]bool
+	// BlankMarkers are the texts a blank column shows (暂无信息, ...).
+	BlankMarkers []string
+	// GamblingWords mark injected gambling links (V5).
+	GamblingWords []string
+	// DefacementPhrases mark a defaced page (V5).
+	DefacementPhrases []string
+	// Identity reads the identity footer (S4): only the homepage's counts,
+	// and reading it is the costliest part of a page.
+	Identity bool
+	// Cache, when set, shares resolved links between the pages of a crawl.
+	Cache *ResolveCache
+	// Key, when set, is the crawl's de-duplication key of a link, kept in
+	// Link.Key (and in the cache, so repeated links are keyed once).
+	Key func(*url.URL) string
+}
+
+// LinkKind says how a link is checked.
+type LinkKind int
+
+const (
+	// Anchor is a link to a page: same-site pages are crawled.
+	Anchor LinkKind = iota
+	// Image is an <img> (or a link to an image): checked, never parsed.
+	Image
+	// Attachment is a document (pdf, doc, xls, ...): checked, never parsed.
+	Attachment
+)
+
+// Link is one link of the page.
+type Link struct {
+	URL    *url.URL
+	Text   string
+	Kind   LinkKind
+	Hidden bool // inside an element hidden by its inline style
+	// Pager: a list's pager (下一页, 尾页, a page number): the same list.
+	Pager bool
+	// Key is Options.Key of the URL ("" without it).
+	Key string
+}
+
+// Item is one entry of a list: a title and, usually, a publish date.
+type Item struct {
+	Title string
+	URL   string
+	Date  time.Time // zero when the item shows no date
+}
+
+// Dated says the item shows a publish date.
+func (i Item) Dated() bool { return !i.Date.IsZero() }
+
+// Page is what one page says.
+type Page struct {
+	Title string
+	Links []Link
+	// Nav are the navigation links in page order; on the homepage their
+	// texts are the site's column names.
+	Nav   []Link
+	Items []Item
+	// Placeholder is a blank-column text (暂无信息, ...) on the page.
+	Placeholder bool
+	// Next is the 下一页 link of a paginated list, if any.
+	Next     *url.URL
+	Messages []Message
+	Identity Identity
+	// Search says the page has a search box; ErrorEntry a 找错 entry.
+	Search     bool
+	ErrorEntry bool
+	// PasswordForm says the page asks for a password (an admin login, S7).
+	PasswordForm bool
+	Security     Security
+}
+
+// maxBody bounds what is parsed of one page: government pages are well
+// under it, and it bounds the parser's memory whatever a page holds.
+const maxBody = 2 << 20
+
+// Parse reads (at most 2 MiB of) an HTML page from r, already decoded to
+// UTF-8, and extracts it.
+func Parse(r io.Reader, base *url.URL, opt Options) (*Page, error) {
+	doc, err := html.Parse(io.LimitReader(r, maxBody))
+	if err != nil {
+		return nil, err
+	}
+	return Extract(doc, base, opt), nil
+}
+
+// extractor holds one page's state while it is read.
+type extractor struct {
+	opt         Options
+	base        *url.URL
+	page        *Page
+	fallbackNav *html.Node
+	navNames    map[string]bool
+	siblings    map[*html.Node]map[string]int // per parent: children holding links, by tag and class
+	baseKey     string                        // scheme and host of the base, for the cache
+	visible     strings.Builder               // all text, for ID numbers and defacement
+	footer      strings.Builder               // footer text, for the identity (S4)
+}
+
+// Extract reads a parsed page.
+func Extract(doc *html.Node, base *url.URL, opt Options) *Page {
+	x := &extractor{opt: opt, base: base, page: &Page{Links: make([]Link, 0, 32)}, navNames: map[string]bool{},
+		siblings: map[*html.Node]map[string]int{}}
+	if opt.SameSite == nil {
+		x.opt.SameSite = func(u *url.URL) bool { return strings.EqualFold(u.Host, base.Host) }
+	}
+	x.findBase(doc)
+	x.baseKey = x.base.Scheme + "://" + x.base.Host
+	if !hasNavRegion(doc) {
+		x.fallbackNav = findFallbackNav(doc)
+	}
+	x.walk(doc, region{})
+	for _, l := range x.page.Nav {
+		x.navNames[l.Text] = true
+	}
+	x.page.Items = x.items(doc)
+	x.page.Messages = x.messages(doc)
+	if opt.Identity {
+		x.page.Identity = readIdentity(x.footer.String(), x.visible.String())
+	}
+	text := newTextChecks(opt)
+	text.add([]byte(x.visible.String()))
+	x.page.Security = x.security(text)
+	x.page.Placeholder = text.placeholder
+	return x.page
+}
+
+// findBase honours <base href>, which old CMSes use for every relative link.
+func (x *extractor) findBase(n *html.Node) {
+	if n.Type == html.ElementNode && n.DataAtom == atom.Base {
+		if u, err := x.base.Parse(strings.TrimSpace(attr(n, "href"))); err == nil && attr(n, "href") != "" {
+			x.base = u
+		}
+		return
+	}
+	if n.Type == html.ElementNode && n.DataAtom == atom.Body {
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		x.findBase(c)
+	}
+}
+
+// region is where in the page's layout a node sits.
+type region struct {
+	nav, footer, hidden bool
+	form                *html.Node
+}
+
+func (x *extractor) walk(n *html.Node, r region) {
+	switch n.Type {
+	case html.TextNode:
+		x.visible.WriteString(n.Data)
+		x.visible.WriteByte(' ')
+		if r.footer {
+			x.footer.WriteString(n.Data)
+			x.footer.WriteByte(' ')
+		}
+		return
+	case html.ElementNode:
+		if n.DataAtom == atom.Title && x.page.Title == "" {
+			x.page.Title = clean(text(n))
+		}
+		if skipped(n) {
+			return
+		}
+		r = x.enter(n, r)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		x.walk(c, r)
+	}
+}
+
+// enter updates the region for an element and reads the element itself.
+func (x *extractor) enter(n *html.Node, r region) region {
+	r.nav = r.nav || isNav(n) || n == x.fallbackNav
+	r.footer = r.footer || isFooter(n)
+	r.hidden = r.hidden || isHidden(n)
+	switch n.DataAtom {
+	case atom.Form:
+		r.form = n
+	case atom.A, atom.Area:
+		x.anchor(n, r)
+	case atom.Img:
+		x.image(n, r)
+	case atom.Input:
+		x.input(n, r)
+	}
+	return r
+}
+
+func (x *extractor) anchor(n *html.Node, r region) {
+	x.link(attr(n, "href"), linkText(n), r.hidden, r.nav)
+}
+
+// link notes one link: the 找错 entry, the pager, navigation.
+func (x *extractor) link(href, label string, hidden, nav bool) {
+	if !x.page.ErrorEntry && isErrorEntry(label, href) {
+		x.page.ErrorEntry = true
+	}
+	r := x.resolve([]byte(strings.TrimSpace(href)))
+	if r.u == nil {
+		return
+	}
+	l := Link{URL: r.u, Key: r.key, Text: label, Kind: kindOf(r.u), Hidden: hidden, Pager: isPager(label)}
+	x.page.Links = append(x.page.Links, l)
+	if nav && l.Kind == Anchor && label != "" {
+		x.page.Nav = append(x.page.Nav, l)
+	}
+	if x.page.Next == nil && nextWords[pagerKey(label)] && !sameDoc(r.u, x.base) {
+		x.page.Next = r.u
+	}
+}
+
+func (x *extractor) image(n *html.Node, r region) {
+	if isErrorEntry(attr(n, "alt")+attr(n, "title"), attr(n, "src")) {
+		x.page.ErrorEntry = true
+	}
+	if u := x.resolveString(attr(n, "src")); u != nil {
+		x.page.Links = append(x.page.Links, Link{URL: u, Text: attr(n, "alt"), Kind: Image, Hidden: r.hidden})
+	}
+}
+
+// linkText is what a reader sees of a link: its text, else its title or
+// the alt of the image it wraps.
+func linkText(n *html.Node) string {
+	if t := clean(boundedText(n, maxLinkTextBytes)); t != "" {
+		return t
+	}
+	if t := clean(attr(n, "title")); t != "" {
+		return t
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && c.DataAtom == atom.Img {
+			return clean(attr(c, "alt"))
+		}
+	}
+	return ""
+}
+
+// maxLinkTextBytes bounds a link's text: titles are short, and an <a>
+// wrapping a whole page must not be read once per link.
+const maxLinkTextBytes = 1024
+
+// resolve makes an href absolute; nil for links that lead nowhere a
+// crawler can follow (javascript:, mailto:, in-page anchors).
+func (x *extractor) resolve(href []byte) resolved {
+	if len(href) == 0 || href[0] == '#' {
+		return resolved{}
+	}
+	if r, ok := x.opt.Cache.get(x.baseKey, href); ok {
+		return r
+	}
+	var r resolved
+	u, err := x.base.Parse(string(href))
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		u.Fragment, u.RawFragment = "", ""
+		r.u = u
+		if x.opt.Key != nil {
+			r.key = x.opt.Key(u)
+		}
+	}
+	x.opt.Cache.put(x.baseKey, href, r)
+	return r
+}
+
+// resolveString is resolve for the tree's attribute strings.
+func (x *extractor) resolveString(href string) *url.URL {
+	return x.resolve([]byte(strings.TrimSpace(href))).u
+}
+
+func sameDoc(a, b *url.URL) bool {
+	return a.Host == b.Host && a.Path == b.Path && a.RawQuery == b.RawQuery
+}
+
+var attachmentExt = map[string]bool{
+	".pdf": true, ".doc": true, ".docx": true, ".xls": true, ".xlsx": true, ".ppt": true, ".pptx": true,
+	".zip": true, ".rar": true, ".7z": true, ".wps": true, ".et": true, ".ofd": true, ".txt": true,
+	".csv": true, ".tif": true, ".mp4": true, ".mp3": true,
+}
+
+var imageExt = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".bmp": true, ".webp": true, ".svg": true}
+
+func kindOf(u *url.URL) LinkKind {
+	ext := strings.ToLower(path.Ext(u.Path))
+	switch {
+	case attachmentExt[ext]:
+		return Attachment
+	case imageExt[ext]:
+		return Image
+	}
+	return Anchor
+}
+
+// The national 找错 entry (我为政府网站找错) is an image link to the
+// State Council's error-report service.
+func isErrorEntry(label, href string) bool {
+	return strings.Contains(label, "找错") || errorEntryHref([]byte(href))
+}
+
+var errorEntryMarks = [][]byte{[]byte("jiucuo"), []byte("zhaocuo"), []byte("errorinfo")}
+
+// input notices search boxes and password fields.
+func (x *extractor) input(n *html.Node, r region) {
+	typ := strings.ToLower(attr(n, "type"))
+	switch typ {
+	case "password":
+		x.page.PasswordForm = true
+	case "search":
+		x.page.Search = true
+	case "", "text":
+		if isSearchInput(n, r.form) {
+			x.page.Search = true
+		}
+	}
+}
+
+var searchMarks = []string{"search", "sousuo", "搜索", "检索", "关键字", "关键词", "keyword", "query", "searchword"}
+
+func isSearchInput(n, form *html.Node) bool {
+	own := strings.ToLower(attr(n, "name") + " " + attr(n, "id") + " " + attr(n, "class") + " " + attr(n, "placeholder") + " " + attr(n, "value"))
+	if containsAny(own, searchMarks) {
+		return true
+	}
+	switch strings.ToLower(attr(n, "name")) {
+	case "q", "wd", "kw", "key", "keys", "qt":
+		return true
+	}
+	if form == nil {
+		return false
+	}
+	f := strings.ToLower(attr(form, "action") + " " + attr(form, "id") + " " + attr(form, "class") + " " + attr(form, "name"))
+	return containsAny(f, append(searchMarks, "/so", "sou"))
+}
+
+// hasNavRegion says the page marks its navigation (a <nav>, or a class or
+// id like nav or menu).
+func hasNavRegion(n *html.Node) bool {
+	if n.Type == html.ElementNode {
+		if skipped(n) {
+			return false
+		}
+		if isNav(n) {
+			return true
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if hasNavRegion(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// findFallbackNav finds an unmarked navigation bar: the first list (or
+// table row) of at least three short, undated links outside the footer.
+func findFallbackNav(n *html.Node) *html.Node {
+	if n.Type == html.ElementNode {
+		if skipped(n) || isFooter(n) {
+			return nil
+		}
+		if (n.DataAtom == atom.Ul || n.DataAtom == atom.Ol || n.DataAtom == atom.Tr) && looksLikeNav(n) {
+			return n
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if found := findFallbackNav(c); found != nil {
+			return found
+		}
+	}
+	return nil
+}
+
+const maxNavTextRunes = 10
+
+func looksLikeNav(list *html.Node) bool {
+	const maxNavBytes = 4096 // a bar of short links; anything longer is content
+	t := boundedText(list, maxNavBytes)
+	if len(t) >= maxNavBytes {
+		return false
+	}
+	if _, dated := FindDate(t); dated {
+		return false
+	}
+	entries := 0
+	for c := list.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		anchors := descendantsUpTo(c, atom.A, 2)
+		if len(anchors) != 1 {
+			return false
+		}
+		if t := linkText(anchors[0]); t == "" || runes(t) > maxNavTextRunes {
+			return false
+		}
+		entries++
+	}
+	return entries >= 3
+}
+
+func descendants(n *html.Node, a atom.Atom) []*html.Node { return descendantsUpTo(n, a, -1) }
+
+// descendantsUpTo stops after limit matches (no limit when negative).
+func descendantsUpTo(n *html.Node, a atom.Atom, limit int) []*html.Node {
+	var out []*html.Node
+	var visit func(*html.Node)
+	visit = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && len(out) != limit; c = c.NextSibling {
+			if c.Type != html.ElementNode || skipped(c) {
+				continue
+			}
+			if c.DataAtom == a {
+				out = append(out, c)
+			}
+			visit(c)
+		}
+	}
+	visit(n)
+	return out
+}

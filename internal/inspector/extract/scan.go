@@ -1,0 +1,261 @@
+package extract
+
+import (
+	"bytes"
+	"io"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Scan is the light reading of a page for the crawl's bulk (article
+// pages): links, the pager, hidden links, password fields and the text
+// V5 looks at, read from x/net/html's tokenizer without building a tree.
+// It does not read items, navigation, messages or the identity footer:
+// pages that need those (the homepage, column lists, consultation pages)
+// go through Parse. It is several times faster than Parse and Extract.
+func Scan(r io.Reader, base *url.URL, opt Options) (*Page, error) {
+	x := &extractor{opt: opt, base: base, page: &Page{Links: make([]Link, 0, 32)}, baseKey: base.Scheme + "://" + base.Host}
+	if opt.SameSite == nil {
+		x.opt.SameSite = func(u *url.URL) bool { return strings.EqualFold(u.Host, base.Host) }
+	}
+	s := scanner{x: x, z: html.NewTokenizer(io.LimitReader(r, maxBody)), checks: newTextChecks(opt)}
+	if err := s.run(); err != nil {
+		return nil, err
+	}
+	x.page.Security = x.security(s.checks)
+	x.page.Placeholder = s.checks.placeholder
+	return x.page, nil
+}
+
+// scanAttrs are the attributes read of each tag besides style and hidden
+// (which every tag may use to hide links): only these are copied.
+var scanAttrs = map[atom.Atom]map[string]bool{
+	atom.A:       {"href": true, "title": true},
+	atom.Area:    {"href": true, "title": true},
+	atom.Img:     {"src": true, "alt": true, "title": true},
+	atom.Input:   {"type": true, "name": true, "id": true, "class": true, "placeholder": true, "value": true},
+	atom.Base:    {"href": true},
+	atom.Marquee: {"width": true, "height": true},
+}
+
+// maxScanAttrs bounds the attributes kept of one tag.
+const maxScanAttrs = 8
+
+type scanner struct {
+	node   html.Node
+	checks *textChecks
+	x      *extractor
+	z      *html.Tokenizer
+	open   []openElement
+	skip   int // inside script, style, ...: not text a reader sees
+	title  bool
+	a      openAnchor
+	key    []byte // scratch: a link text reduced to compare with pager words
+}
+
+type openElement struct {
+	tag    atom.Atom
+	name   string
+	hidden bool
+}
+
+// openAnchor is the <a> being read; one per scanner, its buffers reused.
+type openAnchor struct {
+	open   bool
+	href   []byte
+	text   []byte
+	title  []byte
+	hidden bool
+}
+
+func (s *scanner) run() error {
+	for {
+		switch s.z.Next() {
+		case html.ErrorToken:
+			s.closeAnchor()
+			if err := s.z.Err(); err != io.EOF {
+				return err
+			}
+			return nil
+		case html.TextToken:
+			s.text(s.z.Text())
+		case html.StartTagToken:
+			s.start(false)
+		case html.SelfClosingTagToken:
+			s.start(true)
+		case html.EndTagToken:
+			name, _ := s.z.TagName()
+			s.end(name)
+		}
+	}
+}
+
+func (s *scanner) text(t []byte) {
+	switch {
+	case s.title && s.x.page.Title == "":
+		s.x.page.Title = clean(string(t))
+	case s.skip > 0:
+	default:
+		s.checks.add(t)
+		if s.a.open && len(s.a.text) < maxLinkTextBytes {
+			s.a.text = append(append(s.a.text, t...), ' ')
+		}
+	}
+}
+
+// voids never have children, so they are never open.
+var voids = map[atom.Atom]bool{atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true, atom.Embed: true,
+	atom.Hr: true, atom.Img: true, atom.Input: true, atom.Link: true, atom.Meta: true, atom.Param: true,
+	atom.Source: true, atom.Track: true, atom.Wbr: true}
+
+func (s *scanner) start(selfClosing bool) {
+	name, hasAttr := s.z.TagName()
+	// One scratch node for every tag: nothing is allocated for the many
+	// tags that keep no attribute.
+	n := &s.node
+	n.Type, n.DataAtom, n.Attr = html.ElementNode, atom.Lookup(name), n.Attr[:0]
+	keep := scanAttrs[n.DataAtom]
+	if keep == nil && hasAttr && !mayHide(s.z.Raw()) {
+		hasAttr = false // class, id, ...: the tokenizer copies every attribute it is asked for
+	}
+	isAnchor := (n.DataAtom == atom.A || n.DataAtom == atom.Area) && s.skip == 0
+	if isAnchor {
+		s.closeAnchor()
+		s.a.href, s.a.title = s.a.href[:0], s.a.title[:0]
+	}
+	for hasAttr && len(n.Attr) < maxScanAttrs {
+		var k, v []byte
+		k, v, hasAttr = s.z.TagAttr()
+		switch { // string(k) in a comparison allocates nothing
+		case isAnchor && string(k) == "href":
+			s.a.href = append(s.a.href, v...) // no string: most links are found in the cache
+		case isAnchor && string(k) == "title":
+			s.a.title = append(s.a.title, v...)
+		case string(k) == "style" || string(k) == "hidden" || keep[string(k)]:
+			n.Attr = append(n.Attr, html.Attribute{Key: string(k), Val: string(v)})
+		}
+	}
+	hidden := len(s.open) > 0 && s.open[len(s.open)-1].hidden || isHidden(n)
+	if s.skip > 0 {
+		n.DataAtom = 0 // inside <noscript>, <template>, <select>: not links a reader can follow
+	}
+	switch n.DataAtom {
+	case atom.Title:
+		s.title = !selfClosing
+	case atom.Base:
+		if u, err := s.x.base.Parse(strings.TrimSpace(attr(n, "href"))); err == nil && attr(n, "href") != "" {
+			s.x.base = u
+			s.x.baseKey = u.Scheme + "://" + u.Host
+		}
+	case atom.A, atom.Area:
+		s.a.open, s.a.hidden, s.a.text = true, hidden, s.a.text[:0]
+	case atom.Img:
+		s.x.image(n, region{hidden: hidden})
+		if s.a.open && len(s.a.title) == 0 {
+			s.a.title = append(s.a.title, attr(n, "alt")...)
+		}
+	case atom.Input:
+		s.x.input(n, region{})
+	}
+	tag := atom.Lookup(name)
+	if skipped(&html.Node{DataAtom: tag}) && tag != atom.Head && !selfClosing {
+		s.skip++
+	}
+	if !selfClosing && !voids[tag] {
+		e := openElement{tag: tag, hidden: hidden}
+		if tag == 0 {
+			e.name = string(name) // an unknown element: matched by name
+		}
+		s.open = append(s.open, e)
+	}
+	if n.DataAtom == atom.Area || selfClosing && n.DataAtom == atom.A {
+		s.closeAnchor()
+	}
+}
+
+// end closes the element and any left open inside it (an unclosed <li>
+// or <p>); an end tag that matches nothing open is ignored.
+func (s *scanner) end(name []byte) {
+	tag := atom.Lookup(name)
+	for i := len(s.open) - 1; i >= 0; i-- {
+		if e := s.open[i]; e.tag != tag || tag == 0 && e.name != string(name) {
+			continue
+		}
+		for _, e := range s.open[i:] {
+			s.closed(e)
+		}
+		s.open = s.open[:i]
+		return
+	}
+}
+
+func (s *scanner) closed(e openElement) {
+	switch {
+	case e.tag == atom.A:
+		s.closeAnchor()
+	case e.tag == atom.Title:
+		s.title = false
+	case e.tag != atom.Head && skipped(&html.Node{DataAtom: e.tag}) && s.skip > 0:
+		s.skip--
+	}
+}
+
+// closeAnchor notes the link just read. Its text becomes a string only
+// where it is used: links to other sites (V5 reads their words) and the
+// short texts of pagers; the many links to the site's own pages cost no
+// allocation when they are in the cache.
+func (s *scanner) closeAnchor() {
+	a := &s.a
+	if !a.open {
+		return
+	}
+	a.open = false
+	label := bytes.TrimSpace(a.text)
+	if len(label) == 0 {
+		label = bytes.TrimSpace(a.title)
+	}
+	x := s.x
+	if !x.page.ErrorEntry && (bytes.Contains(label, []byte("找错")) || errorEntryHref(a.href)) {
+		x.page.ErrorEntry = true
+	}
+	r := x.resolve(bytes.TrimSpace(a.href))
+	if r.u == nil {
+		return
+	}
+	l := Link{URL: r.u, Key: r.key, Kind: kindOf(r.u), Hidden: a.hidden}
+	if len(label) <= maxPagerBytes {
+		s.key = pagerKeyBytes(s.key[:0], label)
+		l.Pager = isPagerKey(s.key)
+		if x.page.Next == nil && nextWords[string(s.key)] && !sameDoc(r.u, x.base) {
+			x.page.Next = r.u
+		}
+	}
+	if l.Pager || !x.opt.SameSite(r.u) {
+		l.Text = clean(string(label))
+	}
+	x.page.Links = append(x.page.Links, l)
+}
+
+// errorEntryHref is isErrorEntry's address test on bytes.
+func errorEntryHref(href []byte) bool {
+	for _, mark := range errorEntryMarks {
+		if containsFold(href, mark) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	styleAttr  = []byte("style")
+	hiddenAttr = []byte("hidden")
+)
+
+// mayHide says a tag's source mentions style or hidden: only those
+// attributes matter on tags that are not links, images or inputs.
+func mayHide(raw []byte) bool {
+	return containsFold(raw, styleAttr) || containsFold(raw, hiddenAttr)
+}

@@ -1,0 +1,97 @@
+package extract
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// scanAndParse reads a page both ways.
+func scanAndParse(t *testing.T, body string, opt Options) (scanned, parsed *Page) {
+	t.Helper()
+	var err error
+	if scanned, err = Scan(strings.NewReader(body), testBase, opt); err != nil {
+		t.Fatal(err)
+	}
+	return scanned, parse(t, body, opt)
+}
+
+func linkSet(p *Page) []string {
+	var out []string
+	for _, l := range p.Links {
+		s := l.URL.String()
+		if l.Hidden {
+			s += " hidden"
+		}
+		if l.Pager {
+			s += " pager"
+		}
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// TestScanAgreesWithParse: the light reading finds the links, pager,
+// hidden links and V5 findings the tree finds.
+func TestScanAgreesWithParse(t *testing.T) {
+	for _, tc := range []struct{ name, body string }{
+		{"article", `<html><head><title>文章</title><base href="/list/"></head><body>
+			<div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/xw/">要闻动态</a></li></ul></div>
+			<div class="article"><h1>标题</h1><p>联系人身份证号：11010519491231002X。</p>
+			<p><a href="doc.pdf">附件</a> <a href=" /x.html#frag ">相关</a> <img src="/img/a.png"></p>
+			<div class="pager"><a href="list_1.html">上一页</a><a href="list_3.html">下一页</a><a href="list_9.html">9</a></div></div>
+			<div style="display:none"><a href="http://spam.example.com/1">a</a><a href="http://spam.example.com/2">b</a><a href="http://spam.example.com/3">c</a></div>
+			<p><a href="http://bad.example.com/">澳门娱乐城</a></p>
+			<div class="footer"><a href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html"><img src="/jc.png" alt="我为政府网站找错"></a></div>
+			</body></html>`},
+		{"unclosed markup", `<ul><li><a href="a.html">一<li><a href="b.html">二</ul><p><a href="c.html">三<p>四`},
+		{"hidden by an unclosed ancestor", `<div style="visibility:hidden"><p><a href="http://x.example.com/">x</a></div><a href="http://y.example.com/">y</a>`},
+		{"scripts and noscript are not read", `<script>var a='<a href="http://x.example.com/">x</a> 11010519491231002X';</script><noscript><a href="/ns.html">ns</a></noscript><a href="/ok.html">ok</a>`},
+		{"defaced", `<h1>HACKED BY somebody</h1>`},
+		{"a placeholder", `<div class="list"><p>正在建设中</p></div>`},
+		{"upper-case tags and entities", `<A HREF="/a.html?x=1&amp;y=2">甲</A><IMG SRC="/b.png">`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, p := scanAndParse(t, tc.body, testOptions)
+			if got, want := linkSet(s), linkSet(p); !slices.Equal(got, want) {
+				t.Errorf("links\n scan %v\nparse %v", got, want)
+			}
+			if (s.Next == nil) != (p.Next == nil) || s.Next != nil && s.Next.String() != p.Next.String() {
+				t.Errorf("next: scan %v parse %v", s.Next, p.Next)
+			}
+			ss, ps := s.Security, p.Security
+			if !slices.Equal(ss.IDNumbers, ps.IDNumbers) || len(ss.Gambling) != len(ps.Gambling) ||
+				len(ss.HiddenExternal) != len(ps.HiddenExternal) || ss.Defacement != ps.Defacement {
+				t.Errorf("security\n scan %+v\nparse %+v", ss, ps)
+			}
+			if s.Placeholder != p.Placeholder || s.ErrorEntry != p.ErrorEntry || s.PasswordForm != p.PasswordForm {
+				t.Errorf("placeholder/errorEntry/password: scan %v %v %v parse %v %v %v", s.Placeholder, s.ErrorEntry, s.PasswordForm,
+					p.Placeholder, p.ErrorEntry, p.PasswordForm)
+			}
+		})
+	}
+}
+
+func TestResolveCacheSharesKeys(t *testing.T) {
+	opt := testOptions
+	opt.Cache = NewResolveCache()
+	opt.Key = func(u *url.URL) string { return "key:" + u.Path }
+	body := `<a href="/a.html">a</a><a href="b.html">b</a>`
+	for i := 0; i < 2; i++ { // the second page is served from the cache
+		p, err := Scan(strings.NewReader(body), testBase, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Links) != 2 || p.Links[0].Key != "key:/a.html" || p.Links[1].Key != "key:/list/b.html" {
+			t.Fatalf("round %d: links %+v", i, p.Links)
+		}
+	}
+	// A relative link depends on the page: it is not cached.
+	other := mustURL("http://www.example.gov.cn/other/page.html")
+	p, _ := Scan(strings.NewReader(body), other, opt)
+	if p.Links[1].URL.Path != "/other/b.html" {
+		t.Errorf("relative link resolved against another page: %s", p.Links[1].URL)
+	}
+}
