@@ -19,6 +19,7 @@ import (
 	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/policy"
+	"sitegroup.io/operator/internal/takedown"
 )
 
 // AvailabilityProber keeps V1's record: it probes each live site's
@@ -121,7 +122,7 @@ func (p *AvailabilityProber) Probe(ctx context.Context) error {
 
 // probed: live sites only — launched (S5), not suspended, not taken down.
 func probed(site *sgv1.GovWebsite) bool {
-	return site.DeletionTimestamp.IsZero() && !site.Spec.Suspend && site.Status.CurrentTakedown == nil &&
+	return site.DeletionTimestamp.IsZero() && !site.Spec.Suspend && !takedown.SiteDown(site.Status.CurrentTakedown) &&
 		site.Status.Launch != nil && site.Status.Launch.LaunchedAt != nil
 }
 

@@ -2,16 +2,19 @@ package controllers
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/client-go/tools/events"
-	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -29,6 +32,7 @@ import (
 	"sitegroup.io/operator/internal/policy"
 	"sitegroup.io/operator/internal/reportstore"
 	"sitegroup.io/operator/internal/statuspatch"
+	"sitegroup.io/operator/internal/takedown"
 )
 
 // ReportSource reads the full report an inspection pod printed. The
@@ -47,6 +51,9 @@ type InspectionRunReconciler struct {
 	Clock         clock.Clock
 	OperatorImage string
 	Reports       ReportSource
+	// Uncached reads the shared scoring profile: ConfigMaps are cached by
+	// the operator's label only, and the profile is read once per run.
+	Uncached client.Reader
 }
 
 // +kubebuilder:rbac:groups=sitegroup.io,resources=inspectionruns,verbs=get;list;watch;create;update;patch;delete
@@ -93,12 +100,27 @@ func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	if job == nil && site != nil && takedown.SiteDown(site.Status.CurrentTakedown) && run.Spec.Purpose != sgv1.PurposePrereturn {
+		// T5: the public site is the notice page; crawling it would record
+		// vetoes (and T9 tickets) against a site that is lawfully down.
+		r.fail(run, "SiteTakenDown", fmt.Sprintf("site %s is taken down (takedown %s): only a prereturn run inspects it, behind the notice (T6)",
+			site.Name, site.Status.CurrentTakedown.Name))
+		return ctrl.Result{}, nil
+	}
 	if job == nil {
 		if other, err := r.otherActiveRun(ctx, run); err != nil || other != "" {
 			msg := "waiting for run " + other + " of the same site to finish: no two runs of a site at once"
 			run.Status.Phase = sgv1.InspectionPending
 			conditions.MarkReconciling(&run.Status.Conditions, run.Generation, "WaitingForOtherRun", msg)
 			return ctrl.Result{RequeueAfter: waitForOtherRun}, err
+		}
+		if err := r.copyScoringProfile(ctx, run, p); err != nil {
+			var missing profileMissingError
+			if errors.As(err, &missing) {
+				r.fail(run, "ScoringProfileNotFound", err.Error())
+				return ctrl.Result{}, nil
+			}
+			return ctrl.Result{}, err
 		}
 		if job, err = r.startJob(ctx, run, site, p); err != nil {
 			return ctrl.Result{}, err
@@ -152,6 +174,49 @@ func (r *InspectionRunReconciler) otherActiveRun(ctx context.Context, run *sgv1.
 		}
 	}
 	return "", nil
+}
+
+// profileMissingError: the scoring profile a run names cannot be read.
+type profileMissingError struct{ msg string }
+
+func (e profileMissingError) Error() string { return e.msg }
+
+// copyScoringProfile gives the run its own copy of the scoring profile its
+// spec or the policy names (the run's overrides the policy's) and records
+// its source and digest; nothing when the embedded profile applies.
+func (r *InspectionRunReconciler) copyScoringProfile(ctx context.Context, run *sgv1.InspectionRun, p sgv1.SiteGroupPolicySpec) error {
+	ref := run.Spec.ScoringProfileRef
+	if ref == nil {
+		ref = p.ScoringProfileRef
+	}
+	if ref == nil || run.Status.ScoringProfile != nil {
+		return nil
+	}
+	ns, keyName := ref.Namespace, ref.Key
+	if ns == "" {
+		ns = run.Namespace
+	}
+	if keyName == "" {
+		keyName = builders.ScoringProfileKey
+	}
+	source := fmt.Sprintf("%s/%s:%s", ns, ref.Name, keyName)
+	shared := &corev1.ConfigMap{}
+	if err := r.Uncached.Get(ctx, client.ObjectKey{Namespace: ns, Name: ref.Name}, shared); apierrors.IsNotFound(err) {
+		return profileMissingError{"scoring profile " + source + ": ConfigMap not found"}
+	} else if err != nil {
+		return err
+	}
+	profile, ok := shared.Data[keyName]
+	if !ok || strings.TrimSpace(profile) == "" {
+		return profileMissingError{"scoring profile " + source + ": no such key, or it is empty"}
+	}
+	cm := builders.ScoringProfileConfigMap(run, profile)
+	if _, err := apply.Ensure(ctx, r.Client, cm); err != nil {
+		return err
+	}
+	sum := sha256.Sum256([]byte(profile))
+	run.Status.ScoringProfile = &sgv1.ScoringProfileRecord{Source: source, Digest: "sha256:" + hex.EncodeToString(sum[:]), ConfigMap: cm.Name}
+	return nil
 }
 
 // startJob applies the site's inspection egress policy and the Job.
@@ -222,9 +287,7 @@ func (r *InspectionRunReconciler) keepReport(ctx context.Context, run *sgv1.Insp
 	if err != nil {
 		return err
 	}
-	owner := metav1.OwnerReference{APIVersion: sgv1.GroupVersion.String(), Kind: "InspectionRun", Name: run.Name, UID: run.UID,
-		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}
-	cm, truncated := reportstore.ConfigMap(run.Namespace, run.Name+"-report", owner, run.Name, report)
+	cm, truncated := reportstore.ConfigMap(run.Namespace, run.Name+"-report", builders.RunOwner(run), run.Name, report)
 	if _, err := apply.Ensure(ctx, r.Client, cm); err != nil {
 		return err
 	}

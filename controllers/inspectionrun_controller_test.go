@@ -118,6 +118,41 @@ var _ = Describe("InspectionRun controller", func() {
 			Should(Equal("edu-prelaunch"), "the site's record ignores the failed run")
 	})
 
+	It("scores a run with the profile it names, from its own recorded copy", func() {
+		shared := &corev1.ConfigMap{
+			ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "profile-" + ns},
+			Data:       map[string]string{"strict.yaml": "name: strict\npassScore: 70\n"},
+		}
+		Expect(k8sClient.Create(ctx, shared)).To(Succeed())
+		run := selfcheck(ns, "strict")
+		run.Spec.ScoringProfileRef = &sgv1.ScoringProfileReference{Namespace: "default", Name: shared.Name, Key: "strict.yaml"}
+		Expect(k8sClient.Create(ctx, run)).To(Succeed())
+		job := &batchv1.Job{}
+		exists(job, ns, "strict-inspect")
+		Expect(job.Spec.Template.Spec.Containers[0].Args).To(ContainElements("--profile", "/etc/sitegroup/scoring/profile.yaml"))
+		Expect(job.Spec.Template.Spec.Volumes).To(ContainElement(HaveField("ConfigMap.Name", "strict-profile")))
+		copied := &corev1.ConfigMap{}
+		exists(copied, ns, "strict-profile")
+		Expect(copied.Data).To(HaveKeyWithValue("profile.yaml", shared.Data["strict.yaml"]))
+		Expect(copied.OwnerReferences).To(ContainElement(HaveField("Name", "strict")))
+		Eventually(func() *sgv1.ScoringProfileRecord { return runOf(ns, "strict").Status.ScoringProfile }, timeout, interval).
+			Should(And(Not(BeNil()),
+				HaveField("Source", "default/"+shared.Name+":strict.yaml"),
+				HaveField("Digest", "sha256:a91869ebdb5fffcf4b0a3bd50573f5c7062ef384e0f1525083637d19f865e2c6")))
+
+		By("a profile that cannot be read fails the run, which is no verdict on the site")
+		missing := selfcheck(ns, "lost")
+		missing.Spec.ScoringProfileRef = &sgv1.ScoringProfileReference{Namespace: "default", Name: "no-such-profile"}
+		testClock.Advance(time.Minute)
+		completeInspection(ns, "strict", passing(90))
+		Expect(k8sClient.Create(ctx, missing)).To(Succeed())
+		Eventually(func() *sgv1.InspectionRun { return runOf(ns, "lost") }, timeout, interval).Should(And(
+			HaveField("Status.Phase", sgv1.InspectionFailed),
+			HaveField("Status.FailureReason", "scoring profile default/no-such-profile:profile.yaml: ConfigMap not found"),
+			HaveField("Status.Verdict", BeEmpty())))
+		Expect(kstatusOf(runOf(ns, "lost"))).To(Equal(kstatus.FailedStatus))
+	})
+
 	It("runs one inspection of a site at a time", func() {
 		Expect(k8sClient.Create(ctx, selfcheck(ns, "first"))).To(Succeed())
 		exists(&batchv1.Job{}, ns, "first-inspect")

@@ -64,7 +64,7 @@ var testSummary = findings.Summary{Verdict: findings.Fail, Score: 0,
 	Vetoes:     []findings.Veto{{ID: "V2", Reason: "homepage not updated in 20 days"}},
 	Deductions: []findings.GroupTotal{{Group: "publishing", Points: 5}},
 	Counts:     findings.Counts{Pages: 120, Links: 900, DeadLinks: 3, HomepageDeadLinks: 1, Columns: 14, StaleColumns: 2},
-	Warnings:   []string{"V1"}, ReportConfigMap: "run-1-report-abcde"}
+	Warnings:   []string{"V1"}}
 
 func TestReadJob(t *testing.T) {
 	summary := string(testSummary.Encode())

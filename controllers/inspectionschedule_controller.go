@@ -23,6 +23,7 @@ import (
 	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/policy"
 	"sitegroup.io/operator/internal/schedule"
+	"sitegroup.io/operator/internal/takedown"
 )
 
 // InspectionScheduleReconciler starts a site's inspections: the prelaunch
@@ -80,7 +81,7 @@ func (r *InspectionScheduleReconciler) Reconcile(ctx context.Context, req ctrl.R
 		_, err := apply.Ensure(ctx, r.Client, builders.ScheduledRun(site, builders.PrelaunchRunName(site), sgv1.PurposePrelaunch, time.Time{}))
 		return ctrl.Result{}, err
 	}
-	if site.Status.CurrentTakedown != nil {
+	if takedown.SiteDown(site.Status.CurrentTakedown) {
 		return ctrl.Result{}, nil // a site showing its notice page is not inspected; its return is (T6)
 	}
 	return r.startDue(ctx, site, runs, p.Inspection, site.Status.Launch.LaunchedAt.Time)
@@ -227,7 +228,7 @@ func launchOrTakedownChanged() predicate.Funcs {
 			servingReason(o) != servingReason(n) ||
 			(o.Status.Launch == nil) != (n.Status.Launch == nil) ||
 			(o.Status.Launch != nil && n.Status.Launch != nil && (o.Status.Launch.LaunchedAt == nil) != (n.Status.Launch.LaunchedAt == nil)) ||
-			(o.Status.CurrentTakedown == nil) != (n.Status.CurrentTakedown == nil) ||
+			takedown.SiteDown(o.Status.CurrentTakedown) != takedown.SiteDown(n.Status.CurrentTakedown) ||
 			!equalSummary(o.Status.LastInspection, n.Status.LastInspection)
 	}}
 }

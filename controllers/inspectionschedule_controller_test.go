@@ -7,6 +7,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -124,5 +125,14 @@ var _ = Describe("inspection schedules", func() {
 		}, timeout, interval).Should(Equal(sgv1.TakedownPending))
 		Eventually(warningReasons, timeout, interval).WithArguments(ns).Should(ContainElements("ConsecutiveFailingMonths", "RectificationRequested"))
 		Expect(condition(ns, "Compliant").Status).To(Equal(metav1.ConditionFalse))
+
+		By("a pending takedown leaves the site serving, so its inspections go on")
+		Eventually(func() *sgv1.TakedownReference { return getSite(ns).Status.CurrentTakedown }, timeout, interval).
+			Should(HaveField("Phase", sgv1.TakedownPending))
+		wakeSchedules(ns, shanghai(2027, 12, 1, 2, 0).Add(time.Minute))
+		Eventually(runsOfPurpose, timeout, interval).WithArguments(ns, sgv1.PurposeMonthly).Should(ContainElement("edu-monthly-202712010200"))
+		completeInspection(ns, "edu-monthly-202712010200", passing(80))
+		Expect(k8sClient.Create(ctx, selfcheck(ns, "while-pending"))).To(Succeed())
+		exists(&batchv1.Job{}, ns, "while-pending-inspect")
 	})
 })

@@ -56,7 +56,7 @@ func setupInspections(mgr ctrl.Manager, opts Options, allSites handler.MapFunc) 
 	}
 	runs := &InspectionRunReconciler{
 		Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder(builders.ManagerName), Clock: opts.Clock,
-		OperatorImage: opts.OperatorImage, Reports: reports,
+		OperatorImage: opts.OperatorImage, Reports: reports, Uncached: mgr.GetAPIReader(),
 	}
 	if err := runs.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the InspectionRun controller: %w", err)

@@ -207,6 +207,14 @@ var _ = Describe("TakedownRequest controller", func() {
 		expectPhase(ns, sgv1.TakedownApproved)
 		at(ns, tdStart)
 		expectPhase(ns, sgv1.TakedownActive)
+		By("T5: a run of the site behind its notice ends without a verdict, and opens no ticket")
+		Eventually(func() *sgv1.TakedownReference { return getSite(ns).Status.CurrentTakedown }, timeout, interval).
+			Should(HaveField("Phase", sgv1.TakedownActive))
+		Expect(k8sClient.Create(ctx, selfcheck(ns, "behind-notice"))).To(Succeed())
+		Eventually(func() *sgv1.InspectionRun { return runOf(ns, "behind-notice") }, timeout, interval).Should(And(
+			HaveField("Status.Phase", sgv1.InspectionFailed),
+			HaveField("Status.FailureReason", ContainSubstring("is taken down (takedown rebuild): only a prereturn run inspects it")),
+			HaveField("Status.JobName", BeEmpty())))
 		filed := tdEnd.Add(-2 * 24 * time.Hour)
 		fileReturn(ns, filed)
 		runName := fmt.Sprintf("rebuild-prereturn-%d", filed.Unix())

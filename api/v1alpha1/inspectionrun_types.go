@@ -47,6 +47,16 @@ type CrawlBudget struct {
 	Timeout *metav1.Duration `json:"timeout,omitempty"`
 }
 
+// ScoringProfileRecord is the scoring profile a run used.
+type ScoringProfileRecord struct {
+	// Source is the ConfigMap key the profile was read from (namespace/name:key).
+	Source string `json:"source"`
+	// Digest is the profile's sha256.
+	Digest string `json:"digest"`
+	// ConfigMap is the run's own copy, mounted into the inspection Job.
+	ConfigMap string `json:"configMap"`
+}
+
 // ScoringProfileReference names a ConfigMap key holding a scoring profile.
 type ScoringProfileReference struct {
 	// Name of the ConfigMap.
@@ -174,6 +184,11 @@ type InspectionRunStatus struct {
 	// Counts of the crawl.
 	// +optional
 	Counts *InspectionCounts `json:"counts,omitempty"`
+	// ScoringProfile records the profile that scored the run: where it came
+	// from and its digest, so an auditor can tell which rules a score used.
+	// Empty when the inspector's embedded profile applied.
+	// +optional
+	ScoringProfile *ScoringProfileRecord `json:"scoringProfile,omitempty"`
 	// ReportRef names the full report.
 	// +optional
 	ReportRef *ReportReference `json:"reportRef,omitempty"`

@@ -113,24 +113,56 @@ func InspectionJob(run *sgv1.InspectionRun, site *sgv1.GovWebsite, p sgv1.SiteGr
 		labels[LabelSite] = site.Name
 	}
 	meta := metav1.ObjectMeta{Name: InspectionJobName(run), Namespace: run.Namespace, Labels: labels,
-		OwnerReferences: []metav1.OwnerReference{{
-			APIVersion: sgv1.GroupVersion.String(), Kind: "InspectionRun", Name: run.Name, UID: run.UID,
-			Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true),
-		}}}
+		OwnerReferences: []metav1.OwnerReference{RunOwner(run)}}
 	deadline := int64((inspectionTimeout(run) + 2*time.Minute).Seconds())
+	args := inspectArgs(run, site, TargetFor(run, site))
+	mounts := []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}}
+	volumes := []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: ptr.To(resource.MustParse("64Mi"))}}}}
+	if sp := run.Status.ScoringProfile; sp != nil {
+		// The run's own copy of the profile (see ScoringProfileConfigMap).
+		args = append(args, "--profile", scoringProfileDir+"/"+ScoringProfileKey)
+		mounts = append(mounts, corev1.VolumeMount{Name: "scoring-profile", MountPath: scoringProfileDir, ReadOnly: true})
+		volumes = append(volumes, corev1.Volume{Name: "scoring-profile", VolumeSource: corev1.VolumeSource{
+			ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: sp.ConfigMap}},
+		}})
+	}
 	job := operatorJob(meta, p, deadline, corev1.Container{
 		Name:                     "inspect",
 		Image:                    operatorImage,
-		Args:                     inspectArgs(run, site, TargetFor(run, site)),
+		Args:                     args,
 		TerminationMessagePolicy: corev1.TerminationMessageReadFile,
-		VolumeMounts:             []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}},
+		VolumeMounts:             mounts,
 		Resources: corev1.ResourceRequirements{
 			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("64Mi")},
 			Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("256Mi")},
 		},
-	}, []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: ptr.To(resource.MustParse("64Mi"))}}}})
+	}, volumes)
 	job.Spec.BackoffLimit = ptr.To[int32](1)
 	return job
+}
+
+// ScoringProfileKey is the key of a run's scoring-profile copy.
+const ScoringProfileKey = "profile.yaml"
+
+const scoringProfileDir = "/etc/sitegroup/scoring"
+
+// ScoringProfileConfigMap is a run's own copy of the scoring profile it
+// uses. A ConfigMap volume can only come from the run's namespace, and a
+// copy owned by the run keeps, with the record, the exact rules that
+// scored it even when the shared profile changes later.
+func ScoringProfileConfigMap(run *sgv1.InspectionRun, profile string) *corev1.ConfigMap {
+	return &corev1.ConfigMap{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: metav1.ObjectMeta{
+			Name: run.Name + "-profile", Namespace: run.Namespace,
+			Labels: map[string]string{
+				LabelManagedBy: ManagerName, LabelPartOf: "sitegroup",
+				LabelComponent: ComponentInspection, LabelInspectionRun: run.Name,
+			},
+			OwnerReferences: []metav1.OwnerReference{RunOwner(run)},
+		},
+		Data: map[string]string{ScoringProfileKey: profile},
+	}
 }
 
 // InspectionEgress lets inspection pods reach DNS and the site's public
@@ -188,3 +220,10 @@ func ScheduledRun(site *sgv1.GovWebsite, name string, purpose sgv1.InspectionPur
 
 // LabelPurpose says why a scheduled run happens.
 const LabelPurpose = "sitegroup.io/purpose"
+
+// RunOwner makes a run the controlling owner of what it needs (its Job,
+// egress policy, profile copy and report), so they go when the run goes.
+func RunOwner(run *sgv1.InspectionRun) metav1.OwnerReference {
+	return metav1.OwnerReference{APIVersion: sgv1.GroupVersion.String(), Kind: "InspectionRun", Name: run.Name, UID: run.UID,
+		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -54,7 +55,10 @@ func TestInspectionJob(t *testing.T) {
 		}), s, map[string]string{"--url": "http://edu-preview." + s.Namespace + ".svc/", "--host-header": string(s.Spec.Domains[0])}},
 		{"selected checks only", inspectionRun(func(r *sgv1.InspectionRun) {
 			r.Spec.Checks = []sgv1.InspectionCheck{"availability", "deadlinks"}
-		}), s, map[string]string{"--checks": "availability,deadlinks"}},
+		}), s, map[string]string{"--checks": "availability,deadlinks", "--profile": ""}},
+		{"a named scoring profile is read from the run's own copy", inspectionRun(func(r *sgv1.InspectionRun) {
+			r.Status.ScoringProfile = &sgv1.ScoringProfileRecord{Source: "sitegroup-system/p:profile.yaml", Digest: "sha256:x", ConfigMap: r.Name + "-profile"}
+		}), s, map[string]string{"--profile": "/etc/sitegroup/scoring/profile.yaml"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,6 +83,9 @@ func TestInspectionJob(t *testing.T) {
 			}
 			if got := *job.Spec.ActiveDeadlineSeconds; got <= int64(inspectionTimeout(tt.run).Seconds()) {
 				t.Errorf("deadline %ds must exceed the crawl's own budget", got)
+			}
+			if sp := tt.run.Status.ScoringProfile; sp != nil && !hasConfigMapVolume(job, sp.ConfigMap) {
+				t.Errorf("the profile copy %s is not mounted", sp.ConfigMap)
 			}
 			if job.OwnerReferences[0].Kind != "InspectionRun" || job.Labels[LabelInspectionRun] != tt.run.Name {
 				t.Error("owned and labelled by its run")
@@ -112,4 +119,13 @@ func TestInspectionEgressReachesOnlyTheSite(t *testing.T) {
 	if to.PodSelector.MatchLabels[LabelSite] != s.Name || to.PodSelector.MatchLabels[LabelPublic] != "true" || to.NamespaceSelector != nil || to.IPBlock != nil {
 		t.Errorf("the inspection may reach only the site's public pods: %+v", to)
 	}
+}
+
+func hasConfigMapVolume(job *batchv1.Job, name string) bool {
+	for _, v := range job.Spec.Template.Spec.Volumes {
+		if v.ConfigMap != nil && v.ConfigMap.Name == name {
+			return true
+		}
+	}
+	return false
 }

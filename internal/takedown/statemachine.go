@@ -65,6 +65,12 @@ func InForce(p sgv1.TakedownPhase) bool {
 	return false
 }
 
+// SiteDown says a site whose open takedown is ref shows its notice page: a
+// pending or approved takedown leaves the site serving (and inspected).
+func SiteDown(ref *sgv1.TakedownReference) bool {
+	return ref != nil && InForce(ref.Phase)
+}
+
 // Open says the takedown still counts as the site's one open takedown.
 func Open(p sgv1.TakedownPhase) bool {
 	switch p {

@@ -181,6 +181,9 @@ func TestInForceAndOpen(t *testing.T) {
 			t.Errorf("%s: the site must serve", p)
 		}
 	}
+	if SiteDown(nil) || SiteDown(&sgv1.TakedownReference{Phase: sgv1.TakedownPending}) || !SiteDown(&sgv1.TakedownReference{Phase: sgv1.TakedownActive}) {
+		t.Error("a site is down only while its takedown is in force")
+	}
 	if Open(sgv1.TakedownClosed) || Open(sgv1.TakedownRestored) || !Open(sgv1.TakedownOverdue) || !Open(sgv1.TakedownPending) {
 		t.Error("open takedowns: every phase but the final ones")
 	}
