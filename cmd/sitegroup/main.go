@@ -28,6 +28,7 @@ var commands = map[string]command{
 	"notice":         {"serve a taken-down site's closure-notice page", runNotice},
 	"archive":        {"archive a site's content and verify it (permanent closure)", runArchive},
 	"sample-content": {"write a sample department site (the demo's migrated content)", runSampleContent},
+	"report":         {"print the yearly site-management report (监管年度报表) as Markdown or CSV", runReport},
 }
 
 // usageError marks a bad invocation: main exits 2 instead of 1.
