@@ -29,8 +29,11 @@ all: build
 demo: build tools ## Start a local control plane with simulated nodes, the operator and the samples.
 	hack/demo/up.sh
 
+# Serial even under -j: e2e and chart-install-test share the real node.
+.NOTPARALLEL:
+
 .PHONY: test
-test: $(BIN)/go.mod fmt-check vet verify-generated unit envtest e2e ## Run every test.
+test: $(BIN)/go.mod fmt-check vet verify-generated unit chart-test envtest e2e chart-install-test ## Run every test.
 
 ##@ Development
 
@@ -44,6 +47,7 @@ manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC from the API types and co
 	$(CONTROLLER_GEN) webhook paths=./internal/webhook/... output:webhook:artifacts:config=config/webhook
 	hack/sync-external-crds.sh
 	$(CONTROLLER_GEN) rbac:roleName=sitegroup-manager paths=./controllers/... paths=./internal/... output:rbac:artifacts:config=config/rbac
+	hack/sync-chart.sh
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Generate deepcopy functions.
@@ -112,3 +116,7 @@ $(KWOK):
 .PHONY: help
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ {printf "  %-22s %s\n", $$1, $$2} /^##@/ {printf "\n%s\n", substr($$0, 5)}' $(MAKEFILE_LIST)
+
+# The Helm chart and install checks; the inspector's benchmark.
+include hack/mk/chart.mk
+include hack/mk/bench.mk

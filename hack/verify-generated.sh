@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 generated() {
-  find config/crd/bases config/crd/external config/rbac config/webhook api -type f \( -name '*.yaml' -o -name 'zz_generated*.go' \) 2>/dev/null | sort | xargs -r sha256sum
+  find config/crd/bases config/crd/external config/rbac config/webhook config/manager api charts/sitegroup-operator/crds charts/sitegroup-operator/files -type f \( -name '*.yaml' -o -name 'zz_generated*.go' \) 2>/dev/null | sort | xargs -r sha256sum
 }
 before=$(generated)
 make --no-print-directory manifests generate >/dev/null

@@ -33,6 +33,7 @@ type managerOptions struct {
 	enableWebhooks  bool
 	operatorImage   string
 	probes          bool
+	certs           certRotationOptions
 	zap             zap.Options
 }
 
@@ -50,6 +51,7 @@ func parseManagerFlags(args []string, stderr io.Writer) (managerOptions, error) 
 	fs.BoolVar(&o.enableWebhooks, "enable-webhooks", true, "serve the admission webhooks")
 	fs.StringVar(&o.operatorImage, "operator-image", "sitegroup.io/sitegroup:dev", "image of the operator's own Jobs (content import, inspection)")
 	fs.BoolVar(&o.probes, "availability-probes", true, "probe live sites' homepages for V1 (needs the sites' Service IPs to be reachable from the manager)")
+	bindCertRotationFlags(fs, &o.certs)
 	o.zap.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -75,6 +77,11 @@ func runManager(args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("loading the cluster config: %w", err)
 	}
+	certsReady := newCertsReady(opts.certs)
+	webhookServer := gatedWebhookServer{
+		Server: webhook.NewServer(webhook.Options{Port: opts.webhookPort, CertDir: opts.webhookCertDir}),
+		ready:  certsReady,
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                  scheme.New(),
 		Metrics:                 metricsserver.Options{BindAddress: opts.metricsAddr},
@@ -82,11 +89,14 @@ func runManager(args []string, _, stderr io.Writer) error {
 		LeaderElection:          opts.leaderElect,
 		LeaderElectionID:        "sitegroup-operator.sitegroup.io",
 		LeaderElectionNamespace: opts.leaderNamespace,
-		WebhookServer:           webhook.NewServer(webhook.Options{Port: opts.webhookPort, CertDir: opts.webhookCertDir}),
+		WebhookServer:           webhookServer,
 		Cache:                   controllers.CacheOptions(),
 	})
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
+	}
+	if err := addCertRotation(mgr, opts.certs, opts.webhookCertDir, certsReady); err != nil {
+		return err
 	}
 	if err := controllers.Setup(mgr, controllers.Options{EnableWebhooks: opts.enableWebhooks, OperatorImage: opts.operatorImage, AvailabilityProbes: opts.probes}); err != nil {
 		return err

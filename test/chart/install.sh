@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# make chart-install-test: installs the chart with `helm install` into the
+# real node (hack/realnode) and proves it works:
+#   - the manager pod becomes Ready in a Pod Security "restricted" namespace,
+#     with webhook certificates from its own rotator (the real node has no
+#     cert-manager: its controller cannot be built here) and the CA injected
+#     into both webhook configurations;
+#   - its webhook answers through the Service: a good GovWebsite is admitted,
+#     a bad one (a domain another site owns, S3) is refused, and the manager's
+#     own webhook metrics count both requests;
+#   - the operator works: the site's content volume is created and bound;
+#   - the API server accepts every object of the default (cert-manager) and
+#     the custom render (server-side dry run, with the CRDs they need);
+#   - `helm uninstall` removes the operator but leaves the CRDs, the site and
+#     its content volume in place.
+# On a machine that cannot run the real node (check-host.sh exits 3) it says
+# why and skips. A node this script brought up is taken down again; one that
+# was already up is left up, without this test's objects.
+# Needs: HELM (path), K8S_VERSION, PROMETHEUS_OPERATOR_VERSION. Set CHART_TEST_KEEP=1 to leave everything installed.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+: "${HELM:?}" "${K8S_VERSION:?}" "${PROMETHEUS_OPERATOR_VERSION:?}"
+export GOTOOLCHAIN=local
+if ! "$root/hack/realnode/check-host.sh" -q; then
+  rc=$?
+  if [ "$rc" -eq 3 ]; then
+    echo "chart-install-test: skipped: this machine cannot run the real node:"
+    "$root/hack/realnode/check-host.sh" || true
+    exit 0
+  fi
+  exit "$rc"
+fi
+set -e
+source "$root/hack/realnode/lib.sh"
+here="$root/test/chart"
+ns=sitegroup-system
+release=sitegroup-operator
+k() { "$kubectl" --kubeconfig "$KUBECONFIG" "$@"; }
+helm() { "$HELM" --kubeconfig "$KUBECONFIG" "$@"; }
+t0=$SECONDS
+elapsed() { echo "$((SECONDS - t0))s"; }
+fail() {
+  echo "chart-install-test: FAIL: $*" >&2
+  echo "--- pods in $ns" >&2; k -n "$ns" get pods -o wide >&2 2>&1 || true
+  echo "--- manager log" >&2; k -n "$ns" logs deploy/sitegroup-manager --tail 40 >&2 2>&1 || true
+  echo "--- events" >&2; k -n "$ns" get events --sort-by .lastTimestamp 2>&1 | tail -15 >&2 || true
+  exit 1
+}
+
+# The node: reuse one that is up, else bring one up (and down at the end).
+node_was_up=false
+if timeout 10 "$kubectl" get --raw /readyz >/dev/null 2>&1; then
+  node_was_up=true
+  log "the real node is already up: using it"
+  if k get sitegrouppolicy default >/dev/null 2>&1 &&
+    [ "$(k get sitegrouppolicy default -o jsonpath='{.metadata.labels.app\.kubernetes\.io/managed-by}')" != Helm ]; then
+    die "the real node is in use (a SiteGroupPolicy default not from Helm exists, e.g. from make e2e or make demo); run this on a node of its own"
+  fi
+fi
+cleanup() {
+  local rc=$?
+  if [ -n "${CHART_TEST_KEEP:-}" ]; then
+    echo "CHART_TEST_KEEP set: leaving the install and the node up (KUBECONFIG=$KUBECONFIG)"
+    return
+  fi
+  if $node_was_up; then
+    helm uninstall "$release" -n "$ns" --wait >/dev/null 2>&1 || true
+    for site in chart-test-portal/portal chart-test-copycat/copycat; do
+      k -n "${site%/*}" patch govwebsite "${site#*/}" --type merge -p '{"metadata":{"finalizers":null}}' >/dev/null 2>&1 || true
+    done
+    k delete namespace chart-test-portal chart-test-copycat "$ns" --ignore-not-found --wait=false >/dev/null 2>&1 || true
+  else
+    "$root/hack/realnode/down.sh" >/dev/null 2>&1 || true
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+if ! $node_was_up; then
+  log "bringing the real node up"
+  "$root/hack/realnode/up.sh"
+fi
+log "the operator image from this tree ($(elapsed))"
+"$root/hack/realnode/load-images.sh" sitegroup
+
+log "the API server accepts every object of the other renders (server-side dry run, $(elapsed))"
+# The cert-manager (default) and the custom renders cannot run here (no
+# cert-manager, no Prometheus Operator), but their CRDs can be installed, so
+# the API server checks every object: schemas, CEL rules, references.
+promop_dir=$(cd /tmp && GOFLAGS=-mod=mod go mod download -json \
+  "github.com/prometheus-operator/prometheus-operator@${PROMETHEUS_OPERATOR_VERSION:?}" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+k apply --server-side -f "$root/charts/sitegroup-operator/crds" -f "$root/config/crd/external" \
+  -f "$promop_dir/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" >/dev/null
+k wait --for condition=Established --timeout 60s crd --all >/dev/null
+mkdir -p "$root/bin/chart-test/renders"
+for n in default custom; do
+  other=platform-ops
+  k create namespace "$other" --dry-run=client -o yaml | k apply -f - >/dev/null
+  values=(); [ "$n" = default ] || values=(-f "$here/values/$n.yaml")
+  f="$root/bin/chart-test/renders/server-dry-run-$n.yaml"
+  "$HELM" template "$release" "$root/charts/sitegroup-operator" -n "$other" --kube-version "${K8S_VERSION#v}" "${values[@]}" >"$f"
+  k apply --server-side --dry-run=server -f "$f" >/dev/null || fail "the API server refused objects of the $n render"
+  echo "  $n: $(grep -c '^kind:' "$f") objects accepted"
+done
+k delete namespace platform-ops --wait=false >/dev/null
+
+log "helm install into $ns (Pod Security restricted), certManager.enabled=false ($(elapsed))"
+k create namespace "$ns" --dry-run=client -o yaml | k apply -f - >/dev/null
+k label namespace "$ns" --overwrite pod-security.kubernetes.io/enforce=restricted >/dev/null
+helm install "$release" "$root/charts/sitegroup-operator" -n "$ns" -f "$here/values/realnode.yaml" \
+  --wait --timeout 5m || fail "helm install"
+k -n "$ns" wait pod -l app.kubernetes.io/name=sitegroup-operator,app.kubernetes.io/component=manager \
+  --for condition=Ready --timeout 300s >/dev/null || fail "the manager pod is not Ready"
+pod=$(k -n "$ns" get pod -l app.kubernetes.io/component=manager -o jsonpath='{.items[0].metadata.name}')
+echo "  $pod Ready ($(elapsed))"
+
+log "the rotator's certificate and CA injection"
+k -n "$ns" get secret sitegroup-webhook-server-cert -o jsonpath='{.data.tls\.crt}' | grep -q . \
+  || fail "the Secret sitegroup-webhook-server-cert has no tls.crt"
+for cfg in validatingwebhookconfiguration/sitegroup-validating-webhook-configuration \
+  mutatingwebhookconfiguration/sitegroup-mutating-webhook-configuration; do
+  [ -n "$(k get "$cfg" -o jsonpath='{.webhooks[0].clientConfig.caBundle}')" ] || fail "$cfg has no caBundle"
+done
+echo "  Secret filled, caBundle in both webhook configurations"
+
+# webhook_requests CODE: the manager's count of GovWebsite validations answered with CODE.
+webhook_requests() {
+  k get --raw "/api/v1/namespaces/$ns/pods/$pod:8080/proxy/metrics" |
+    awk -v code="$1" '/^controller_runtime_webhook_requests_total\{/ && /validate-sitegroup-io-v1alpha1-govwebsite/ && $0 ~ "code=\"" code "\"" {n += $NF} END {print n + 0}'
+}
+before=$(webhook_requests 200)
+
+log "the webhook admits a good GovWebsite ($(elapsed))"
+admitted=false
+for _ in $(seq 1 30); do  # the Service's endpoints may lag the pod's readiness by a moment
+  if out=$(k apply -f "$here/testdata/install/site.yaml" 2>&1); then admitted=true; break; fi
+  sleep 2
+done
+$admitted || fail "the good GovWebsite was not admitted: $out"
+
+log "the webhook refuses a bad GovWebsite (S3: a domain of another site)"
+k create namespace chart-test-copycat --dry-run=client -o yaml | k apply -f - >/dev/null
+if out=$(k apply -f "$here/testdata/install/bad-site.yaml" 2>&1); then
+  fail "the bad GovWebsite was admitted"
+fi
+# Only the webhook says this (the CRD's schema cannot see other sites).
+grep -q 'S3: domain www.tjhp.gov.cn already belongs to site chart-test-portal/portal' <<<"$out" || fail "refused for another reason: $out"
+echo "  $(grep -o 'The GovWebsite.*' <<<"$out" | cut -c1-150)..."
+after=$(webhook_requests 200)
+[ "$after" -ge $((before + 2)) ] || fail "the manager's webhook metrics counted $((after - before)) GovWebsite validations, want 2"
+echo "  the manager counted $((after - before)) GovWebsite validations (controller_runtime_webhook_requests_total)"
+
+log "the operator creates the site's content volume"
+wait_for "PVC chart-test-portal/portal-content to be Bound" 180 \
+  bash -c "[ \"\$($kubectl --kubeconfig $KUBECONFIG -n chart-test-portal get pvc portal-content -o jsonpath='{.status.phase}' 2>/dev/null)\" = Bound ]" \
+  || fail "no bound content volume"
+pv=$(k -n chart-test-portal get pvc portal-content -o jsonpath='{.spec.volumeName}')
+echo "  portal-content Bound to $pv ($(elapsed))"
+
+log "the chart's RBAC is enough: no refusals in the manager's log"
+if k -n "$ns" logs "$pod" | grep -i 'forbidden: User "system:serviceaccount:'"$ns"':sitegroup-manager"' | head -5; then
+  fail "the API server refused the manager (RBAC)"
+fi
+echo "  none"
+
+log "helm uninstall leaves the CRDs, the site and its content volume"
+helm uninstall "$release" -n "$ns" --wait --timeout 2m || fail "helm uninstall"
+k -n "$ns" get deployment sitegroup-manager >/dev/null 2>&1 && fail "the manager Deployment survived uninstall"
+k get validatingwebhookconfiguration sitegroup-validating-webhook-configuration >/dev/null 2>&1 \
+  && fail "the webhook configuration survived uninstall"
+for crd in govwebsites takedownrequests inspectionruns sitegrouppolicies; do
+  k get crd "$crd.sitegroup.io" >/dev/null || fail "CRD $crd.sitegroup.io removed by uninstall"
+done
+k -n chart-test-portal get govwebsite portal >/dev/null || fail "the GovWebsite was removed by uninstall"
+[ "$(k -n chart-test-portal get pvc portal-content -o jsonpath='{.status.phase}')" = Bound ] \
+  || fail "the content volume portal-content is gone or unbound after uninstall"
+k get pv "$pv" >/dev/null || fail "the PersistentVolume $pv is gone after uninstall"
+echo "  CRDs, GovWebsite chart-test-portal/portal and PVC portal-content ($pv) still there"
+
+echo "chart-install-test: ok in $(elapsed)"
