@@ -142,8 +142,10 @@ func (f *Fetcher) do(ctx context.Context, method string, u *url.URL) (*Response,
 }
 
 func (f *Fetcher) once(ctx context.Context, method string, u *url.URL) (*Response, error) {
-	if err := f.limiter(u).Wait(ctx); err != nil {
-		return nil, err
+	if f.cfg.Rate > 0 { // unlimited: no shared limiter for every worker to lock
+		if err := f.limiter(u).Wait(ctx); err != nil {
+			return nil, err
+		}
 	}
 	rctx, cancel := context.WithTimeout(ctx, f.cfg.PageTimeout)
 	req, err := http.NewRequestWithContext(rctx, method, u.String(), nil)
@@ -165,9 +167,6 @@ func (f *Fetcher) once(ctx context.Context, method string, u *url.URL) (*Respons
 
 // limiter is the host's rate limiter; the site's two names share one.
 func (f *Fetcher) limiter(u *url.URL) *rate.Limiter {
-	if f.cfg.Rate <= 0 {
-		return unlimited
-	}
 	host := hostKey(u.Scheme, u.Host)
 	if f.site.SameSite(u) {
 		host = f.site.host
@@ -181,8 +180,6 @@ func (f *Fetcher) limiter(u *url.URL) *rate.Limiter {
 	}
 	return l
 }
-
-var unlimited = rate.NewLimiter(rate.Inf, 0)
 
 // transient failures are worth another try: the connection failed (not
 // our own deadline), or the server said it is busy.

@@ -136,7 +136,7 @@ func text(n *html.Node) string { return boundedText(n, -1) }
 func boundedText(n *html.Node, limit int) string {
 	var b strings.Builder
 	appendText(&b, n, limit)
-	return strings.Join(strings.Fields(b.String()), " ")
+	return collapseSpace(b.String())
 }
 
 func appendText(b *strings.Builder, n *html.Node, limit int) {
@@ -164,7 +164,32 @@ func clean(s string) string {
 	if isClean(s) {
 		return s
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return collapseSpace(s)
+}
+
+// collapseSpace is strings.Join(strings.Fields(s), " ") in one pass and
+// one allocation: every list entry and link text of a page goes through it.
+func collapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	gap := false
+	for i := 0; i < len(s); {
+		c, size := rune(s[i]), 1
+		if c >= utf8.RuneSelf {
+			c, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(c) {
+			gap = b.Len() > 0
+		} else {
+			if gap {
+				b.WriteByte(' ')
+				gap = false
+			}
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // isClean: no leading, trailing or repeated white space, and no white

@@ -245,11 +245,14 @@ func TestIDNumbers(t *testing.T) {
 	}{
 		{"身份证号：" + valid, 1},
 		{"身份证号：" + strings.ToLower(valid), 1},
-		{"身份证号：110105194912310021", 0},   // wrong check digit
-		{"编号：9" + valid, 0},              // part of a longer number
-		{"身份证号：990105194912310025", 0},   // no such province
-		{"身份证号：110105194902300023", 0},   // no such birth date
-		{"订单号 110105194912310021 无效", 0}, // check digit again
+		{"身份证号：110105194912310021", 0},             // wrong check digit
+		{"编号：9" + valid, 0},                        // part of a longer number
+		{"身份证号：990105194912310025", 0},             // no such province
+		{"身份证号：110105194902300023", 0},             // no such birth date
+		{"订单号 110105194912310021 无效", 0},           // check digit again
+		{"身份证号：１１０１０５１９４９１２３１００２X", 1},             // full-width digits (a Chinese IME)
+		{"（联系人：张某，电话：１２３４５）", 0},                   // full-width punctuation and a short number
+		{"（见附件）" + valid[:9] + "，" + valid[9:], 0}, // split by a full-width comma
 	} {
 		if got := FindIDNumbers(tc.text, 10); len(got) != tc.want {
 			t.Errorf("FindIDNumbers(%q) = %v, want %d", tc.text, got, tc.want)

@@ -54,6 +54,7 @@ type scanner struct {
 	title  bool
 	a      openAnchor
 	key    []byte // scratch: a link text reduced to compare with pager words
+	name   []byte // scratch: the current tag's name
 }
 
 type openElement struct {
@@ -87,8 +88,7 @@ func (s *scanner) run() error {
 		case html.SelfClosingTagToken:
 			s.start(true)
 		case html.EndTagToken:
-			name, _ := s.z.TagName()
-			s.end(name)
+			s.end(s.tagName())
 		}
 	}
 }
@@ -112,13 +112,15 @@ var voids = map[atom.Atom]bool{atom.Area: true, atom.Base: true, atom.Br: true, 
 	atom.Source: true, atom.Track: true, atom.Wbr: true}
 
 func (s *scanner) start(selfClosing bool) {
-	name, hasAttr := s.z.TagName()
+	name := s.tagName()
+	hasAttr := true // TagAttr says when there are none
 	// One scratch node for every tag: nothing is allocated for the many
 	// tags that keep no attribute.
 	n := &s.node
-	n.Type, n.DataAtom, n.Attr = html.ElementNode, atom.Lookup(name), n.Attr[:0]
+	tag := atom.Lookup(name)
+	n.Type, n.DataAtom, n.Attr = html.ElementNode, tag, n.Attr[:0]
 	keep := scanAttrs[n.DataAtom]
-	if keep == nil && hasAttr && !mayHide(s.z.Raw()) {
+	if keep == nil && !mayHide(s.z.Raw()) {
 		hasAttr = false // class, id, ...: the tokenizer copies every attribute it is asked for
 	}
 	isAnchor := (n.DataAtom == atom.A || n.DataAtom == atom.Area) && s.skip == 0
@@ -129,7 +131,8 @@ func (s *scanner) start(selfClosing bool) {
 	for hasAttr && len(n.Attr) < maxScanAttrs {
 		var k, v []byte
 		k, v, hasAttr = s.z.TagAttr()
-		switch { // string(k) in a comparison allocates nothing
+		switch {
+		case k == nil: // no attribute at all // string(k) in a comparison allocates nothing
 		case isAnchor && string(k) == "href":
 			s.a.href = append(s.a.href, v...) // no string: most links are found in the cache
 		case isAnchor && string(k) == "title":
@@ -160,7 +163,6 @@ func (s *scanner) start(selfClosing bool) {
 	case atom.Input:
 		s.x.input(n, region{})
 	}
-	tag := atom.Lookup(name)
 	if skipped(&html.Node{DataAtom: tag}) && tag != atom.Head && !selfClosing {
 		s.skip++
 	}
@@ -190,6 +192,40 @@ func (s *scanner) end(name []byte) {
 		s.open = s.open[:i]
 		return
 	}
+}
+
+// tagName is the lower-cased name of the current tag token, read from
+// the token the tokenizer delimited (its Raw: "<name ..." or "</name ...")
+// into a reused buffer. The tokenizer's TagName copies every name to
+// replace NULs; that copy was a good part of the crawl's allocations.
+// A name with a NUL still goes through TagName.
+func (s *scanner) tagName() []byte {
+	raw := s.z.Raw()
+	i := 1
+	if i < len(raw) && raw[i] == '/' {
+		i++
+	}
+	j := i
+	for j < len(raw) && !isTagNameEnd(raw[j]) {
+		j++
+	}
+	if bytes.IndexByte(raw[i:j], 0) >= 0 {
+		name, _ := s.z.TagName()
+		return name
+	}
+	s.name = s.name[:0]
+	for _, c := range raw[i:j] {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		s.name = append(s.name, c)
+	}
+	return s.name
+}
+
+// isTagNameEnd: where x/net/html's tokenizer ends a tag name.
+func isTagNameEnd(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '/' || c == '>'
 }
 
 func (s *scanner) closed(e openElement) {

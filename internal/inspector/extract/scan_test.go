@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 )
 
 // scanAndParse reads a page both ways.
@@ -93,5 +95,30 @@ func TestResolveCacheSharesKeys(t *testing.T) {
 	p, _ := Scan(strings.NewReader(body), other, opt)
 	if p.Links[1].URL.Path != "/other/b.html" {
 		t.Errorf("relative link resolved against another page: %s", p.Links[1].URL)
+	}
+}
+
+// TestScanTagName: the scanner's own reading of tag names agrees with the
+// tokenizer's, whatever the case, the separator or a NUL in the name.
+func TestScanTagName(t *testing.T) {
+	for _, tc := range []struct{ doc, want string }{
+		{`<A HREF="/x">`, "a"},
+		{`<div class="x">`, "div"},
+		{"<span\nstyle=\"x\">", "span"},
+		{"<br/>", "br"},
+		{"<Img\tsrc=x>", "img"},
+		{`</DIV >`, "div"},
+		{`</a>`, "a"},
+		{"<my-widget data-x=1>", "my-widget"},
+		{"<a\x00b>", "a\ufffdb"},
+		{"</x\x00>", "x\ufffd"},
+	} {
+		s := scanner{z: html.NewTokenizer(strings.NewReader(tc.doc))}
+		if tt := s.z.Next(); tt != html.StartTagToken && tt != html.EndTagToken && tt != html.SelfClosingTagToken {
+			t.Fatalf("%q: token %v", tc.doc, tt)
+		}
+		if got := string(s.tagName()); got != tc.want {
+			t.Errorf("tagName(%q) = %q, want %q", tc.doc, got, tc.want)
+		}
 	}
 }

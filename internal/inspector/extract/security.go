@@ -144,13 +144,30 @@ func FindIDNumbers(text string, limit int) []string {
 	return appendIDNumbers(nil, []byte(text), limit)
 }
 
-// fullWidthLead starts the UTF-8 of full-width digits (U+FF10–FF19).
+// fullWidthLead starts the UTF-8 of full-width forms (U+FF00–FF3F): the
+// digits U+FF10–FF19 are EF BC 90–99.
 var fullWidthLead = []byte{0xEF, 0xBC}
+
+// hasFullWidthDigit says text holds a full-width digit. Chinese text is
+// full of full-width punctuation (，：（）) that shares the digits' lead
+// bytes, so only the third byte tells them apart.
+func hasFullWidthDigit(text []byte) bool {
+	for {
+		i := bytes.Index(text, fullWidthLead)
+		if i < 0 || i+2 >= len(text) {
+			return false
+		}
+		if b := text[i+2]; b >= 0x90 && b <= 0x99 {
+			return true
+		}
+		text = text[i+2:]
+	}
+}
 
 // appendIDNumbers scans for runs of exactly 17 digits and a digit or X by
 // hand, without a regexp: every page's whole text goes through it.
 func appendIDNumbers(out []string, text []byte, limit int) []string {
-	if bytes.Contains(text, fullWidthLead) {
+	if hasFullWidthDigit(text) {
 		text = []byte(foldWidth(string(text)))
 	}
 	for i := 0; i < len(text) && len(out) < limit; {
