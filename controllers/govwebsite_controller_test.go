@@ -341,13 +341,13 @@ var _ = Describe("GovWebsite controller", func() {
 		Expect(site.Status.Endpoints).To(ConsistOf("http://" + siteDomain(ns) + "/"))
 
 		By("waking the reconciler without changing anything")
-		settled := func() int { n, _ := writes.snapshot(); return n }
+		settled := func() int { n, _ := writes.snapshot(ns); return n }
 		Eventually(func() int {
 			before := settled()
 			time.Sleep(500 * time.Millisecond)
 			return settled() - before
 		}, timeout, interval).Should(BeZero(), "the operator keeps writing")
-		before, _ := writes.snapshot()
+		before, _ := writes.snapshot(ns)
 		for i := range 3 {
 			updateSite(ns, func(site *sgv1.GovWebsite) {
 				if site.Annotations == nil {
@@ -358,9 +358,9 @@ var _ = Describe("GovWebsite controller", func() {
 		}
 		// The pokes are reconciled (annotation changes pass the predicate);
 		// give them the time a reconcile takes and count the operator's writes.
-		Consistently(func() int { n, _ := writes.snapshot(); return n - before }, 2*time.Second, interval).Should(BeZero(),
+		Consistently(func() int { n, _ := writes.snapshot(ns); return n - before }, 2*time.Second, interval).Should(BeZero(),
 			func() string {
-				_, log := writes.snapshot()
+				_, log := writes.snapshot(ns)
 				return fmt.Sprintf("writes at steady state: %v", log[before:])
 			})
 	})

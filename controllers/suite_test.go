@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -50,9 +51,8 @@ func TestControllers(t *testing.T) {
 // writeCounter counts the manager's writes to the API server, to prove an
 // unchanged site costs none.
 type writeCounter struct {
-	mu    sync.Mutex
-	count int
-	log   []string
+	mu  sync.Mutex
+	log []string
 }
 
 func (w *writeCounter) RoundTrip(next http.RoundTripper) http.RoundTripper {
@@ -60,7 +60,6 @@ func (w *writeCounter) RoundTrip(next http.RoundTripper) http.RoundTripper {
 		switch req.Method {
 		case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
 			w.mu.Lock()
-			w.count++
 			w.log = append(w.log, req.Method+" "+req.URL.Path)
 			w.mu.Unlock()
 		}
@@ -68,10 +67,19 @@ func (w *writeCounter) RoundTrip(next http.RoundTripper) http.RoundTripper {
 	})
 }
 
-func (w *writeCounter) snapshot() (int, []string) {
+// snapshot is the writes so far that touched namespace ns (its objects or
+// the namespace itself): specs run side by side in namespaces of their
+// own, and another spec's late event must not count against this one.
+func (w *writeCounter) snapshot(ns string) (int, []string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.count, append([]string(nil), w.log...)
+	var log []string
+	for _, l := range w.log {
+		if strings.Contains(l, "/namespaces/"+ns+"/") || strings.HasSuffix(l, "/namespaces/"+ns) {
+			log = append(log, l)
+		}
+	}
+	return len(log), log
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
