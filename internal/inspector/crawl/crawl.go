@@ -270,7 +270,10 @@ func (c *crawler) crawlPage(ctx context.Context, t task) []Out {
 	if resp.StatusCode >= 400 || !c.site.SameSite(final) {
 		return nil // a redirect off the site: checked, not crawled
 	}
-	body, ok := htmlBody(resp.Response)
+	br := bodyReaders.Get().(*bufio.Reader)
+	defer bodyReaders.Put(br) // after visit: it reads the body before it returns
+	br.Reset(resp.Body)
+	body, ok := htmlBody(resp.Response, br)
 	if !ok {
 		return nil
 	}
@@ -280,10 +283,14 @@ func (c *crawler) crawlPage(ctx context.Context, t task) []Out {
 	return c.visit(Page{URL: t.url, Final: final, Depth: t.depth, Tag: t.tag, Pager: t.pager, Body: body})
 }
 
-// htmlBody decodes an HTML body to UTF-8 (GB2312/GBK pages included, from
-// the Content-Type or the page's <meta charset>); not for other types.
-func htmlBody(resp *http.Response) (io.Reader, bool) {
-	br := bufio.NewReaderSize(resp.Body, 1024)
+// bodyReaders are the buffers pages are read through, reused: a crawl
+// reads thousands of pages.
+var bodyReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 1024) }}
+
+// htmlBody decodes an HTML body, read through br, to UTF-8 (GB2312/GBK
+// pages included, from the Content-Type or the page's <meta charset>);
+// not for other types.
+func htmlBody(resp *http.Response, br *bufio.Reader) (io.Reader, bool) {
 	ct := resp.Header.Get("Content-Type")
 	if ct == "" {
 		head, _ := br.Peek(512)

@@ -9,8 +9,10 @@ import (
 // navigation, header and footer repeat the same links on every page, and
 // resolving them (and computing their de-duplication key) is a good part
 // of reading a page. Only links that do not depend on the page's path are
-// kept (absolute, or rooted "/..."). Safe for concurrent use. The URLs it
-// hands out are shared: never modify them.
+// kept (absolute, or rooted "/..."), with their kind and whether they are
+// on the site, so the pages sharing a cache must share Options.SameSite
+// (one crawl's do). Safe for concurrent use. The URLs it hands out are
+// shared: never modify them.
 type ResolveCache struct {
 	mu     sync.RWMutex
 	rooted map[string]map[string]resolved // scheme://host of the page → href → link
@@ -18,8 +20,10 @@ type ResolveCache struct {
 }
 
 type resolved struct {
-	u   *url.URL // nil: not a link a crawler follows
-	key string
+	u    *url.URL // nil: not a link a crawler follows
+	key  string
+	kind LinkKind
+	same bool // on the inspected site (Options.SameSite)
 }
 
 // maxResolved bounds the cache; past it, links are resolved every time.

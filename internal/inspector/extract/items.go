@@ -110,38 +110,42 @@ func (x *extractor) makeItem(n *html.Node) (Item, bool) {
 	if runes(all) > maxItemRunes || containsAny(all, breadcrumbText) {
 		return Item{}, false
 	}
-	var titles []*html.Node
+	var best *html.Node // the title: the longest title link's text
+	var title string
+	titles := 0
 	for _, a := range descendants(n, atom.A) {
-		if x.isTitleLink(a) {
-			titles = append(titles, a)
+		t, ok := x.titleOf(a)
+		if !ok {
+			continue
+		}
+		if titles++; titles > maxItemAnchors {
+			return Item{}, false
+		}
+		if best == nil || runes(t) > runes(title) {
+			best, title = a, t
 		}
 	}
-	if len(titles) == 0 || len(titles) > maxItemAnchors {
+	if best == nil {
 		return Item{}, false
 	}
-	best := titles[0]
-	for _, a := range titles[1:] {
-		if runes(linkText(a)) > runes(linkText(best)) {
-			best = a
-		}
-	}
-	item := Item{Title: linkText(best), Date: itemDate(n)}
+	item := Item{Title: title, Date: itemDate(n)}
 	if u := x.resolveString(attr(best, "href")); u != nil {
 		item.URL = u.String()
 	}
 	return item, true
 }
 
-// isTitleLink says a link could be an item's title: not a pager or
-// "more" link, not a column name, not a blank-column text.
-func (x *extractor) isTitleLink(a *html.Node) bool {
+// titleOf is a link's text when the link could be an item's title: not
+// a pager or "more" link, not a column name, not a blank-column text.
+func (x *extractor) titleOf(a *html.Node) (string, bool) {
 	href := strings.TrimSpace(attr(a, "href"))
 	if href == "" || strings.HasPrefix(href, "#") || strings.HasPrefix(strings.ToLower(href), "javascript:") {
-		return false
+		return "", false
 	}
 	t := linkText(a)
-	return runes(t) >= minTitleRunes && !isPagerOrMore(t) && !x.navNames[t] && !x.opt.ColumnNames[t] &&
+	ok := runes(t) >= minTitleRunes && !isPagerOrMore(t) && !x.navNames[t] && !x.opt.ColumnNames[t] &&
 		!containsAny(t, x.opt.BlankMarkers)
+	return t, ok
 }
 
 // itemDate prefers a date outside the title link (the usual

@@ -38,10 +38,17 @@ func skipped(n *html.Node) bool {
 	return false
 }
 
-// classID is an element's class and id, lower-cased, for the region
-// heuristics below.
-func classID(n *html.Node) string {
-	return asciiLower(attr(n, "class") + " " + attr(n, "id"))
+// classIDHas says an element's class or id, lower-cased, holds one of
+// the marks: the region heuristics below. It runs several times for every
+// element of a page read in full, so nothing is copied unless a name has
+// capitals.
+func classIDHas(n *html.Node, marks []string) bool {
+	for _, a := range n.Attr {
+		if (a.Key == "class" || a.Key == "id") && a.Val != "" && containsAny(asciiLower(a.Val), marks) {
+			return true
+		}
+	}
+	return false
 }
 
 // asciiLower lower-cases ASCII letters only: class names, addresses and
@@ -82,19 +89,19 @@ var (
 )
 
 func isNav(n *html.Node) bool {
-	return n.DataAtom == atom.Nav || containsAny(classID(n), navMarks)
+	return n.DataAtom == atom.Nav || classIDHas(n, navMarks)
 }
 
 func isFooter(n *html.Node) bool {
-	return n.DataAtom == atom.Footer || containsAny(classID(n), footerMarks)
+	return n.DataAtom == atom.Footer || classIDHas(n, footerMarks)
 }
 
 func isHeader(n *html.Node) bool {
-	return n.DataAtom == atom.Header || containsAny(classID(n), headerMarks)
+	return n.DataAtom == atom.Header || classIDHas(n, headerMarks)
 }
 
 func isBreadcrumb(n *html.Node) bool {
-	return containsAny(classID(n), breadcrumbMark)
+	return classIDHas(n, breadcrumbMark)
 }
 
 // Inline styles that hide an element: how injected link farms are hidden

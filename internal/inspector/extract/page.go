@@ -57,6 +57,8 @@ type Link struct {
 	Text   string
 	Kind   LinkKind
 	Hidden bool // inside an element hidden by its inline style
+	// OnSite says the link is one of the inspected site's (Options.SameSite).
+	OnSite bool
 	// Pager: a list's pager (下一页, 尾页, a page number): the same list.
 	Pager bool
 	// Key is Options.Key of the URL ("" without it).
@@ -227,7 +229,7 @@ func (x *extractor) link(href, label string, hidden, nav bool) {
 	if r.u == nil {
 		return
 	}
-	l := Link{URL: r.u, Key: r.key, Text: label, Kind: kindOf(r.u), Hidden: hidden, Pager: isPager(label)}
+	l := Link{URL: r.u, Key: r.key, Text: label, Kind: r.kind, Hidden: hidden, OnSite: r.same, Pager: isPager(label)}
 	x.page.Links = append(x.page.Links, l)
 	if nav && l.Kind == Anchor && label != "" {
 		x.page.Nav = append(x.page.Nav, l)
@@ -241,8 +243,8 @@ func (x *extractor) image(n *html.Node, r region) {
 	if isErrorEntry(attr(n, "alt")+attr(n, "title"), attr(n, "src")) {
 		x.page.ErrorEntry = true
 	}
-	if u := x.resolveString(attr(n, "src")); u != nil {
-		x.page.Links = append(x.page.Links, Link{URL: u, Text: attr(n, "alt"), Kind: Image, Hidden: r.hidden})
+	if res := x.resolve([]byte(strings.TrimSpace(attr(n, "src")))); res.u != nil {
+		x.page.Links = append(x.page.Links, Link{URL: res.u, Text: attr(n, "alt"), Kind: Image, Hidden: r.hidden, OnSite: res.same})
 	}
 }
 
@@ -280,7 +282,7 @@ func (x *extractor) resolve(href []byte) resolved {
 	u, err := x.base.Parse(string(href))
 	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		u.Fragment, u.RawFragment = "", ""
-		r.u = u
+		r.u, r.kind, r.same = u, kindOf(u), x.opt.SameSite(u)
 		if x.opt.Key != nil {
 			r.key = x.opt.Key(u)
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -21,24 +22,76 @@ func Scan(r io.Reader, base *url.URL, opt Options) (*Page, error) {
 	if opt.SameSite == nil {
 		x.opt.SameSite = func(u *url.URL) bool { return strings.EqualFold(u.Host, base.Host) }
 	}
-	s := scanner{x: x, z: html.NewTokenizer(io.LimitReader(r, maxBody)), checks: newTextChecks(opt)}
+	s := scanners.Get().(*scanner)
+	defer s.release()
+	s.reset(x, html.NewTokenizer(io.LimitReader(r, maxBody)), newTextChecks(opt))
 	if err := s.run(); err != nil {
 		return nil, err
 	}
+	s.checks.add(s.visible) // once per page: far cheaper than once per text
 	x.page.Security = x.security(s.checks)
 	x.page.Placeholder = s.checks.placeholder
 	return x.page, nil
 }
 
-// scanAttrs are the attributes read of each tag besides style and hidden
-// (which every tag may use to hide links): only these are copied.
-var scanAttrs = map[atom.Atom]map[string]bool{
-	atom.A:       {"href": true, "title": true},
-	atom.Area:    {"href": true, "title": true},
-	atom.Img:     {"src": true, "alt": true, "title": true},
-	atom.Input:   {"type": true, "name": true, "id": true, "class": true, "placeholder": true, "value": true},
-	atom.Base:    {"href": true},
-	atom.Marquee: {"width": true, "height": true},
+// scanners are reused between pages: their buffers (open elements, the
+// anchor's href and text, names) would otherwise grow again on every page
+// of a crawl, and that garbage was a good part of the collector's work.
+var scanners = sync.Pool{New: func() any { return new(scanner) }}
+
+// maxKeptBuffer bounds a buffer a pooled scanner keeps.
+const maxKeptBuffer = 64 << 10
+
+func (s *scanner) reset(x *extractor, z *html.Tokenizer, checks *textChecks) {
+	s.x, s.z, s.checks = x, z, checks
+	s.node = html.Node{Attr: s.node.Attr[:0]}
+	s.open, s.skip, s.title = s.open[:0], 0, false
+	s.a = openAnchor{href: s.a.href[:0], text: s.a.text[:0], title: s.a.title[:0]}
+	s.key, s.name, s.visible = s.key[:0], s.name[:0], s.visible[:0]
+}
+
+// release returns the scanner to the pool, holding nothing of the page.
+func (s *scanner) release() {
+	s.x, s.z, s.checks = nil, nil, nil
+	clear(s.node.Attr[:cap(s.node.Attr)])
+	clear(s.open[:cap(s.open)])
+	for _, b := range []*[]byte{&s.a.href, &s.a.text, &s.a.title, &s.key, &s.name, &s.visible} {
+		if cap(*b) > maxKeptBuffer {
+			*b = nil
+		}
+	}
+	scanners.Put(s)
+}
+
+// keepsAttr says an attribute of a tag is read, besides style and hidden
+// (which every tag may use to hide links); only these are copied. A
+// switch, not a map: it is asked for every attribute of every tag.
+func keepsAttr(tag atom.Atom, k []byte) bool {
+	switch tag {
+	case atom.A, atom.Area:
+		return string(k) == "href" || string(k) == "title"
+	case atom.Img:
+		return string(k) == "src" || string(k) == "alt" || string(k) == "title"
+	case atom.Input:
+		switch string(k) {
+		case "type", "name", "id", "class", "placeholder", "value":
+			return true
+		}
+	case atom.Base:
+		return string(k) == "href"
+	case atom.Marquee:
+		return string(k) == "width" || string(k) == "height"
+	}
+	return false
+}
+
+// readsAttrs says keepsAttr keeps some attribute of the tag.
+func readsAttrs(tag atom.Atom) bool {
+	switch tag {
+	case atom.A, atom.Area, atom.Img, atom.Input, atom.Base, atom.Marquee:
+		return true
+	}
+	return false
 }
 
 // maxScanAttrs bounds the attributes kept of one tag.
@@ -55,6 +108,9 @@ type scanner struct {
 	a      openAnchor
 	key    []byte // scratch: a link text reduced to compare with pager words
 	name   []byte // scratch: the current tag's name
+	// visible is the page's text a reader sees, each text ended by a NUL
+	// (which no phrase or number holds, so none is found across two).
+	visible []byte
 }
 
 type openElement struct {
@@ -99,17 +155,24 @@ func (s *scanner) text(t []byte) {
 		s.x.page.Title = clean(string(t))
 	case s.skip > 0:
 	default:
-		s.checks.add(t)
+		if !blank(t) {
+			s.visible = append(append(s.visible, t...), 0)
+		}
 		if s.a.open && len(s.a.text) < maxLinkTextBytes {
 			s.a.text = append(append(s.a.text, t...), ' ')
 		}
 	}
 }
 
-// voids never have children, so they are never open.
-var voids = map[atom.Atom]bool{atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true, atom.Embed: true,
-	atom.Hr: true, atom.Img: true, atom.Input: true, atom.Link: true, atom.Meta: true, atom.Param: true,
-	atom.Source: true, atom.Track: true, atom.Wbr: true}
+// void elements never have children, so they are never open.
+func void(tag atom.Atom) bool {
+	switch tag {
+	case atom.Area, atom.Base, atom.Br, atom.Col, atom.Embed, atom.Hr, atom.Img, atom.Input, atom.Link, atom.Meta,
+		atom.Param, atom.Source, atom.Track, atom.Wbr:
+		return true
+	}
+	return false
+}
 
 func (s *scanner) start(selfClosing bool) {
 	name := s.tagName()
@@ -119,8 +182,7 @@ func (s *scanner) start(selfClosing bool) {
 	n := &s.node
 	tag := atom.Lookup(name)
 	n.Type, n.DataAtom, n.Attr = html.ElementNode, tag, n.Attr[:0]
-	keep := scanAttrs[n.DataAtom]
-	if keep == nil && !mayHide(s.z.Raw()) {
+	if !readsAttrs(tag) && !mayHide(s.z.Raw()) {
 		hasAttr = false // class, id, ...: the tokenizer copies every attribute it is asked for
 	}
 	isAnchor := (n.DataAtom == atom.A || n.DataAtom == atom.Area) && s.skip == 0
@@ -137,7 +199,7 @@ func (s *scanner) start(selfClosing bool) {
 			s.a.href = append(s.a.href, v...) // no string: most links are found in the cache
 		case isAnchor && string(k) == "title":
 			s.a.title = append(s.a.title, v...)
-		case string(k) == "style" || string(k) == "hidden" || keep[string(k)]:
+		case string(k) == "style" || string(k) == "hidden" || keepsAttr(tag, k):
 			n.Attr = append(n.Attr, html.Attribute{Key: string(k), Val: string(v)})
 		}
 	}
@@ -166,7 +228,7 @@ func (s *scanner) start(selfClosing bool) {
 	if skipped(&html.Node{DataAtom: tag}) && tag != atom.Head && !selfClosing {
 		s.skip++
 	}
-	if !selfClosing && !voids[tag] {
+	if !selfClosing && !void(tag) {
 		e := openElement{tag: tag, hidden: hidden}
 		if tag == 0 {
 			e.name = string(name) // an unknown element: matched by name
@@ -195,8 +257,8 @@ func (s *scanner) end(name []byte) {
 }
 
 // tagName is the lower-cased name of the current tag token, read from
-// the token the tokenizer delimited (its Raw: "<name ..." or "</name ...")
-// into a reused buffer. The tokenizer's TagName copies every name to
+// the token the tokenizer delimited (its Raw: "<name ..." or "</name ..."),
+// copied into a reused buffer only when it has capitals. The tokenizer's TagName copies every name to
 // replace NULs; that copy was a good part of the crawl's allocations.
 // A name with a NUL still goes through TagName.
 func (s *scanner) tagName() []byte {
@@ -213,6 +275,9 @@ func (s *scanner) tagName() []byte {
 		name, _ := s.z.TagName()
 		return name
 	}
+	if !hasUpper(raw[i:j]) {
+		return raw[i:j] // valid until the next token, which is all it is used for
+	}
 	s.name = s.name[:0]
 	for _, c := range raw[i:j] {
 		if c >= 'A' && c <= 'Z' {
@@ -221,6 +286,15 @@ func (s *scanner) tagName() []byte {
 		s.name = append(s.name, c)
 	}
 	return s.name
+}
+
+func hasUpper(b []byte) bool {
+	for _, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 // isTagNameEnd: where x/net/html's tokenizer ends a tag name.
@@ -261,7 +335,7 @@ func (s *scanner) closeAnchor() {
 	if r.u == nil {
 		return
 	}
-	l := Link{URL: r.u, Key: r.key, Kind: kindOf(r.u), Hidden: a.hidden}
+	l := Link{URL: r.u, Key: r.key, Kind: r.kind, Hidden: a.hidden, OnSite: r.same}
 	if len(label) <= maxPagerBytes {
 		s.key = pagerKeyBytes(s.key[:0], label)
 		l.Pager = isPagerKey(s.key)
@@ -269,7 +343,7 @@ func (s *scanner) closeAnchor() {
 			x.page.Next = r.u
 		}
 	}
-	if l.Pager || !x.opt.SameSite(r.u) {
+	if l.Pager || !r.same {
 		l.Text = clean(string(label))
 	}
 	x.page.Links = append(x.page.Links, l)

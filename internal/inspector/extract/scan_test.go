@@ -2,6 +2,7 @@ package extract
 
 import (
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -119,6 +120,34 @@ func TestScanTagName(t *testing.T) {
 		}
 		if got := string(s.tagName()); got != tc.want {
 			t.Errorf("tagName(%q) = %q, want %q", tc.doc, got, tc.want)
+		}
+	}
+}
+
+// Scanners are pooled: a page left half-read (an open link, an open
+// <script>, a title, text) must leave nothing to the next page scanned.
+func TestScanLeavesNothingToTheNextPage(t *testing.T) {
+	next := `<html><head><title>第二页</title></head><body><a href="/b.html">乙</a> 正文</body></html>`
+	want, err := Scan(strings.NewReader(next), testBase, testOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, first := range []string{
+		`<a href="/dangling.html">未闭合的链接`,
+		`<script>var x = "<a href='/s.html'>"`,
+		`<title>未闭合的标题`,
+		`<div style="display:none"><a href="http://x.example/">隐藏</a>`,
+		`暂无信息 hacked by 110101199003074514`,
+	} {
+		if _, err := Scan(strings.NewReader(first), testBase, testOptions); err != nil {
+			t.Fatal(err)
+		}
+		got, err := Scan(strings.NewReader(next), testBase, testOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(want, got) {
+			t.Errorf("after %q, the next page read differently:\nfresh %+v\nafter %+v", first, want, got)
 		}
 	}
 }

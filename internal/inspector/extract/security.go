@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -29,7 +30,7 @@ const maxSecurityFindings = 20
 func (x *extractor) security(text *textChecks) Security {
 	s := Security{IDNumbers: text.ids, Defacement: text.defacement}
 	for _, l := range x.page.Links {
-		if l.Kind != Anchor || x.opt.SameSite(l.URL) || IsGovHost(l.URL.Hostname()) {
+		if l.Kind != Anchor || l.OnSite || IsGovHost(l.URL.Hostname()) {
 			continue
 		}
 		if isGambling(l, x.opt.GamblingWords) && len(s.Gambling) < maxSecurityFindings {
@@ -45,31 +46,35 @@ func (x *extractor) security(text *textChecks) Security {
 // textChecks reads a page's text piece by piece (the tokenizer's text
 // runs) for what V5 and blank columns look for, keeping none of it.
 type textChecks struct {
-	markers     [][]byte // blank-column texts
-	phrases     [][]byte // defacement phrases, lower-cased
+	markers     []string // blank-column texts
+	phrases     []string // defacement phrases (the profile's are lower-case already)
 	ids         []string
 	defacement  string
 	placeholder bool
 }
 
 func newTextChecks(opt Options) *textChecks {
-	t := &textChecks{}
-	for _, m := range opt.BlankMarkers {
-		t.markers = append(t.markers, []byte(m))
-	}
-	for _, p := range opt.DefacementPhrases {
-		t.phrases = append(t.phrases, []byte(asciiLower(p)))
+	t := &textChecks{markers: opt.BlankMarkers, phrases: opt.DefacementPhrases}
+	if slices.ContainsFunc(t.phrases, func(p string) bool { return asciiLower(p) != p }) {
+		// Copied only then: every page makes its textChecks.
+		t.phrases = make([]string, len(opt.DefacementPhrases))
+		for i, p := range opt.DefacementPhrases {
+			t.phrases[i] = asciiLower(p)
+		}
 	}
 	return t
 }
 
 func (t *textChecks) add(s []byte) {
+	if blank(s) {
+		return // the whitespace between tags: most of a page's text tokens
+	}
 	if len(t.ids) < maxSecurityFindings {
 		t.ids = appendIDNumbers(t.ids, s, maxSecurityFindings)
 	}
 	if !t.placeholder {
 		for _, m := range t.markers {
-			if bytes.Contains(s, m) {
+			if bytes.Contains(s, []byte(m)) { // short: converted on the stack
 				t.placeholder = true
 				break
 			}
@@ -77,16 +82,28 @@ func (t *textChecks) add(s []byte) {
 	}
 	if t.defacement == "" {
 		for _, p := range t.phrases {
-			if containsFold(s, p) {
-				t.defacement = string(p)
+			if containsFold(s, []byte(p)) {
+				t.defacement = p
 				break
 			}
 		}
 	}
 }
 
+// blank says s holds only ASCII white space.
+func blank(s []byte) bool {
+	for _, c := range s {
+		if c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != '\f' {
+			return false
+		}
+	}
+	return true
+}
+
 // containsFold says s contains the lower-case ASCII phrase p, ignoring
-// the case of ASCII letters, without copying s.
+// the case of ASCII letters, without copying s. It is run on every text
+// of every page, so candidates are found with bytes.IndexByte (vectorised),
+// not byte by byte.
 func containsFold(s, p []byte) bool {
 	if len(p) == 0 {
 		return true
@@ -95,11 +112,40 @@ func containsFold(s, p []byte) bool {
 	if first >= 'a' && first <= 'z' {
 		upper = first - ('a' - 'A')
 	}
-	for i := 0; i+len(p) <= len(s); i++ {
-		if c := s[i]; c != first && c != upper {
-			continue
+	if first == upper && !hasLetter(p) {
+		return bytes.Contains(s, p)
+	}
+	for len(s) >= len(p) {
+		i := indexEither(s[:len(s)-len(p)+1], first, upper)
+		if i < 0 {
+			return false
 		}
 		if equalFold(s[i:i+len(p)], p) {
+			return true
+		}
+		s = s[i+1:]
+	}
+	return false
+}
+
+// indexEither is the first index of a or b in s, or -1.
+func indexEither(s []byte, a, b byte) int {
+	i := bytes.IndexByte(s, a)
+	if a == b {
+		return i
+	}
+	if i >= 0 {
+		s = s[:i] // b only matters before a
+	}
+	if j := bytes.IndexByte(s, b); j >= 0 {
+		return j
+	}
+	return i
+}
+
+func hasLetter(p []byte) bool {
+	for _, c := range p {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
 			return true
 		}
 	}
