@@ -249,28 +249,31 @@ func checkInteraction(j *judgement, o *observation) {
 	}
 }
 
+func first(fs []finding) (finding, bool) {
+	if len(fs) == 0 {
+		return finding{}, false
+	}
+	return fs[0], true
+}
+
 // checkSecurity is V5 as far as a crawler can see, and HTTPS.
 func checkSecurity(j *judgement, o *observation) {
 	s := o.security
-	for _, f := range s.gambling {
+	// Each kind is reported once, by its first finding (the log keeps a few).
+	if f, ok := first(s.gambling); ok {
 		j.veto("V5", "injected gambling link on %s: %s", f.page, f.detail)
-		break
 	}
-	for _, f := range s.linkFarms {
+	if f, ok := first(s.linkFarms); ok {
 		j.veto("V5", "hidden link farm on %s: %d hidden links to non-government sites (e.g. %s)", f.page, f.count, f.detail)
-		break
 	}
-	for _, f := range s.defacement {
+	if f, ok := first(s.defacement); ok {
 		j.veto("V5", "defaced page %s: %q", f.page, f.detail)
-		break
 	}
-	for _, f := range s.idNumbers {
+	if f, ok := first(s.idNumbers); ok {
 		j.veto("V5", "personal ID numbers exposed on %s: %d, e.g. %s", f.page, f.count, f.detail)
-		break
 	}
-	for _, f := range s.futureItems {
+	if f, ok := first(s.futureItems); ok {
 		j.warn("V5-future-dates", "items dated in the future on %s (possibly faked publish dates, V5): %d, e.g. %s", f.page, f.count, f.detail)
-		break
 	}
 	if o.https == httpsMissing {
 		j.deduct("https-missing", 1, "the site is inspected over plain HTTP")

@@ -61,6 +61,23 @@ type testSite struct {
 	handle   func(w http.ResponseWriter, r *http.Request) bool // may take over a request
 }
 
+// hang makes the matching paths answer nothing until the client gives up
+// or the returned release is called (deferred by the test).
+func (s *testSite) hang(match func(path string) bool) (release func()) {
+	block := make(chan struct{})
+	s.handle = func(w http.ResponseWriter, r *http.Request) bool {
+		if !match(r.URL.Path) {
+			return false
+		}
+		select {
+		case <-block:
+		case <-r.Context().Done():
+		}
+		return true
+	}
+	return func() { close(block) }
+}
+
 func (s *testSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n := s.inFlight.Add(1)
 	defer s.inFlight.Add(-1)
@@ -306,18 +323,7 @@ func TestPagerKeepsDepth(t *testing.T) {
 
 func TestTimeBudget(t *testing.T) {
 	ts := &testSite{pages: map[string]string{"/": `<a href="/slow">slow</a><a href="/slow2">slow</a>`}}
-	block := make(chan struct{})
-	defer close(block)
-	ts.handle = func(w http.ResponseWriter, r *http.Request) bool {
-		if strings.HasPrefix(r.URL.Path, "/slow") {
-			select {
-			case <-block:
-			case <-r.Context().Done():
-			}
-			return true
-		}
-		return false
-	}
+	defer ts.hang(func(path string) bool { return strings.HasPrefix(path, "/slow") })()
 	srv := httptest.NewServer(ts)
 	defer srv.Close()
 	site := NewSite(mustURL(t, srv.URL+"/"), "")
@@ -446,18 +452,7 @@ func TestRateLimit(t *testing.T) {
 
 func TestPageTimeout(t *testing.T) {
 	ts := &testSite{pages: map[string]string{"/": `<a href="/slow">slow</a>`}}
-	block := make(chan struct{})
-	defer close(block)
-	ts.handle = func(w http.ResponseWriter, r *http.Request) bool {
-		if r.URL.Path == "/slow" {
-			select {
-			case <-block:
-			case <-r.Context().Done():
-			}
-			return true
-		}
-		return false
-	}
+	defer ts.hang(func(path string) bool { return path == "/slow" })()
 	srv := httptest.NewServer(ts)
 	defer srv.Close()
 	cfg := config()

@@ -63,33 +63,39 @@ func (s *scanner) release() {
 	scanners.Put(s)
 }
 
-// keepsAttr says an attribute of a tag is read, besides style and hidden
+// keptAttrs are the attributes read of a tag besides style and hidden
 // (which every tag may use to hide links); only these are copied. A
-// switch, not a map: it is asked for every attribute of every tag.
-func keepsAttr(tag atom.Atom, k []byte) bool {
+// switch, not a map: it is asked for every tag.
+func keptAttrs(tag atom.Atom) []string {
 	switch tag {
 	case atom.A, atom.Area:
-		return string(k) == "href" || string(k) == "title"
+		return linkAttrs
 	case atom.Img:
-		return string(k) == "src" || string(k) == "alt" || string(k) == "title"
+		return imgAttrs
 	case atom.Input:
-		switch string(k) {
-		case "type", "name", "id", "class", "placeholder", "value":
-			return true
-		}
+		return inputAttrs
 	case atom.Base:
-		return string(k) == "href"
+		return baseAttrs
 	case atom.Marquee:
-		return string(k) == "width" || string(k) == "height"
+		return marqueeAttrs
 	}
-	return false
+	return nil
 }
 
-// readsAttrs says keepsAttr keeps some attribute of the tag.
-func readsAttrs(tag atom.Atom) bool {
-	switch tag {
-	case atom.A, atom.Area, atom.Img, atom.Input, atom.Base, atom.Marquee:
-		return true
+var (
+	linkAttrs    = []string{"href", "title"}
+	imgAttrs     = []string{"src", "alt", "title"}
+	inputAttrs   = []string{"type", "name", "id", "class", "placeholder", "value"}
+	baseAttrs    = []string{"href"}
+	marqueeAttrs = []string{"width", "height"}
+)
+
+// keeps says k is one of the names (no string is made of k).
+func keeps(names []string, k []byte) bool {
+	for _, name := range names {
+		if string(k) == name {
+			return true
+		}
 	}
 	return false
 }
@@ -182,7 +188,8 @@ func (s *scanner) start(selfClosing bool) {
 	n := &s.node
 	tag := atom.Lookup(name)
 	n.Type, n.DataAtom, n.Attr = html.ElementNode, tag, n.Attr[:0]
-	if !readsAttrs(tag) && !mayHide(s.z.Raw()) {
+	keep := keptAttrs(tag)
+	if keep == nil && !mayHide(s.z.Raw()) {
 		hasAttr = false // class, id, ...: the tokenizer copies every attribute it is asked for
 	}
 	isAnchor := (n.DataAtom == atom.A || n.DataAtom == atom.Area) && s.skip == 0
@@ -199,7 +206,7 @@ func (s *scanner) start(selfClosing bool) {
 			s.a.href = append(s.a.href, v...) // no string: most links are found in the cache
 		case isAnchor && string(k) == "title":
 			s.a.title = append(s.a.title, v...)
-		case string(k) == "style" || string(k) == "hidden" || keepsAttr(tag, k):
+		case string(k) == "style" || string(k) == "hidden" || keeps(keep, k):
 			n.Attr = append(n.Attr, html.Attribute{Key: string(k), Val: string(v)})
 		}
 	}

@@ -66,9 +66,6 @@ func newTextChecks(opt Options) *textChecks {
 }
 
 func (t *textChecks) add(s []byte) {
-	if blank(s) {
-		return // the whitespace between tags: most of a page's text tokens
-	}
 	if len(t.ids) < maxSecurityFindings {
 		t.ids = appendIDNumbers(t.ids, s, maxSecurityFindings)
 	}

@@ -4,9 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -37,20 +38,8 @@ func runCompare(args []string, stdout io.Writer) error {
 		return err
 	}
 	var problems []string
-	keys := map[string]bool{}
-	for k := range chart {
-		keys[k] = true
-	}
-	for k := range kust {
-		keys[k] = true
-	}
-	sorted := make([]string, 0, len(keys))
-	for k := range keys {
-		sorted = append(sorted, k)
-	}
-	sort.Strings(sorted)
 	same := 0
-	for _, k := range sorted {
+	for _, k := range sortedKeys(chart, kust) {
 		c, inChart := chart[k]
 		u, inKust := kust[k]
 		switch {
@@ -165,6 +154,13 @@ func deepCopy(v any) any {
 	}
 }
 
+// sortedKeys is the keys of a and b together, sorted, each once.
+func sortedKeys[V any](a, b map[string]V) []string {
+	keys := slices.AppendSeq(slices.Collect(maps.Keys(a)), maps.Keys(b))
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
 // diff lists the paths where a and b differ.
 func diff(path string, a, b any, out *[]string) {
 	switch av := a.(type) {
@@ -174,19 +170,7 @@ func diff(path string, a, b any, out *[]string) {
 			*out = append(*out, fmt.Sprintf("%s: %s vs %s", pathOr(path), short(a), short(b)))
 			return
 		}
-		keys := map[string]bool{}
-		for k := range av {
-			keys[k] = true
-		}
-		for k := range bv {
-			keys[k] = true
-		}
-		names := make([]string, 0, len(keys))
-		for k := range keys {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
+		for _, k := range sortedKeys(av, bv) {
 			x, inA := av[k]
 			y, inB := bv[k]
 			switch {
