@@ -55,8 +55,9 @@ func newCollector(site *crawl.Site, p *scoring.Profile, hints map[string]string,
 		messages: messageLog{seen: map[string]bool{}}}
 }
 
-// visit reads one page (called by several crawl workers at once).
-func (c *collector) visit(p crawl.Page) []crawl.Out {
+// visit reads one page (called by several crawl workers at once) and
+// appends its links to out.
+func (c *collector) visit(p crawl.Page, out []crawl.Out) []crawl.Out {
 	c.mu.Lock()
 	opt := c.opt
 	full := c.needsTree(p)
@@ -68,14 +69,18 @@ func (c *collector) visit(p crawl.Page) []crawl.Out {
 	}
 	page, err := read(p.Body, p.Final, opt)
 	if err != nil {
-		return nil
+		return out
 	}
-	tags := map[string]int{}
+	var tags map[string]int
 	if p.Depth == 0 {
 		tags = c.readHome(page)
 	}
 	c.keep(p, page, full)
-	return c.outs(p, page, tags)
+	out = c.outs(out, p, page, tags)
+	if !full {
+		extract.Release(page) // its links are in out now; the next Scan reuses them
+	}
+	return out
 }
 
 // needsTree says a page is read in full (its tree: items, navigation,
@@ -177,11 +182,10 @@ var adminWords = []string{"admin", "manage", "login", "houtai", "system", "cms"}
 
 func looksAdmin(u *url.URL) bool { return containsAny(strings.ToLower(u.Path), adminWords) }
 
-// outs turns the page's links into the crawl's: the pager first (so it is
-// followed at the same depth), column links tagged from the homepage,
-// others inheriting the page's column.
-func (c *collector) outs(p crawl.Page, page *extract.Page, tags map[string]int) []crawl.Out {
-	out := make([]crawl.Out, 0, len(page.Links)+1)
+// outs appends the page's links to out as the crawl's: the pager first
+// (so it is followed at the same depth), column links tagged from the
+// homepage, others inheriting the page's column.
+func (c *collector) outs(out []crawl.Out, p crawl.Page, page *extract.Page, tags map[string]int) []crawl.Out {
 	if page.Next != nil {
 		out = append(out, crawl.Out{URL: page.Next, Next: true, Tag: p.Tag})
 	}

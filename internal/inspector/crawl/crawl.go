@@ -65,9 +65,11 @@ type Page struct {
 	Body  io.Reader
 }
 
-// Visitor reads a page and returns its links. It is called from several
-// goroutines at once and must read Body before it returns.
-type Visitor func(Page) []Out
+// Visitor reads a page and appends its links to outs, which it returns.
+// outs is the calling worker's buffer, reused from page to page (a crawl
+// reads thousands), so a visitor must not keep it. It is called from
+// several goroutines at once and must read Body before it returns.
+type Visitor func(p Page, outs []Out) []Out
 
 // Dead is a link that did not open.
 type Dead struct {
@@ -232,6 +234,7 @@ func (c *crawler) pop() (task, bool) {
 }
 
 func (c *crawler) work(ctx context.Context) {
+	var buf []Out // this worker's, for every page it reads
 	for {
 		t, ok := c.next(ctx)
 		if !ok {
@@ -239,7 +242,8 @@ func (c *crawler) work(ctx context.Context) {
 		}
 		var outs []Out
 		if t.page {
-			outs = c.crawlPage(ctx, t)
+			outs = c.crawlPage(ctx, t, buf[:0])
+			buf = outs
 		} else {
 			c.checkLink(ctx, t)
 		}
@@ -257,30 +261,31 @@ func (c *crawler) work(ctx context.Context) {
 	}
 }
 
-// crawlPage fetches and parses one of the site's pages.
-func (c *crawler) crawlPage(ctx context.Context, t task) []Out {
+// crawlPage fetches and parses one of the site's pages; its links are
+// appended to outs.
+func (c *crawler) crawlPage(ctx context.Context, t task, outs []Out) []Out {
 	resp, err := c.f.Get(ctx, t.url)
 	if err != nil {
 		c.record(ctx, t, 0, err)
-		return nil
+		return outs
 	}
 	defer resp.Close()
 	c.record(ctx, t, resp.StatusCode, nil)
 	final := resp.Request.URL
 	if resp.StatusCode >= 400 || !c.site.SameSite(final) {
-		return nil // a redirect off the site: checked, not crawled
+		return outs // a redirect off the site: checked, not crawled
 	}
 	br := bodyReaders.Get().(*bufio.Reader)
 	defer bodyReaders.Put(br) // after visit: it reads the body before it returns
 	br.Reset(resp.Body)
 	body, ok := htmlBody(resp.Response, br)
 	if !ok {
-		return nil
+		return outs
 	}
 	c.mu.Lock()
 	c.pages++
 	c.mu.Unlock()
-	return c.visit(Page{URL: t.url, Final: final, Depth: t.depth, Tag: t.tag, Pager: t.pager, Body: body})
+	return c.visit(Page{URL: t.url, Final: final, Depth: t.depth, Tag: t.tag, Pager: t.pager, Body: body}, outs)
 }
 
 // bodyReaders are the buffers pages are read through, reused: a crawl
@@ -300,6 +305,9 @@ func htmlBody(resp *http.Response, br *bufio.Reader) (io.Reader, bool) {
 		return nil, false
 	}
 	head, _ := br.Peek(1024)
+	if strings.EqualFold(ct, "text/html; charset=utf-8") && !utf16BOM(head) {
+		return br, true // what DetermineEncoding would say, without parsing the type for every page
+	}
 	enc, name, _ := charset.DetermineEncoding(head, ct)
 	if name == "utf-8" || name == "windows-1252" && utf8.Valid(head) {
 		// UTF-8 needs no decoding. windows-1252 is only the fallback
@@ -307,6 +315,12 @@ func htmlBody(resp *http.Response, br *bufio.Reader) (io.Reader, bool) {
 		return br, true
 	}
 	return transform.NewReader(br, enc.NewDecoder()), true
+}
+
+// utf16BOM says a body starts with a UTF-16 byte order mark, which
+// overrides the charset a Content-Type declares.
+func utf16BOM(head []byte) bool {
+	return len(head) >= 2 && (head[0] == 0xFE && head[1] == 0xFF || head[0] == 0xFF && head[1] == 0xFE)
 }
 
 // isHTML reads the media type of a Content-Type ("text/html; charset=GBK").

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 )
 
 func mustURL(t testing.TB, s string) *url.URL {
@@ -116,12 +117,11 @@ var hrefRE = regexp.MustCompile(`(href|src)="([^"]*)"`)
 // linkVisitor reads links with a regexp: the crawl package does not parse
 // HTML itself, and these tests are about the crawl. It records the body.
 func linkVisitor(seen *sync.Map) Visitor {
-	return func(p Page) []Out {
+	return func(p Page, outs []Out) []Out {
 		body, _ := io.ReadAll(p.Body)
 		if seen != nil {
 			seen.Store(p.URL.String(), string(body))
 		}
-		var outs []Out
 		for _, m := range hrefRE.FindAllStringSubmatch(string(body), -1) {
 			u, err := p.Final.Parse(m[2])
 			if err != nil {
@@ -329,8 +329,8 @@ func TestTimeBudget(t *testing.T) {
 	site := NewSite(mustURL(t, srv.URL+"/"), "")
 	cfg := config()
 	ctx, cancel := context.WithCancel(context.Background())
-	visit := func(p Page) []Out {
-		outs := linkVisitor(nil)(p)
+	visit := func(p Page, outs []Out) []Out {
+		outs = linkVisitor(nil)(p, outs)
 		cancel() // the time budget runs out while /slow is being fetched
 		return outs
 	}
@@ -391,6 +391,7 @@ func TestHomepageDown(t *testing.T) {
 
 func TestCharsets(t *testing.T) {
 	gbk, _ := simplifiedchinese.GBK.NewEncoder().String("<p>通知公告</p>")
+	utf16, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String("<p>通知公告</p>")
 	for _, tc := range []struct {
 		name, contentType, body string
 	}{
@@ -398,6 +399,8 @@ func TestCharsets(t *testing.T) {
 		{"GB2312 only in <meta>", "text/html", `<meta http-equiv="Content-Type" content="text/html; charset=gb2312">` + gbk},
 		{"<meta charset>", "text/html", `<meta charset="gbk">` + gbk},
 		{"UTF-8", "text/html; charset=utf-8", "<p>通知公告</p>"},
+		{"UTF-8 in capitals", "text/html; charset=UTF-8", "<p>通知公告</p>"},
+		{"a UTF-16 byte order mark overrides the header", "text/html; charset=utf-8", utf16},
 		{"no Content-Type", "", "<html><p>通知公告</p></html>"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

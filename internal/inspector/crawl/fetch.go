@@ -39,6 +39,7 @@ type Fetcher struct {
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
 	requests atomic.Int64
+	header   http.Header // every request's; read-only
 }
 
 // NewFetcher builds a client whose requests to the site carry its public
@@ -51,7 +52,11 @@ func NewFetcher(site *Site, cfg FetchConfig) *Fetcher {
 		t.MaxIdleConns = 4 * t.MaxIdleConnsPerHost
 		next = t
 	}
-	return &Fetcher{site: site, cfg: cfg, limiters: map[string]*rate.Limiter{},
+	header := http.Header{}
+	if cfg.UserAgent != "" {
+		header.Set("User-Agent", cfg.UserAgent)
+	}
+	return &Fetcher{site: site, cfg: cfg, limiters: map[string]*rate.Limiter{}, header: header,
 		client: &http.Client{Transport: hostMapper{site: site, next: next}}}
 }
 
@@ -79,6 +84,7 @@ func (m hostMapper) RoundTrip(r *http.Request) (*http.Response, error) {
 type Response struct {
 	*http.Response
 	cancel context.CancelFunc
+	drain  io.LimitedReader // Close's, here so that closing allocates nothing
 }
 
 // Close drains a little of the body (so the connection is reused) and
@@ -87,7 +93,8 @@ func (r *Response) Close() {
 	if r == nil || r.Response == nil {
 		return
 	}
-	_, _ = io.CopyN(io.Discard, r.Body, 64<<10)
+	r.drain = io.LimitedReader{R: r.Body, N: 64 << 10}
+	_, _ = io.Copy(io.Discard, &r.drain)
 	_ = r.Body.Close()
 	r.cancel()
 }
@@ -148,14 +155,15 @@ func (f *Fetcher) once(ctx context.Context, method string, u *url.URL) (*Respons
 		}
 	}
 	rctx, cancel := context.WithTimeout(ctx, f.cfg.PageTimeout)
-	req, err := http.NewRequestWithContext(rctx, method, u.String(), nil)
+	// The URL is the crawl's own (neither the client nor the transport
+	// modifies a request's URL), not printed and parsed again; the header
+	// is shared by every request, as it is the same for all.
+	req, err := http.NewRequestWithContext(rctx, method, "", nil)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	if f.cfg.UserAgent != "" {
-		req.Header.Set("User-Agent", f.cfg.UserAgent)
-	}
+	req.URL, req.Header = u, f.header
 	f.requests.Add(1)
 	resp, err := f.client.Do(req)
 	if err != nil {

@@ -24,6 +24,9 @@ type resolved struct {
 	key  string
 	kind LinkKind
 	same bool // on the inspected site (Options.SameSite)
+	// errorEntry: the href is the 找错 service's (errorEntryHref), read
+	// once per link, not on every page that repeats it.
+	errorEntry bool
 }
 
 // maxResolved bounds the cache; past it, links are resolved every time.
@@ -72,22 +75,41 @@ func (c *ResolveCache) get(page string, href []byte) (resolved, bool) {
 	return r, ok
 }
 
-func (c *ResolveCache) put(page string, href []byte, r resolved) {
+// newLink is a link a page resolved that the cache did not have.
+type newLink struct {
+	href string
+	r    resolved
+}
+
+// miss notes a link to add when the page is read (putAll): the cache's
+// write lock is taken once per page, not once per new link, as every
+// other worker's lookups wait for it.
+func (c *ResolveCache) miss(pending []newLink, href []byte, r resolved) []newLink {
 	if c == nil || !cacheable(href) {
+		return pending
+	}
+	return append(pending, newLink{href: string(href), r: r})
+}
+
+// putAll adds a page's new links.
+func (c *ResolveCache) putAll(page string, links []newLink) {
+	if c == nil || len(links) == 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.size >= maxResolved {
-		return
-	}
 	m, ok := c.rooted[page]
 	if !ok {
 		m = map[string]resolved{}
 		c.rooted[page] = m
 	}
-	if _, dup := m[string(href)]; !dup {
-		m[string(href)] = r
-		c.size++
+	for _, l := range links {
+		if c.size >= maxResolved {
+			return
+		}
+		if _, dup := m[l.href]; !dup {
+			m[l.href] = l.r
+			c.size++
+		}
 	}
 }

@@ -42,6 +42,9 @@ func IsDateOnly(s string) bool {
 }
 
 func findDate(s string) (time.Time, [2]int, bool) {
+	if !hasYear(s) {
+		return time.Time{}, [2]int{}, false // most texts: the regexp is not run
+	}
 	for _, m := range dateRE.FindAllStringSubmatchIndex(s, -1) {
 		if d, ok := dateAt(s, m); ok {
 			return d, [2]int{m[0], m[1]}, true
@@ -85,6 +88,19 @@ func calendarDate(y, m, d int) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// hasYear says s has four digits in a row, which every date starts with.
+func hasYear(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			run = 0
+		} else if run++; run == 4 {
+			return true
+		}
+	}
+	return false
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }

@@ -59,6 +59,17 @@ func TestIsDateOnly(t *testing.T) {
 	}
 }
 
+func TestHasYear(t *testing.T) {
+	for in, want := range map[string]bool{
+		"2026-11-20": true, "发布于2026年": true, "x1234": true, "123-456": false, "第12期": false, "": false,
+		"２０２６": false, // full-width digits are folded before (FindDate)
+	} {
+		if got := hasYear(in); got != want {
+			t.Errorf("hasYear(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
 // FuzzFindDate: any text, never a panic, and a date found is a real day
 // of a plausible year that IsDateOnly agrees is in the text.
 func FuzzFindDate(f *testing.F) {
@@ -66,6 +77,9 @@ func FuzzFindDate(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if folded := foldWidth(s); !hasYear(folded) && dateRE.MatchString(folded) {
+			t.Fatalf("hasYear(%q) = false, but the date regexp matches it: the shortcut would miss a date", folded)
+		}
 		d, ok := FindDate(s)
 		if !ok {
 			return

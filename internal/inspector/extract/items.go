@@ -129,7 +129,7 @@ func (x *extractor) makeItem(n *html.Node) (Item, bool) {
 		return Item{}, false
 	}
 	item := Item{Title: title, Date: itemDate(n)}
-	if u := x.resolveString(attr(best, "href")); u != nil {
+	if u := x.readAnchor(best).u; u != nil {
 		item.URL = u.String()
 	}
 	return item, true
@@ -142,7 +142,7 @@ func (x *extractor) titleOf(a *html.Node) (string, bool) {
 	if href == "" || strings.HasPrefix(href, "#") || strings.HasPrefix(strings.ToLower(href), "javascript:") {
 		return "", false
 	}
-	t := linkText(a)
+	t := x.readAnchor(a).text
 	ok := runes(t) >= minTitleRunes && !isPagerOrMore(t) && !x.navNames[t] && !x.opt.ColumnNames[t] &&
 		!containsAny(t, x.opt.BlankMarkers)
 	return t, ok

@@ -255,7 +255,15 @@ func isPagerDecoration(r rune) bool {
 	return false
 }
 
-var nextWords = map[string]bool{"下一页": true, "下页": true, "next": true, "nextpage": true}
+// isNextWord says a pager key (pagerKey) is the next page's link. A
+// switch, not a map: it is asked for every link of every page.
+func isNextWord(k string) bool {
+	switch k {
+	case "下一页", "下页", "next", "nextpage":
+		return true
+	}
+	return false
+}
 
 // Link texts that are not item titles: pagers, "more" and home links.
 var notTitle = map[string]bool{
@@ -264,8 +272,14 @@ var notTitle = map[string]bool{
 	"网站首页": true, "返回首页": true, "next": true, "prev": true, "": true,
 }
 
-var pagerWords = map[string]bool{"下一页": true, "下页": true, "上一页": true, "上页": true, "首页": true, "尾页": true,
-	"末页": true, "next": true, "prev": true, "nextpage": true, "最后一页": true, "第一页": true}
+// isPagerWord says a pager key is one of a pager's words.
+func isPagerWord(k string) bool {
+	switch k {
+	case "下一页", "下页", "上一页", "上页", "首页", "尾页", "末页", "next", "prev", "nextpage", "最后一页", "第一页":
+		return true
+	}
+	return false
+}
 
 // isPager says a link text is a list's pager: a pager word or a page number.
 func isPager(t string) bool { return isPagerKey([]byte(pagerKey(t))) }
@@ -274,7 +288,7 @@ func isPagerKey(k []byte) bool {
 	if len(k) == 0 {
 		return false
 	}
-	if pagerWords[string(k)] {
+	if isPagerWord(string(k)) {
 		return true
 	}
 	for _, c := range k {

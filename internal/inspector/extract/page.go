@@ -119,6 +119,8 @@ type extractor struct {
 	fallbackNav *html.Node
 	navNames    map[string]bool
 	siblings    map[*html.Node]map[string]int // per parent: children holding links, by tag and class
+	anchors     map[*html.Node]anchorRead     // each link, read once (readAnchor)
+	newLinks    []newLink                     // resolved, for the cache when the page is read
 	baseKey     string                        // scheme and host of the base, for the cache
 	visible     strings.Builder               // all text, for ID numbers and defacement
 	footer      strings.Builder               // footer text, for the identity (S4)
@@ -127,7 +129,7 @@ type extractor struct {
 // Extract reads a parsed page.
 func Extract(doc *html.Node, base *url.URL, opt Options) *Page {
 	x := &extractor{opt: opt, base: base, page: &Page{Links: make([]Link, 0, 32)}, navNames: map[string]bool{},
-		siblings: map[*html.Node]map[string]int{}}
+		siblings: map[*html.Node]map[string]int{}, anchors: map[*html.Node]anchorRead{}}
 	if opt.SameSite == nil {
 		x.opt.SameSite = func(u *url.URL) bool { return strings.EqualFold(u.Host, base.Host) }
 	}
@@ -147,8 +149,9 @@ func Extract(doc *html.Node, base *url.URL, opt Options) *Page {
 	}
 	text := newTextChecks(opt)
 	text.add([]byte(x.visible.String()))
-	x.page.Security = x.security(text)
+	x.page.Security = x.security(&text)
 	x.page.Placeholder = text.placeholder
+	x.cacheNewLinks()
 	return x.page
 }
 
@@ -217,26 +220,50 @@ func (x *extractor) enter(n *html.Node, r region) region {
 }
 
 func (x *extractor) anchor(n *html.Node, r region) {
-	x.link(attr(n, "href"), linkText(n), r.hidden, r.nav)
+	text := linkText(n)
+	u := x.link(attr(n, "href"), text, r.hidden, r.nav)
+	if x.anchors != nil {
+		x.anchors[n] = anchorRead{text: text, u: u}
+	}
 }
 
-// link notes one link: the 找错 entry, the pager, navigation.
-func (x *extractor) link(href, label string, hidden, nav bool) {
+// anchorRead is what was read of a link: its text and where it leads
+// (nil: nowhere a crawler follows).
+type anchorRead struct {
+	text string
+	u    *url.URL
+}
+
+// readAnchor is a link's text and address, read once per link of the
+// page: the walk reads every link, and the list entries read their title
+// links again (a link new to the crawl would be resolved twice: the cache
+// takes a page's new links only once the page is read).
+func (x *extractor) readAnchor(a *html.Node) anchorRead {
+	if r, ok := x.anchors[a]; ok {
+		return r
+	}
+	return anchorRead{text: linkText(a), u: x.resolveString(attr(a, "href"))}
+}
+
+// link notes one link: the 找错 entry, the pager, navigation. It returns
+// where the link leads (nil: nowhere a crawler follows).
+func (x *extractor) link(href, label string, hidden, nav bool) *url.URL {
 	if !x.page.ErrorEntry && isErrorEntry(label, href) {
 		x.page.ErrorEntry = true
 	}
 	r := x.resolve([]byte(strings.TrimSpace(href)))
 	if r.u == nil {
-		return
+		return nil
 	}
 	l := Link{URL: r.u, Key: r.key, Text: label, Kind: r.kind, Hidden: hidden, OnSite: r.same, Pager: isPager(label)}
 	x.page.Links = append(x.page.Links, l)
 	if nav && l.Kind == Anchor && label != "" {
 		x.page.Nav = append(x.page.Nav, l)
 	}
-	if x.page.Next == nil && nextWords[pagerKey(label)] && !sameDoc(r.u, x.base) {
+	if x.page.Next == nil && isNextWord(pagerKey(label)) && !sameDoc(r.u, x.base) {
 		x.page.Next = r.u
 	}
+	return r.u
 }
 
 func (x *extractor) image(n *html.Node, r region) {
@@ -273,12 +300,12 @@ const maxLinkTextBytes = 1024
 // crawler can follow (javascript:, mailto:, in-page anchors).
 func (x *extractor) resolve(href []byte) resolved {
 	if len(href) == 0 || href[0] == '#' {
-		return resolved{}
+		return resolved{errorEntry: errorEntryHref(href)}
 	}
 	if r, ok := x.opt.Cache.get(x.baseKey, href); ok {
 		return r
 	}
-	var r resolved
+	r := resolved{errorEntry: errorEntryHref(href)}
 	u, err := x.base.Parse(string(href))
 	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		u.Fragment, u.RawFragment = "", ""
@@ -287,8 +314,15 @@ func (x *extractor) resolve(href []byte) resolved {
 			r.key = x.opt.Key(u)
 		}
 	}
-	x.opt.Cache.put(x.baseKey, href, r)
+	x.newLinks = x.opt.Cache.miss(x.newLinks, href, r)
 	return r
+}
+
+// cacheNewLinks hands the page's new links to the cache, once it is read.
+func (x *extractor) cacheNewLinks() {
+	x.opt.Cache.putAll(x.baseKey, x.newLinks)
+	clear(x.newLinks)
+	x.newLinks = x.newLinks[:0]
 }
 
 // resolveString is resolve for the tree's attribute strings.

@@ -17,21 +17,58 @@ import (
 // It does not read items, navigation, messages or the identity footer:
 // pages that need those (the homepage, column lists, consultation pages)
 // go through Parse. It is several times faster than Parse and Extract.
+//
+// A page Scan returns may be handed back with Release once nothing reads
+// it any more: the next Scan reuses its link slice.
 func Scan(r io.Reader, base *url.URL, opt Options) (*Page, error) {
-	x := &extractor{opt: opt, base: base, page: &Page{Links: make([]Link, 0, 32)}, baseKey: base.Scheme + "://" + base.Host}
+	s := scanners.Get().(*scanner)
+	defer s.release()
+	x := &s.extractor
+	*x = extractor{opt: opt, base: base, page: scanPages.Get().(*Page), baseKey: s.baseKeyOf(base), newLinks: x.newLinks}
 	if opt.SameSite == nil {
 		x.opt.SameSite = func(u *url.URL) bool { return strings.EqualFold(u.Host, base.Host) }
 	}
-	s := scanners.Get().(*scanner)
-	defer s.release()
-	s.reset(x, html.NewTokenizer(io.LimitReader(r, maxBody)), newTextChecks(opt))
-	if err := s.run(); err != nil {
+	s.body = io.LimitedReader{R: r, N: maxBody}
+	s.reset(x, html.NewTokenizer(&s.body), newTextChecks(opt))
+	err := s.run()
+	x.cacheNewLinks()
+	if err != nil {
+		Release(x.page)
 		return nil, err
 	}
 	s.checks.add(s.visible) // once per page: far cheaper than once per text
-	x.page.Security = x.security(s.checks)
+	x.page.Security = x.security(&s.checks)
 	x.page.Placeholder = s.checks.placeholder
 	return x.page, nil
+}
+
+// scanPages are the pages Scan fills: a crawl reads thousands of
+// articles, and their link slices were most of what reading one allocated.
+var scanPages = sync.Pool{New: func() any { return &Page{Links: make([]Link, 0, 32)} }}
+
+// maxKeptLinks bounds the link slice a released page keeps for the next.
+const maxKeptLinks = 1024
+
+// Release hands back a page that Scan returned, once nothing reads it or
+// its Links any more (what was copied out of it stays valid: the URLs and
+// strings are not reused).
+func Release(p *Page) {
+	links := p.Links
+	if cap(links) > maxKeptLinks {
+		links = nil
+	}
+	clear(links) // no page's links kept alive by the pool
+	*p = Page{Links: links[:0]}
+	scanPages.Put(p)
+}
+
+// baseKeyOf is the page's scheme://host, the ResolveCache's key: the
+// scanner keeps the last one, which every page of a crawl shares.
+func (s *scanner) baseKeyOf(u *url.URL) string {
+	if u.Scheme != s.lastScheme || u.Host != s.lastHost {
+		s.lastScheme, s.lastHost, s.lastBaseKey = u.Scheme, u.Host, u.Scheme+"://"+u.Host
+	}
+	return s.lastBaseKey
 }
 
 // scanners are reused between pages: their buffers (open elements, the
@@ -42,7 +79,7 @@ var scanners = sync.Pool{New: func() any { return new(scanner) }}
 // maxKeptBuffer bounds a buffer a pooled scanner keeps.
 const maxKeptBuffer = 64 << 10
 
-func (s *scanner) reset(x *extractor, z *html.Tokenizer, checks *textChecks) {
+func (s *scanner) reset(x *extractor, z *html.Tokenizer, checks textChecks) {
 	s.x, s.z, s.checks = x, z, checks
 	s.node = html.Node{Attr: s.node.Attr[:0]}
 	s.open, s.skip, s.title = s.open[:0], 0, false
@@ -52,7 +89,12 @@ func (s *scanner) reset(x *extractor, z *html.Tokenizer, checks *textChecks) {
 
 // release returns the scanner to the pool, holding nothing of the page.
 func (s *scanner) release() {
-	s.x, s.z, s.checks = nil, nil, nil
+	s.x, s.z, s.checks = nil, nil, textChecks{}
+	kept := s.extractor.newLinks[:0]
+	if cap(kept) > maxKeptLinks {
+		kept = nil
+	}
+	s.extractor, s.body = extractor{newLinks: kept}, io.LimitedReader{}
 	clear(s.node.Attr[:cap(s.node.Attr)])
 	clear(s.open[:cap(s.open)])
 	for _, b := range []*[]byte{&s.a.href, &s.a.text, &s.a.title, &s.key, &s.name, &s.visible} {
@@ -90,22 +132,37 @@ var (
 	marqueeAttrs = []string{"width", "height"}
 )
 
-// keeps says k is one of the names (no string is made of k).
-func keeps(names []string, k []byte) bool {
+// keptName is k's name when k is style, hidden or one of the names,
+// else "": the name is one of these constants, so no string is made of k.
+func keptName(names []string, k []byte) string {
+	switch string(k) {
+	case "style":
+		return "style"
+	case "hidden":
+		return "hidden"
+	}
 	for _, name := range names {
 		if string(k) == name {
-			return true
+			return name
 		}
 	}
-	return false
+	return ""
 }
 
 // maxScanAttrs bounds the attributes kept of one tag.
 const maxScanAttrs = 8
 
 type scanner struct {
+	// extractor is the page's, kept here so that it is not allocated for
+	// every page; x points to it while a page is read.
+	extractor extractor
+	// the last page's scheme and host, and their cache key
+	lastScheme, lastHost, lastBaseKey string
+
+	// body is the page's reader, bounded (maxBody).
+	body   io.LimitedReader
 	node   html.Node
-	checks *textChecks
+	checks textChecks
 	x      *extractor
 	z      *html.Tokenizer
 	open   []openElement
@@ -206,8 +263,10 @@ func (s *scanner) start(selfClosing bool) {
 			s.a.href = append(s.a.href, v...) // no string: most links are found in the cache
 		case isAnchor && string(k) == "title":
 			s.a.title = append(s.a.title, v...)
-		case string(k) == "style" || string(k) == "hidden" || keeps(keep, k):
-			n.Attr = append(n.Attr, html.Attribute{Key: string(k), Val: string(v)})
+		default:
+			if name := keptName(keep, k); name != "" {
+				n.Attr = append(n.Attr, html.Attribute{Key: name, Val: string(v)})
+			}
 		}
 	}
 	hidden := len(s.open) > 0 && s.open[len(s.open)-1].hidden || isHidden(n)
@@ -274,15 +333,17 @@ func (s *scanner) tagName() []byte {
 	if i < len(raw) && raw[i] == '/' {
 		i++
 	}
-	j := i
-	for j < len(raw) && !isTagNameEnd(raw[j]) {
-		j++
+	j, upper, nul := i, false, false
+	for ; j < len(raw) && !isTagNameEnd(raw[j]); j++ { // one pass: the end, capitals, NULs
+		c := raw[j]
+		upper = upper || c >= 'A' && c <= 'Z'
+		nul = nul || c == 0
 	}
-	if bytes.IndexByte(raw[i:j], 0) >= 0 {
+	if nul {
 		name, _ := s.z.TagName()
 		return name
 	}
-	if !hasUpper(raw[i:j]) {
+	if !upper {
 		return raw[i:j] // valid until the next token, which is all it is used for
 	}
 	s.name = s.name[:0]
@@ -293,15 +354,6 @@ func (s *scanner) tagName() []byte {
 		s.name = append(s.name, c)
 	}
 	return s.name
-}
-
-func hasUpper(b []byte) bool {
-	for _, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			return true
-		}
-	}
-	return false
 }
 
 // isTagNameEnd: where x/net/html's tokenizer ends a tag name.
@@ -335,10 +387,10 @@ func (s *scanner) closeAnchor() {
 		label = bytes.TrimSpace(a.title)
 	}
 	x := s.x
-	if !x.page.ErrorEntry && (bytes.Contains(label, []byte("找错")) || errorEntryHref(a.href)) {
+	r := x.resolve(bytes.TrimSpace(a.href))
+	if !x.page.ErrorEntry && (r.errorEntry || bytes.Contains(label, []byte("找错"))) {
 		x.page.ErrorEntry = true
 	}
-	r := x.resolve(bytes.TrimSpace(a.href))
 	if r.u == nil {
 		return
 	}
@@ -346,7 +398,7 @@ func (s *scanner) closeAnchor() {
 	if len(label) <= maxPagerBytes {
 		s.key = pagerKeyBytes(s.key[:0], label)
 		l.Pager = isPagerKey(s.key)
-		if x.page.Next == nil && nextWords[string(s.key)] && !sameDoc(r.u, x.base) {
+		if x.page.Next == nil && isNextWord(string(s.key)) && !sameDoc(r.u, x.base) {
 			x.page.Next = r.u
 		}
 	}

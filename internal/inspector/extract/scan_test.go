@@ -39,7 +39,10 @@ func linkSet(p *Page) []string {
 // TestScanAgreesWithParse: the light reading finds the links, pager,
 // hidden links and V5 findings the tree finds.
 func TestScanAgreesWithParse(t *testing.T) {
-	for _, tc := range []struct{ name, body string }{
+	for _, tc := range []struct {
+		name, body string
+		errorEntry bool // besides agreeing, both find the 找错 entry
+	}{
 		{"article", `<html><head><title>文章</title><base href="/list/"></head><body>
 			<div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/xw/">要闻动态</a></li></ul></div>
 			<div class="article"><h1>标题</h1><p>联系人身份证号：11010519491231002X。</p>
@@ -48,13 +51,15 @@ func TestScanAgreesWithParse(t *testing.T) {
 			<div style="display:none"><a href="http://spam.example.com/1">a</a><a href="http://spam.example.com/2">b</a><a href="http://spam.example.com/3">c</a></div>
 			<p><a href="http://bad.example.com/">澳门娱乐城</a></p>
 			<div class="footer"><a href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html"><img src="/jc.png" alt="我为政府网站找错"></a></div>
-			</body></html>`},
-		{"unclosed markup", `<ul><li><a href="a.html">一<li><a href="b.html">二</ul><p><a href="c.html">三<p>四`},
-		{"hidden by an unclosed ancestor", `<div style="visibility:hidden"><p><a href="http://x.example.com/">x</a></div><a href="http://y.example.com/">y</a>`},
-		{"scripts and noscript are not read", `<script>var a='<a href="http://x.example.com/">x</a> 11010519491231002X';</script><noscript><a href="/ns.html">ns</a></noscript><a href="/ok.html">ok</a>`},
-		{"defaced", `<h1>HACKED BY somebody</h1>`},
-		{"a placeholder", `<div class="list"><p>正在建设中</p></div>`},
-		{"upper-case tags and entities", `<A HREF="/a.html?x=1&amp;y=2">甲</A><IMG SRC="/b.png">`},
+			</body></html>`, true},
+		{"unclosed markup", `<ul><li><a href="a.html">一<li><a href="b.html">二</ul><p><a href="c.html">三<p>四`, false},
+		{"hidden by an unclosed ancestor", `<div style="visibility:hidden"><p><a href="http://x.example.com/">x</a></div><a href="http://y.example.com/">y</a>`, false},
+		{"scripts and noscript are not read", `<script>var a='<a href="http://x.example.com/">x</a> 11010519491231002X';</script><noscript><a href="/ns.html">ns</a></noscript><a href="/ok.html">ok</a>`, false},
+		{"defaced", `<h1>HACKED BY somebody</h1>`, false},
+		{"a placeholder", `<div class="list"><p>正在建设中</p></div>`, false},
+		{"upper-case tags and entities", `<A HREF="/a.html?x=1&amp;y=2">甲</A><IMG SRC="/b.png">`, false},
+		{"找错 entry by its address alone", `<a href="https://zfwzgl.www.gov.cn/exposure/JiuCuo.html">纠错</a>`, true},
+		{"找错 entry by a script address", `<a href=" javascript:openZhaocuo() ">纠错</a>`, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, p := scanAndParse(t, tc.body, testOptions)
@@ -68,6 +73,9 @@ func TestScanAgreesWithParse(t *testing.T) {
 			if !slices.Equal(ss.IDNumbers, ps.IDNumbers) || len(ss.Gambling) != len(ps.Gambling) ||
 				len(ss.HiddenExternal) != len(ps.HiddenExternal) || ss.Defacement != ps.Defacement {
 				t.Errorf("security\n scan %+v\nparse %+v", ss, ps)
+			}
+			if tc.errorEntry && !s.ErrorEntry {
+				t.Error("the 找错 entry was not found")
 			}
 			if s.Placeholder != p.Placeholder || s.ErrorEntry != p.ErrorEntry || s.PasswordForm != p.PasswordForm {
 				t.Errorf("placeholder/errorEntry/password: scan %v %v %v parse %v %v %v", s.Placeholder, s.ErrorEntry, s.PasswordForm,
@@ -90,6 +98,9 @@ func TestResolveCacheSharesKeys(t *testing.T) {
 		if len(p.Links) != 2 || p.Links[0].Key != "key:/a.html" || p.Links[1].Key != "key:/list/b.html" {
 			t.Fatalf("round %d: links %+v", i, p.Links)
 		}
+	}
+	if opt.Cache.size != 1 {
+		t.Errorf("cache holds %d links, want 1: /a.html, added once its page was read (b.html is relative)", opt.Cache.size)
 	}
 	// A relative link depends on the page: it is not cached.
 	other := mustURL("http://www.example.gov.cn/other/page.html")
@@ -132,22 +143,28 @@ func TestScanLeavesNothingToTheNextPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, first := range []string{
-		`<a href="/dangling.html">未闭合的链接`,
-		`<script>var x = "<a href='/s.html'>"`,
-		`<title>未闭合的标题`,
-		`<div style="display:none"><a href="http://x.example/">隐藏</a>`,
-		`暂无信息 hacked by 110101199003074514`,
-	} {
-		if _, err := Scan(strings.NewReader(first), testBase, testOptions); err != nil {
-			t.Fatal(err)
-		}
-		got, err := Scan(strings.NewReader(next), testBase, testOptions)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(want, got) {
-			t.Errorf("after %q, the next page read differently:\nfresh %+v\nafter %+v", first, want, got)
+	for _, release := range []bool{false, true} { // released: the crawl's way, its links reused
+		for _, first := range []string{
+			`<a href="/dangling.html">未闭合的链接`,
+			`<script>var x = "<a href='/s.html'>"`,
+			`<title>未闭合的标题`,
+			`<div style="display:none"><a href="http://x.example/">隐藏</a>`,
+			`暂无信息 hacked by 110101199003074514`,
+		} {
+			p, err := Scan(strings.NewReader(first), testBase, testOptions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if release {
+				Release(p)
+			}
+			got, err := Scan(strings.NewReader(next), testBase, testOptions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(want, got) {
+				t.Errorf("after %q (released %v), the next page read differently:\nfresh %+v\nafter %+v", first, release, want, got)
+			}
 		}
 	}
 }

@@ -53,8 +53,8 @@ type textChecks struct {
 	placeholder bool
 }
 
-func newTextChecks(opt Options) *textChecks {
-	t := &textChecks{markers: opt.BlankMarkers, phrases: opt.DefacementPhrases}
+func newTextChecks(opt Options) textChecks {
+	t := textChecks{markers: opt.BlankMarkers, phrases: opt.DefacementPhrases}
 	if slices.ContainsFunc(t.phrases, func(p string) bool { return asciiLower(p) != p }) {
 		// Copied only then: every page makes its textChecks.
 		t.phrases = make([]string, len(opt.DefacementPhrases))
