@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"sitegroup.io/operator/internal/findings"
@@ -30,8 +31,10 @@ func Run(ctx context.Context, cfg Config) findings.Report {
 	fc := crawl.FetchConfig{Rate: cfg.Rate, PageTimeout: cfg.PageTimeout, Retries: cfg.Retries, Backoff: cfg.Backoff,
 		Connections: cfg.Concurrency, UserAgent: cfg.UserAgent, Transport: cfg.Transport}
 	fetcher := crawl.NewFetcher(site, fc)
+	defer fetcher.Close()
 	fc.Retries = 0 // a probe is one attempt (V1)
 	prober := crawl.NewFetcher(site, fc)
+	defer prober.Close()
 
 	col := newCollector(site, cfg.Profile, cfg.ColumnHints, cfg.Now)
 	o := &observation{today: today(cfg.Now), messages: &col.messages, security: &col.security}
@@ -54,7 +57,7 @@ func Run(ctx context.Context, cfg Config) findings.Report {
 		o.probe(post, prober, site.Start()) // spaced by the crawl itself: no sleeping
 	}
 	if cfg.runs(FamilyAdminExposure) && res.HomeOpened() {
-		col.admin = append(col.admin, probeAdmin(post, prober, site, cfg.Profile.AdminPaths)...)
+		col.admin = append(col.admin, probeAdmin(post, prober, site, cfg.Profile.AdminPaths, cfg.Concurrency)...)
 	}
 
 	r := newReport(cfg, res)
@@ -178,27 +181,52 @@ func (o *observation) probe(ctx context.Context, f *crawl.Fetcher, home *url.URL
 }
 
 // probeAdmin asks the site for the usual admin paths: a login form there
-// means the back office is exposed (S7).
-func probeAdmin(ctx context.Context, f *crawl.Fetcher, site *crawl.Site, paths []string) []string {
-	var out []string
+// means the back office is exposed (S7). The paths are asked at once (at
+// most the crawl's concurrency; the fetcher's rate limit still holds):
+// one after the other they would add a round trip each to the run.
+func probeAdmin(ctx context.Context, f *crawl.Fetcher, site *crawl.Site, paths []string, concurrency int) []string {
+	var targets []*url.URL
 	for _, p := range paths {
-		ref, err := url.Parse(p)
-		if err != nil || ctx.Err() != nil {
-			continue
+		if ref, err := url.Parse(p); err == nil {
+			targets = append(targets, site.Start().ResolveReference(ref))
 		}
-		u := site.Start().ResolveReference(ref)
-		resp, err := f.Get(ctx, u)
-		if err != nil {
-			continue
+	}
+	exposed := make([]bool, len(targets))
+	slots := make(chan struct{}, max(concurrency, 1))
+	var wg sync.WaitGroup
+	for i, u := range targets {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			exposed[i] = hasLoginForm(ctx, f, u)
+		}()
+	}
+	wg.Wait()
+	var out []string // in the profile's order, whichever answered first
+	for i, u := range targets {
+		if exposed[i] {
+			out = append(out, site.Public(u))
 		}
-		if resp.StatusCode == 200 {
-			if page, err := extract.Parse(resp.Body, resp.Request.URL, extract.Options{}); err == nil && page.PasswordForm {
-				out = append(out, site.Public(u))
-			}
-		}
-		resp.Close()
 	}
 	return out
+}
+
+// hasLoginForm says u answers 200 with a password field.
+func hasLoginForm(ctx context.Context, f *crawl.Fetcher, u *url.URL) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	resp, err := f.Get(ctx, u)
+	if err != nil {
+		return false
+	}
+	defer resp.Close()
+	if resp.StatusCode != 200 {
+		return false
+	}
+	page, err := extract.Parse(resp.Body, resp.Request.URL, extract.Options{})
+	return err == nil && page.PasswordForm
 }
 
 // hasChannel says the site has a consultation channel: a column of that

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -478,5 +479,52 @@ func TestLinkBudget(t *testing.T) {
 	cfg.MaxLinks = 4
 	if r := crawlSite(t, srv, "", cfg, nil); r.Checked != 4 || JoinBudgets(r.Budgets) != "links" || r.Links != 10 {
 		t.Errorf("checked %d of %d links, budgets %v", r.Checked, r.Links, r.Budgets)
+	}
+}
+
+// TestCloseEndsConnections: once a fetcher is closed, the site holds no
+// connection of it open (a crawl's connections end with the crawl), for
+// the site's public name too (the host mapping passes Close on).
+func TestCloseEndsConnections(t *testing.T) {
+	var open atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "<p>ok</p>")
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		switch s {
+		case http.StateNew:
+			open.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			open.Add(-1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	site := NewSite(mustURL(t, srv.URL+"/"), "www.example.gov.cn")
+	f := NewFetcher(site, FetchConfig{PageTimeout: 5 * time.Second, Connections: 4})
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := f.Get(context.Background(), mustURL(t, fmt.Sprintf("http://www.example.gov.cn/%d.html", i)))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Close()
+		}()
+	}
+	wg.Wait()
+	if open.Load() == 0 {
+		t.Fatal("no connection was opened")
+	}
+	f.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for open.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond) // the server notices the close on its own goroutines
+	}
+	if n := open.Load(); n != 0 {
+		t.Errorf("%d connections still open after Close", n)
 	}
 }

@@ -45,10 +45,22 @@ func findDate(s string) (time.Time, [2]int, bool) {
 	if !hasYear(s) {
 		return time.Time{}, [2]int{}, false // most texts: the regexp is not run
 	}
-	for _, m := range dateRE.FindAllStringSubmatchIndex(s, -1) {
+	// The matches FindAll would give, one at a time: a list page has a
+	// date on every line, and FindAll's slices were most of reading them.
+	for at := 0; at < len(s); {
+		m := dateRE.FindStringSubmatchIndex(s[at:])
+		if m == nil {
+			break
+		}
+		for i := range m {
+			if m[i] >= 0 {
+				m[i] += at
+			}
+		}
 		if d, ok := dateAt(s, m); ok {
 			return d, [2]int{m[0], m[1]}, true
 		}
+		at = m[1] // a match is never empty: it starts with four digits
 	}
 	return time.Time{}, [2]int{}, false
 }

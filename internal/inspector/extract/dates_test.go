@@ -59,6 +59,17 @@ func TestIsDateOnly(t *testing.T) {
 	}
 }
 
+// findDateAll is findDate as the plain definition: the first valid one
+// of FindAll's matches.
+func findDateAll(s string) (time.Time, bool) {
+	for _, m := range dateRE.FindAllStringSubmatchIndex(s, -1) {
+		if d, ok := dateAt(s, m); ok {
+			return d, true
+		}
+	}
+	return time.Time{}, false
+}
+
 func TestHasYear(t *testing.T) {
 	for in, want := range map[string]bool{
 		"2026-11-20": true, "发布于2026年": true, "x1234": true, "123-456": false, "第12期": false, "": false,
@@ -81,6 +92,9 @@ func FuzzFindDate(f *testing.F) {
 			t.Fatalf("hasYear(%q) = false, but the date regexp matches it: the shortcut would miss a date", folded)
 		}
 		d, ok := FindDate(s)
+		if want, wantOK := findDateAll(foldWidth(s)); ok != wantOK || !d.Equal(want) {
+			t.Fatalf("FindDate(%q) = %s %v, FindAll's first valid match is %s %v", s, d, ok, want, wantOK)
+		}
 		if !ok {
 			return
 		}

@@ -30,8 +30,11 @@ func hasAttr(n *html.Node, key string) bool {
 }
 
 // skipped elements hold no content a reader sees.
-func skipped(n *html.Node) bool {
-	switch n.DataAtom {
+func skipped(n *html.Node) bool { return skippedTag(n.DataAtom) }
+
+// skippedTag is skipped for a tag (the scanner has no node).
+func skippedTag(tag atom.Atom) bool {
+	switch tag {
 	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Head, atom.Select, atom.Textarea:
 		return true
 	}
@@ -113,6 +116,9 @@ var (
 )
 
 func isHidden(n *html.Node) bool {
+	if len(n.Attr) == 0 {
+		return false // most elements: nothing below can hide them
+	}
 	if hasAttr(n, "hidden") {
 		return true
 	}

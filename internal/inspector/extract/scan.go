@@ -291,7 +291,7 @@ func (s *scanner) start(selfClosing bool) {
 	case atom.Input:
 		s.x.input(n, region{})
 	}
-	if skipped(&html.Node{DataAtom: tag}) && tag != atom.Head && !selfClosing {
+	if skippedTag(tag) && tag != atom.Head && !selfClosing {
 		s.skip++
 	}
 	if !selfClosing && !void(tag) {
@@ -367,7 +367,7 @@ func (s *scanner) closed(e openElement) {
 		s.closeAnchor()
 	case e.tag == atom.Title:
 		s.title = false
-	case e.tag != atom.Head && skipped(&html.Node{DataAtom: e.tag}) && s.skip > 0:
+	case e.tag != atom.Head && skippedTag(e.tag) && s.skip > 0:
 		s.skip--
 	}
 }
@@ -423,8 +423,22 @@ var (
 	hiddenAttr = []byte("hidden")
 )
 
-// mayHide says a tag's source mentions style or hidden: only those
-// attributes matter on tags that are not links, images or inputs.
+// mayHide says a start tag's source mentions style or hidden: only those
+// attributes matter on tags that are not links, images or inputs. A tag
+// with no white space or slash after its "<" ("<li>", most tags) has no
+// attribute at all: the tokenizer starts one only after either.
 func mayHide(raw []byte) bool {
+	if !hasAttrSeparator(raw) {
+		return false
+	}
 	return containsFold(raw, styleAttr) || containsFold(raw, hiddenAttr)
+}
+
+func hasAttrSeparator(raw []byte) bool {
+	for _, c := range raw {
+		if c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '/' {
+			return true
+		}
+	}
+	return false
 }

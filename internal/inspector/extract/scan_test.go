@@ -58,6 +58,7 @@ func TestScanAgreesWithParse(t *testing.T) {
 		{"defaced", `<h1>HACKED BY somebody</h1>`, false},
 		{"a placeholder", `<div class="list"><p>正在建设中</p></div>`, false},
 		{"upper-case tags and entities", `<A HREF="/a.html?x=1&amp;y=2">甲</A><IMG SRC="/b.png">`, false},
+		{"hidden after a slash", `<div/hidden><a href="http://x.example.com/">x</a></div><p	style="display:none"><a href="http://y.example.com/">y</a></p>`, false},
 		{"找错 entry by its address alone", `<a href="https://zfwzgl.www.gov.cn/exposure/JiuCuo.html">纠错</a>`, true},
 		{"找错 entry by a script address", `<a href=" javascript:openZhaocuo() ">纠错</a>`, true},
 	} {
