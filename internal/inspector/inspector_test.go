@@ -3,12 +3,10 @@ package inspector
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -350,27 +348,13 @@ func TestColumnHints(t *testing.T) {
 // benchmark, the tests) does not keep them, and their goroutines on both
 // ends, for the idle timeout.
 func TestRunLeavesNoConnectionOpen(t *testing.T) {
-	var open atomic.Int64
-	srv := httptest.NewUnstartedServer(fixturesite.Handler(fixturesite.Default(testNow)))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		switch s {
-		case http.StateNew:
-			open.Add(1)
-		case http.StateClosed, http.StateHijacked:
-			open.Add(-1)
-		}
-	}
-	srv.Start()
+	srv := fixturesite.StartConnCounted(fixturesite.Handler(fixturesite.Default(testNow)))
 	defer srv.Close()
 	r := Run(context.Background(), Config{URL: mustURL(srv.URL + "/"), Now: testNow, Concurrency: 4, MaxPages: 50, Probes: 3})
 	if r.Stats.Pages == 0 {
 		t.Fatalf("nothing was crawled: %+v", r.Stats)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for open.Load() > 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond) // the server notices the closes on its own goroutines
-	}
-	if n := open.Load(); n != 0 {
+	if n := srv.WaitClosed(5 * time.Second); n != 0 {
 		t.Errorf("%d connections still open after the inspection", n)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,6 +17,8 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
+
+	"sitegroup.io/operator/test/fixturesite"
 )
 
 func mustURL(t testing.TB, s string) *url.URL {
@@ -486,19 +487,9 @@ func TestLinkBudget(t *testing.T) {
 // connection of it open (a crawl's connections end with the crawl), for
 // the site's public name too (the host mapping passes Close on).
 func TestCloseEndsConnections(t *testing.T) {
-	var open atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := fixturesite.StartConnCounted(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "<p>ok</p>")
 	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		switch s {
-		case http.StateNew:
-			open.Add(1)
-		case http.StateClosed, http.StateHijacked:
-			open.Add(-1)
-		}
-	}
-	srv.Start()
 	defer srv.Close()
 	site := NewSite(mustURL(t, srv.URL+"/"), "www.example.gov.cn")
 	f := NewFetcher(site, FetchConfig{PageTimeout: 5 * time.Second, Connections: 4})
@@ -516,15 +507,11 @@ func TestCloseEndsConnections(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if open.Load() == 0 {
+	if srv.Open() == 0 {
 		t.Fatal("no connection was opened")
 	}
 	f.Close()
-	deadline := time.Now().Add(5 * time.Second)
-	for open.Load() > 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond) // the server notices the close on its own goroutines
-	}
-	if n := open.Load(); n != 0 {
+	if n := srv.WaitClosed(5 * time.Second); n != 0 {
 		t.Errorf("%d connections still open after Close", n)
 	}
 }
