@@ -53,13 +53,18 @@ const maxKeptLinks = 1024
 // its Links any more (what was copied out of it stays valid: the URLs and
 // strings are not reused).
 func Release(p *Page) {
-	links := p.Links
-	if cap(links) > maxKeptLinks {
-		links = nil
-	}
-	clear(links) // no page's links kept alive by the pool
-	*p = Page{Links: links[:0]}
+	clear(p.Links) // no page's links kept alive by the pool
+	*p = Page{Links: kept(p.Links, maxKeptLinks)}
 	scanPages.Put(p)
+}
+
+// kept is s emptied for reuse, or nil once it grew past most: a pooled
+// object does not hold on to what one huge page needed.
+func kept[T any](s []T, most int) []T {
+	if cap(s) > most {
+		return nil
+	}
+	return s[:0]
 }
 
 // baseKeyOf is the page's scheme://host, the ResolveCache's key: the
@@ -90,17 +95,11 @@ func (s *scanner) reset(x *extractor, z *html.Tokenizer, checks textChecks) {
 // release returns the scanner to the pool, holding nothing of the page.
 func (s *scanner) release() {
 	s.x, s.z, s.checks = nil, nil, textChecks{}
-	kept := s.extractor.newLinks[:0]
-	if cap(kept) > maxKeptLinks {
-		kept = nil
-	}
-	s.extractor, s.body = extractor{newLinks: kept}, io.LimitedReader{}
+	s.extractor, s.body = extractor{newLinks: kept(s.extractor.newLinks, maxKeptLinks)}, io.LimitedReader{}
 	clear(s.node.Attr[:cap(s.node.Attr)])
 	clear(s.open[:cap(s.open)])
 	for _, b := range []*[]byte{&s.a.href, &s.a.text, &s.a.title, &s.key, &s.name, &s.visible} {
-		if cap(*b) > maxKeptBuffer {
-			*b = nil
-		}
+		*b = kept(*b, maxKeptBuffer)
 	}
 	scanners.Put(s)
 }
