@@ -27,34 +27,34 @@ var _ = Describe("the GovWebsite webhook (rules across sites)", func() {
 	var first string
 	BeforeEach(func() {
 		first = newSiteNamespace()
-		Expect(k8sClient.Create(ctx, approvedSite(first))).To(Succeed())
+		createApproved(eduSite(first))
 		Eventually(func() error {
 			// the webhook reads sites from the manager's cache: wait until it has the first
-			copyOfFirst := approvedSite(newSiteNamespace())
+			copyOfFirst := eduSite(newSiteNamespace())
 			copyOfFirst.Spec.Organization.CreditCode = creditCode(first)
 			return k8sClient.Create(ctx, copyOfFirst, client.DryRunAll)
 		}, timeout, interval).Should(HaveOccurred())
 	})
 
 	It("S2 refuses a second site of the same organization, naming the first", func() {
-		other := approvedSite(newSiteNamespace())
+		other := eduSite(newSiteNamespace())
 		other.Spec.Organization.CreditCode = creditCode(first)
 		refused(k8sClient.Create(ctx, other), "S2: organization "+creditCode(first)+" already runs site "+first+"/edu")
 	})
 
 	It("S3 refuses a domain that belongs to another site, naming it", func() {
-		other := approvedSite(newSiteNamespace())
+		other := eduSite(newSiteNamespace())
 		other.Spec.Domains = []sgv1.Domain{sgv1.Domain(siteDomain(first))}
 		refused(k8sClient.Create(ctx, other), "S3: domain "+siteDomain(first)+" already belongs to site "+first+"/edu")
 	})
 
 	It("accepts a different organization on its own domain", func() {
-		Expect(k8sClient.Create(ctx, approvedSite(newSiteNamespace()), client.DryRunAll)).To(Succeed())
+		Expect(k8sClient.Create(ctx, eduSite(newSiteNamespace()), client.DryRunAll)).To(Succeed())
 	})
 
 	It("refuses a second portal for the same region", func() {
 		portal := func(ns, code, domain string) *sgv1.GovWebsite {
-			p := approvedSite(ns)
+			p := eduSite(ns)
 			p.Name = "portal"
 			p.Spec.SiteKind, p.Spec.ParentPortal = sgv1.SiteKindPortal, nil
 			p.Spec.Organization.Level, p.Spec.Organization.CreditCode = sgv1.LevelDistrict, creditCode(ns)
@@ -69,29 +69,33 @@ var _ = Describe("the GovWebsite webhook (rules across sites)", func() {
 	})
 })
 
-var _ = Describe("the S6 ValidatingAdmissionPolicy", func() {
-	pod := func(ns string, regions ...string) *corev1.Pod {
-		p := &corev1.Pod{
-			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "handmade"},
-			Spec: corev1.PodSpec{
-				SecurityContext: builders.RestrictedPodSecurity(),
-				Containers: []corev1.Container{{Name: "c", Image: "sitegroup.io/sitegroup:dev",
-					SecurityContext: builders.RestrictedContainerSecurity()}},
-			},
-		}
-		if len(regions) > 0 {
-			p.Spec.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
-				NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{{
-					Key: "topology.kubernetes.io/region", Operator: corev1.NodeSelectorOpIn, Values: regions,
-				}}}},
-			}}}
-		}
-		return p
+// handmadePod is a pod the namespace's Pod Security admits, requiring the
+// given regions (none: no node affinity at all).
+func handmadePod(ns, name string, regions ...string) *corev1.Pod {
+	p := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		Spec: corev1.PodSpec{
+			SecurityContext: builders.RestrictedPodSecurity(),
+			Containers: []corev1.Container{{Name: "c", Image: "sitegroup.io/sitegroup:dev",
+				SecurityContext: builders.RestrictedContainerSecurity()}},
+		},
 	}
+	if len(regions) > 0 {
+		p.Spec.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+			NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{{
+				Key: "topology.kubernetes.io/region", Operator: corev1.NodeSelectorOpIn, Values: regions,
+			}}}},
+		}}}
+	}
+	return p
+}
+
+var _ = Describe("the S6 ValidatingAdmissionPolicy", func() {
+	pod := func(ns string, regions ...string) *corev1.Pod { return handmadePod(ns, "handmade", regions...) }
 	var ns string
 	BeforeEach(func() {
 		ns = newSiteNamespace()
-		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		createApproved(eduSite(ns))
 		Eventually(func() string { // the operator labels the namespace as a site's
 			n := &corev1.Namespace{}
 			_ = k8sClient.Get(ctx, client.ObjectKey{Name: ns}, n)

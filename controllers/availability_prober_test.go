@@ -48,10 +48,10 @@ var _ = Describe("availability prober (V1)", func() {
 			DeferCleanup(home.Close)
 			start := shanghai(2027, 6, 1, 0, 0)
 			testClock.Set(start)
-			site := approvedSite(ns)
+			site := eduSite(ns)
 			site.Spec.Inspection.TargetURL = home.URL
 			site.Spec.Inspection.Schedule = "0 6 29 2 *"
-			Expect(k8sClient.Create(ctx, site)).To(Succeed())
+			createApproved(site)
 			makeRunning(ns, "node-bj-1", "node-sh-1")
 
 			recorder := events.NewFakeRecorder(100)

@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
@@ -39,9 +40,6 @@ const (
 	// SiteFinalizer holds a site until its children are removed and its
 	// closure followed procedure (T7).
 	SiteFinalizer = "sitegroup.io/finalizer"
-	// AnnotationForceDelete lets an engineer delete a site that was not
-	// closed by a permanent takedown (a mistake, a test).
-	AnnotationForceDelete = "sitegroup.io/force-delete"
 	// ConditionDeletionBlocked says why a deleted site is still here.
 	ConditionDeletionBlocked = "DeletionBlocked"
 )
@@ -53,6 +51,8 @@ type GovWebsiteReconciler struct {
 	Recorder      events.EventRecorder
 	Clock         clock.Clock
 	OperatorImage string
+	// OperatorUser is the operator's own user: only its runs count (S5, T8).
+	OperatorUser string
 	// HaveGatewayAPI and HaveCertManager: the cluster serves those APIs.
 	HaveGatewayAPI, HaveCertManager bool
 }
@@ -94,6 +94,11 @@ func (r *GovWebsiteReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	patcher := statuspatch.New(site)
 	defer func() { retErr = kerrors.NewAggregate([]error{retErr, patcher.Patch(ctx, r.Client, site)}) }()
 
+	// S6, S7: the namespace is labelled for the admission policies first,
+	// suspended or not.
+	if err := r.labelNamespace(ctx, site.Namespace); err != nil {
+		return ctrl.Result{}, err
+	}
 	if site.Spec.Suspend {
 		site.Status.State = sgv1.StateSuspended
 		site.Status.ObservedGeneration = site.Generation
@@ -113,9 +118,6 @@ func (r *GovWebsiteReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 // reconcileSite runs the ordered steps of a live site.
 func (r *GovWebsiteReconciler) reconcileSite(ctx context.Context, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) error {
 	approval := approvalVerdict(site.Spec.Approvals, policy.LevelsFor(p, sgv1.ScopeSite))
-	if err := r.labelNamespace(ctx, site.Namespace); err != nil {
-		return err
-	}
 	importContent, err := r.observeContent(ctx, site)
 	if err != nil {
 		return err
@@ -271,6 +273,11 @@ func (r *GovWebsiteReconciler) observe(ctx context.Context, site *sgv1.GovWebsit
 	if err != nil {
 		return err
 	}
+	policies := builders.NetworkPolicies(site, p)
+	notInForce, err := r.networkPoliciesNotInForce(ctx, policies)
+	if err != nil {
+		return err
+	}
 	routing := builders.RoutingFor(site, p)
 	routedBy := ""
 	switch {
@@ -283,7 +290,7 @@ func (r *GovWebsiteReconciler) observe(ctx context.Context, site *sgv1.GovWebsit
 		approval: approval,
 		launch:   launch,
 		placed:   placedVerdict(pods, report, p.Placement.AllowedRegions),
-		isolated: isolatedVerdict(report, p.Placement.HostSeparation, len(builders.NetworkPolicies(site, p))),
+		isolated: isolatedVerdict(report, p.Placement.HostSeparation, len(policies)-len(notInForce), notInForce),
 		serving:  servingVerdict(approval.ok(), launch.ok(), frontend, routedBy),
 		admin:    adminVerdict(admin),
 		content:  contentVerdict(site.Status.Content),
@@ -304,6 +311,23 @@ func (r *GovWebsiteReconciler) observe(ctx context.Context, site *sgv1.GovWebsit
 	}
 	site.Status.Endpoints = endpoints(site, approval.ok(), tls)
 	return nil
+}
+
+// networkPoliciesNotInForce reads the site's NetworkPolicies as they exist
+// (S7): the names of those missing or not as the operator wrote them.
+func (r *GovWebsiteReconciler) networkPoliciesNotInForce(ctx context.Context, desired []*networkingv1.NetworkPolicy) ([]string, error) {
+	var out []string
+	for _, want := range desired {
+		live := &networkingv1.NetworkPolicy{}
+		err := r.Get(ctx, client.ObjectKeyFromObject(want), live)
+		if client.IgnoreNotFound(err) != nil {
+			return nil, err
+		}
+		if err != nil || !equality.Semantic.DeepEqual(live.Spec, want.Spec) {
+			out = append(out, want.Name)
+		}
+	}
+	return out, nil
 }
 
 // deployment reads a Deployment from the cache; nil when it does not exist.
@@ -387,13 +411,16 @@ func (r *GovWebsiteReconciler) finalize(ctx context.Context, site *sgv1.GovWebsi
 	if err != nil {
 		return err
 	}
-	if !closed && site.Annotations[AnnotationForceDelete] != "true" {
+	if !closed && site.Annotations[sgv1.AnnotationForceDelete] != "true" {
 		patcher := statuspatch.New(site)
 		msg := "T7: a site is closed by a permanent TakedownRequest that reached Closed (notice, archive, then deletion); " +
-			"to delete it anyway, annotate it " + AnnotationForceDelete + "=true. The content volume is kept either way."
+			"a platform engineer may delete it anyway by annotating it " + sgv1.AnnotationForceDelete + "=true. The content volume is kept either way."
 		conditions.Set(&site.Status.Conditions, site.Generation, ConditionDeletionBlocked, metav1.ConditionTrue, "NotClosedByProcedure", msg)
 		conditions.MarkStalled(&site.Status.Conditions, site.Generation, "DeletionBlocked", msg)
 		return patcher.Patch(ctx, r.Client, site)
+	}
+	if err := r.keepRecord(ctx, site); err != nil {
+		return err
 	}
 	plan, err := builders.Desired(builders.Inputs{Site: site, Policy: policy.InForce(sgv1.SiteGroupPolicySpec{}), HaveGatewayAPI: r.HaveGatewayAPI, HaveCertManager: r.HaveCertManager, Approved: true, Launched: true, ImportContent: true})
 	if err == nil {

@@ -10,6 +10,7 @@ import (
 	certmanagerv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	kstatus "github.com/fluxcd/cli-utils/pkg/kstatus/status"
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -37,6 +38,7 @@ func createPolicy() {
 		ObjectMeta: metav1.ObjectMeta{Name: sgv1.PolicyName},
 		Spec: sgv1.SiteGroupPolicySpec{
 			Placement: sgv1.PlacementPolicy{AllowedRegions: []string{"cn-north-1", "cn-east-2"}},
+			Network:   sgv1.NetworkPolicyDefaults{AdminAccessNetworks: []sgv1.CIDR{"10.0.0.0/8"}}, // S7: the government extranet
 			Routing: sgv1.RoutingPolicy{
 				GatewayRef:   &sgv1.GatewayParentRef{Name: "sitegroup", Namespace: "sitegroup-gateway", SectionName: "https"},
 				TLSIssuerRef: &sgv1.IssuerReference{Name: "gov-ca", Kind: "ClusterIssuer"},
@@ -53,6 +55,7 @@ func newSiteNamespace() string {
 	nsCount++
 	name := fmt.Sprintf("site-%d", nsCount)
 	Expect(k8sClient.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})).To(Succeed())
+	bindNamespacePersonas(name)
 	return name
 }
 
@@ -67,7 +70,9 @@ func creditCode(ns string) string {
 	return fmt.Sprintf("11120101%09dX", n)
 }
 
-func approvedSite(ns string) *sgv1.GovWebsite {
+// eduSite is the education bureau's site as the platform engineer applies
+// it: no approvals (S1: each level signs it as itself, createApproved).
+func eduSite(ns string) *sgv1.GovWebsite {
 	return &sgv1.GovWebsite{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "edu"},
 		Spec: sgv1.GovWebsiteSpec{
@@ -81,11 +86,6 @@ func approvedSite(ns string) *sgv1.GovWebsite {
 			Frontend:             sgv1.FrontendSpec{Image: "sitegroup.io/sitegroup:dev", Replicas: ptr.To[int32](2), Args: []string{"serve"}},
 			Admin:                sgv1.AdminSpec{Image: "sitegroup.io/sitegroup:dev", AllowedSourceCIDRs: []sgv1.CIDR{"10.12.8.0/24"}},
 			Content:              sgv1.ContentSpec{Size: resource.MustParse("5Gi")},
-			Approvals: []sgv1.Approval{
-				{Level: "unit", Approver: "chen.jing", Decision: sgv1.DecisionApproved},
-				{Level: "city", Approver: "zhang.wei", Decision: sgv1.DecisionApproved},
-				{Level: "province", Approver: "li.na", Decision: sgv1.DecisionApproved},
-			},
 		},
 	}
 }
@@ -158,6 +158,14 @@ func gone(obj client.Object, ns, name string) {
 // runs on a node.
 func makeRunning(ns, frontendNode, adminNode string) {
 	GinkgoHelper()
+	makeServing(ns, frontendNode, adminNode)
+	passPrelaunch(ns)
+}
+
+// makeServing plays the Deployment controllers and the kubelet: the
+// Deployments report available replicas and a pod of each component runs.
+func makeServing(ns, frontendNode, adminNode string) {
+	GinkgoHelper()
 	for _, d := range []struct{ name, component, node string }{
 		{"edu-frontend", builders.ComponentFrontend, frontendNode},
 		{"edu-admin", builders.ComponentAdmin, adminNode},
@@ -171,9 +179,9 @@ func makeRunning(ns, frontendNode, adminNode string) {
 			Spec:       *dep.Spec.Template.Spec.DeepCopy(),
 		}
 		pod.Spec.NodeName = d.node
-		Expect(k8sClient.Create(ctx, pod)).To(Succeed())
+		// as the ReplicaSet controller would (the site-namespace policy lets only it and the operator)
+		Expect(as(kubeController).Create(ctx, pod)).To(Succeed())
 	}
-	passPrelaunch(ns)
 }
 
 func kstatusOf(obj client.Object) kstatus.Status {
@@ -190,7 +198,7 @@ var _ = Describe("GovWebsite controller", func() {
 	BeforeEach(func() { ns = newSiteNamespace() })
 
 	It("creates every child with the expected spec", func() {
-		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		createApproved(eduSite(ns))
 
 		fe := &appsv1.Deployment{}
 		exists(fe, ns, "edu-frontend")
@@ -261,7 +269,7 @@ var _ = Describe("GovWebsite controller", func() {
 	})
 
 	It("updates children when the spec changes and restores hand edits", func() {
-		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		createApproved(eduSite(ns))
 		fe := &appsv1.Deployment{}
 		exists(fe, ns, "edu-frontend")
 
@@ -275,17 +283,18 @@ var _ = Describe("GovWebsite controller", func() {
 			g.Expect(fe.Spec.Template.Spec.Containers[0].Image).To(Equal("sitegroup.io/sitegroup:v2"))
 		}, timeout, interval).Should(Succeed())
 
-		By("a hand edit of the replicas is put back")
-		update(fe, func() { fe.Spec.Replicas = ptr.To[int32](7) })
+		By("a hand scaling of the replicas is put back (kubectl scale; the site-namespace policy refuses other edits)")
+		Expect(k8sClient.SubResource("scale").Update(ctx, fe, client.WithSubResourceBody(&autoscalingv1.Scale{
+			ObjectMeta: metav1.ObjectMeta{Name: fe.Name, Namespace: ns}, Spec: autoscalingv1.ScaleSpec{Replicas: 7}}))).To(Succeed())
 		Eventually(func() int32 {
 			_ = k8sClient.Get(ctx, key(ns, "edu-frontend"), fe)
 			return *fe.Spec.Replicas
 		}, timeout, interval).Should(Equal(int32(3)))
 
-		By("a deleted NetworkPolicy comes back")
+		By("a deleted NetworkPolicy comes back (deleted by the garbage collector's stand-in: no one else may, S7)")
 		np := &networkingv1.NetworkPolicy{}
 		exists(np, ns, "edu-admin-ingress")
-		Expect(k8sClient.Delete(ctx, np)).To(Succeed())
+		Expect(as(garbageCollector).Delete(ctx, np)).To(Succeed())
 		Eventually(func() error {
 			fresh := &networkingv1.NetworkPolicy{}
 			if err := k8sClient.Get(ctx, key(ns, "edu-admin-ingress"), fresh); err != nil {
@@ -303,9 +312,8 @@ var _ = Describe("GovWebsite controller", func() {
 	})
 
 	It("S1: provisions but does not route a site until every level approved", func() {
-		site := approvedSite(ns)
-		site.Spec.Approvals = site.Spec.Approvals[:1]
-		Expect(k8sClient.Create(ctx, site)).To(Succeed())
+		Expect(k8sClient.Create(ctx, eduSite(ns))).To(Succeed())
+		signSiteChain(ns, "edu", chainSigners[:1])
 		exists(&appsv1.Deployment{}, ns, "edu-frontend")
 		Eventually(func() metav1.Condition { return condition(ns, controllers.ConditionApproved) }, timeout, interval).
 			Should(And(HaveField("Status", metav1.ConditionFalse), HaveField("Reason", "AwaitingApproval"),
@@ -315,7 +323,7 @@ var _ = Describe("GovWebsite controller", func() {
 			return apierrors.IsNotFound(k8sClient.Get(ctx, key(ns, "edu"), &gatewayv1.HTTPRoute{}))
 		}, time.Second, interval).Should(BeTrue(), "no route before approval")
 
-		updateSite(ns, func(site *sgv1.GovWebsite) { site.Spec.Approvals = approvedSite(ns).Spec.Approvals })
+		signSiteChain(ns, "edu", chainSigners[1:])
 		makeRunning(ns, "node-bj-1", "node-sh-1") // inspected once it serves behind its Service, then launched
 		exists(&gatewayv1.HTTPRoute{}, ns, "edu")
 		Eventually(func() metav1.ConditionStatus { return condition(ns, controllers.ConditionApproved).Status }, timeout, interval).
@@ -323,7 +331,7 @@ var _ = Describe("GovWebsite controller", func() {
 	})
 
 	It("is Current for kstatus once serving, with zero writes at steady state", func() {
-		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		createApproved(eduSite(ns))
 		exists(&appsv1.Deployment{}, ns, "edu-frontend")
 		Eventually(func() kstatus.Status { return kstatusOf(getSite(ns)) }, timeout, interval).Should(Equal(kstatus.InProgressStatus))
 
@@ -367,7 +375,7 @@ var _ = Describe("GovWebsite controller", func() {
 
 	It("S6: sets Placed=False and warns when a node is relabelled abroad", func() {
 		createNode("node-relabel-"+ns, "cn-north-1")
-		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		createApproved(eduSite(ns))
 		makeRunning(ns, "node-relabel-"+ns, "node-sh-1")
 		Eventually(func() metav1.ConditionStatus { return condition(ns, controllers.ConditionPlaced).Status }, timeout, interval).
 			Should(Equal(metav1.ConditionTrue))
@@ -385,7 +393,7 @@ var _ = Describe("GovWebsite controller", func() {
 	})
 
 	It("holds a deleted site until closed by procedure, then removes children and keeps content", func() {
-		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		createApproved(eduSite(ns))
 		exists(&appsv1.Deployment{}, ns, "edu-frontend")
 		Eventually(func() []string { return getSite(ns).Finalizers }, timeout, interval).Should(ContainElement(controllers.SiteFinalizer))
 		Expect(k8sClient.Delete(ctx, getSite(ns))).To(Succeed())
@@ -394,7 +402,7 @@ var _ = Describe("GovWebsite controller", func() {
 		exists(&appsv1.Deployment{}, ns, "edu-frontend")
 
 		updateSite(ns, func(site *sgv1.GovWebsite) {
-			site.Annotations = map[string]string{controllers.AnnotationForceDelete: "true"}
+			site.Annotations = map[string]string{sgv1.AnnotationForceDelete: "true"}
 		})
 		gone(&sgv1.GovWebsite{}, ns, "edu")
 		gone(&appsv1.Deployment{}, ns, "edu-frontend")

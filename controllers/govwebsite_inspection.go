@@ -26,10 +26,16 @@ func (r *GovWebsiteReconciler) observeInspections(ctx context.Context, site *sgv
 		return verdict{}, err
 	}
 	var done []compliance.Run
-	var prelaunch *sgv1.InspectionRun
+	var prelaunch, squatter *sgv1.InspectionRun
 	for i := range list.Items {
 		run := &list.Items[i]
-		if run.Name == builders.PrelaunchRunName(site) {
+		if !requestedByOperator(run, r.OperatorUser) {
+			if run.Name == builders.PrelaunchRunName(site) {
+				squatter = run
+			}
+			continue // a department's ad hoc run is allowed and never counts (S5, T8)
+		}
+		if run.Spec.Purpose == sgv1.PurposePrelaunch && metav1.IsControlledBy(run, site) {
 			prelaunch = run
 		}
 		if run.Status.Phase == sgv1.InspectionSucceeded && run.Status.CompletionTime != nil && run.Status.Verdict != "" {
@@ -56,7 +62,14 @@ func (r *GovWebsiteReconciler) observeInspections(ctx context.Context, site *sgv
 			return verdict{}, err
 		}
 	}
+	if prelaunch == nil && squatter != nil && !launched(site) {
+		return prelaunchNotOperators(squatter), nil
+	}
 	return r.launch(site, prelaunch), nil
+}
+
+func launched(site *sgv1.GovWebsite) bool {
+	return site.Status.Launch != nil && site.Status.Launch.LaunchedAt != nil
 }
 
 // launch records the moment the prelaunch run passed (S5); a launched
@@ -64,7 +77,7 @@ func (r *GovWebsiteReconciler) observeInspections(ctx context.Context, site *sgv
 func (r *GovWebsiteReconciler) launch(site *sgv1.GovWebsite, prelaunch *sgv1.InspectionRun) verdict {
 	v := launchVerdict(site.Status.Launch, prelaunch)
 	switch {
-	case site.Status.Launch != nil && site.Status.Launch.LaunchedAt != nil:
+	case launched(site):
 	case v.ok():
 		at := metav1.NewTime(r.Clock.Now())
 		site.Status.Launch = &sgv1.LaunchStatus{PrelaunchRun: prelaunch.Name, LaunchedAt: &at}
@@ -114,6 +127,13 @@ func (r *GovWebsiteReconciler) requestRectification(ctx context.Context, site *s
 	r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, "RectificationRequested", "Rectification",
 		"T8: created TakedownRequest %s (Pending; it needs approval up the chain)", name)
 	return nil
+}
+
+// requestedByOperator says the operator itself created obj: the webhook
+// stamps the creating user at admission, so a department cannot make its
+// own run or request count as the operator's evidence.
+func requestedByOperator(obj metav1.Object, operator string) bool {
+	return operator != "" && obj.GetAnnotations()[sgv1.AnnotationRequestedBy] == operator
 }
 
 // sitesOfRun maps an InspectionRun to the site it inspected.

@@ -128,7 +128,7 @@ func placedVerdict(pods []observedPod, report *sgv1.PlacementReport, allowed []s
 
 // isolatedVerdict decides S7: front end and admin on different hosts, and
 // the site's NetworkPolicies in place.
-func isolatedVerdict(report *sgv1.PlacementReport, hostSeparation string, policies int) verdict {
+func isolatedVerdict(report *sgv1.PlacementReport, hostSeparation string, inForce int, notInForce []string) verdict {
 	shared := []string{}
 	for _, n := range report.FrontendNodes {
 		if slices.Contains(report.AdminNodes, n) {
@@ -136,13 +136,15 @@ func isolatedVerdict(report *sgv1.PlacementReport, hostSeparation string, polici
 		}
 	}
 	switch {
+	case len(notInForce) > 0:
+		return verdict{metav1.ConditionFalse, "NetworkPolicyNotInForce", "S7: NetworkPolicy " + strings.Join(notInForce, ", ") + " is missing or not as the operator wrote it; the admin is not isolated until it is restored"}
 	case len(shared) > 0 && hostSeparation != policy.HostSeparationPreferred:
 		return verdict{metav1.ConditionFalse, "SharedHost", "S7: front end and admin share node " + strings.Join(shared, ", ")}
 	case len(shared) > 0:
-		return verdict{metav1.ConditionTrue, "SharedHostAllowed", fmt.Sprintf("S7: front end and admin share node %s (policy hostSeparation=Preferred); %d NetworkPolicies keep the admin off the internet", strings.Join(shared, ", "), policies)}
+		return verdict{metav1.ConditionTrue, "SharedHostAllowed", fmt.Sprintf("S7: front end and admin share node %s (policy hostSeparation=Preferred); %d NetworkPolicies keep the admin off the internet", strings.Join(shared, ", "), inForce)}
 	}
 	return verdict{metav1.ConditionTrue, "Separated", fmt.Sprintf("S7: front end on %s, admin on %s; %d NetworkPolicies keep the admin off the internet",
-		listOrNone(report.FrontendNodes), listOrNone(report.AdminNodes), policies)}
+		listOrNone(report.FrontendNodes), listOrNone(report.AdminNodes), inForce)}
 }
 
 // servingVerdict decides whether the public reaches the site.
@@ -264,7 +266,7 @@ func (o siteOutcome) apply(st *sgv1.GovWebsiteStatus, generation int64) {
 	case !o.approval.ok():
 		conditions.MarkReconciling(&st.Conditions, generation, o.approval.reason, o.approval.message)
 		st.State = sgv1.StateAwaitingApproval
-	case o.launch.reason == "PrelaunchFailed":
+	case o.launch.reason == "PrelaunchFailed" || o.launch.reason == "PrelaunchNotOperators":
 		conditions.MarkStalled(&st.Conditions, generation, o.launch.reason, o.launch.message)
 		st.State = sgv1.StateLaunching
 	case !o.launch.ok():
@@ -322,6 +324,14 @@ func listOrNone(s []string) string {
 		return "(none yet)"
 	}
 	return strings.Join(s, ", ")
+}
+
+// prelaunchNotOperators: a run someone else made holds the prelaunch run's
+// name; it never launches the site (S5), and the operator cannot start its own.
+func prelaunchNotOperators(run *sgv1.InspectionRun) verdict {
+	return verdict{metav1.ConditionFalse, "PrelaunchNotOperators", fmt.Sprintf(
+		"S5: InspectionRun %s was created by %s, not the operator; it does not count, and a platform engineer must delete it so the operator's prelaunch inspection can run",
+		run.Name, run.Annotations[sgv1.AnnotationRequestedBy])}
 }
 
 // launchVerdict: a new site goes live only after its prelaunch inspection

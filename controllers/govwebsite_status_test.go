@@ -28,7 +28,7 @@ var testAllowed = []string{"cn-north-1", "cn-east-2"}
 func testLevels(names ...string) []sgv1.ApprovalLevel {
 	out := make([]sgv1.ApprovalLevel, len(names))
 	for i, n := range names {
-		out[i] = sgv1.ApprovalLevel{Name: n, Group: "g-" + n, Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite}}
+		out[i] = sgv1.ApprovalLevel{Name: n, Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite}}
 	}
 	return out
 }
@@ -74,11 +74,15 @@ func TestS1ApprovalVerdict(t *testing.T) {
 			vFalse, "AwaitingApproval", []string{"level unit, province;"}},
 		{"S1 approval at an unknown level does not count", []sgv1.Approval{testApproved("unit"), testApproved("city"), testApproved("district")}, chain,
 			vFalse, "AwaitingApproval", []string{"level province;"}},
-		{"S1 a rejection wins over approvals", []sgv1.Approval{testApproved("unit"), testRejected("city", "domain not filed"), testApproved("province")}, chain,
+		{"S1 the newest rejection stands", []sgv1.Approval{testApproved("unit"), testRejected("city", "domain not filed")}, chain,
 			vFalse, "Rejected", []string{"level city", "city-head", "domain not filed"}},
+		{"S1 signatures after a rejection start a new round", []sgv1.Approval{testApproved("unit"), testRejected("city", "domain not filed"), testApproved("province")}, chain,
+			vFalse, "AwaitingApproval", []string{"level unit, city;"}},
 		{"S1 a rejection wins over missing levels", []sgv1.Approval{testRejected("province", "no")}, chain,
 			vFalse, "Rejected", []string{"level province"}},
-		{"S1 later approval of the same level counts", []sgv1.Approval{testApproved("unit"), testRejected("city", "fix footer"), testApproved("city"), testApproved("province")}, chain,
+		{"S1 a rejection is not overridden by the same level's later approval", []sgv1.Approval{testApproved("unit"), testRejected("city", "fix footer"), testApproved("city"), testApproved("province")}, chain,
+			vFalse, "AwaitingApproval", []string{"level unit;"}},
+		{"S1 a re-submission signed again from the first level", []sgv1.Approval{testApproved("unit"), testRejected("city", "fix footer"), testApproved("unit"), testApproved("city"), testApproved("province")}, chain,
 			vTrue, "Approved", nil},
 		{"S1 later rejection of the same level counts", []sgv1.Approval{testApproved("unit"), testApproved("city"), testApproved("province"), testRejected("unit", "withdrawn")}, chain,
 			vFalse, "Rejected", []string{"level unit", "withdrawn"}},
@@ -196,9 +200,14 @@ func TestS7IsolatedVerdict(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := &sgv1.PlacementReport{FrontendNodes: c.fe, AdminNodes: c.ad}
-			checkTestVerdict(t, isolatedVerdict(r, c.hostSeparation, 4), c.status, c.reason, c.parts...)
+			checkTestVerdict(t, isolatedVerdict(r, c.hostSeparation, 4, nil), c.status, c.reason, c.parts...)
 		})
 	}
+	// S7 reads what exists: a missing or altered NetworkPolicy is not isolation,
+	// on separate hosts or not.
+	r := &sgv1.PlacementReport{FrontendNodes: []string{"n1"}, AdminNodes: []string{"n2"}}
+	checkTestVerdict(t, isolatedVerdict(r, testRequired, 2, []string{"edu-default-deny", "edu-admin-ingress"}),
+		vFalse, "NetworkPolicyNotInForce", "NetworkPolicy edu-default-deny, edu-admin-ingress is missing or not as the operator wrote it")
 }
 
 // deploy is a Deployment of spec replicas with the given observed state.

@@ -55,7 +55,17 @@ func (r *GovWebsiteReconciler) observeTakedowns(ctx context.Context, site *sgv1.
 		}
 		out.history = append(out.history, takedownRecords(t)...)
 	}
+	out.quota.Used = max(out.quota.Used, usedBefore(site.Status.TakedownQuota, year))
 	return out, nil
+}
+
+// usedBefore is what the site's record already counted this year (T3): a
+// deleted request does not give its takedown back.
+func usedBefore(q *sgv1.TakedownQuota, year int) int32 {
+	if q == nil || q.Year != int32(year) {
+		return 0
+	}
+	return q.Used
 }
 
 // takedownRecords are the auditor's records of one takedown.

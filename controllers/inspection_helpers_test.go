@@ -65,7 +65,7 @@ func completeInspection(ns, run string, report findings.Report) {
 	GinkgoHelper()
 	job := &batchv1.Job{}
 	exists(job, ns, run+"-inspect")
-	pod := inspectionPod(ns, job)
+	pod := jobPod(ns, job)
 	log, err := json.Marshal(report)
 	Expect(err).NotTo(HaveOccurred())
 	inspectorLogs.set(client.ObjectKeyFromObject(pod), append([]byte("starting inspection\n"), log...))
@@ -85,19 +85,21 @@ func completeInspection(ns, run string, report findings.Report) {
 	Eventually(func() sgv1.InspectionPhase { return runOf(ns, run).Status.Phase }, timeout, interval).Should(Equal(sgv1.InspectionSucceeded))
 }
 
-// inspectionPod creates a pod of the Job, as the Job controller would.
-func inspectionPod(ns string, job *batchv1.Job) *corev1.Pod {
+// jobPod creates a pod of the Job, as the Job controller would: its
+// labels, controlled by the Job, created by the controller's user.
+func jobPod(ns string, job *batchv1.Job) *corev1.Pod {
 	GinkgoHelper()
 	pod := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: job.Name + "-pod", Labels: map[string]string{}},
-		Spec:       *job.Spec.Template.Spec.DeepCopy(),
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: job.Name + "-pod", Labels: map[string]string{},
+			OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(job, batchv1.SchemeGroupVersion.WithKind("Job"))}},
+		Spec: *job.Spec.Template.Spec.DeepCopy(),
 	}
 	for k, v := range job.Spec.Template.Labels {
 		pod.Labels[k] = v
 	}
 	pod.Labels["batch.kubernetes.io/job-name"] = job.Name
 	pod.Spec.NodeName = "node-sh-1"
-	Expect(k8sClient.Create(ctx, pod)).To(Succeed())
+	Expect(as(kubeController).Create(ctx, pod)).To(Succeed())
 	return pod
 }
 

@@ -28,12 +28,12 @@ var _ = Describe("InspectionRun controller", func() {
 	var ns string
 	BeforeEach(func() {
 		ns = newSiteNamespace()
-		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		createApproved(eduSite(ns))
 		makeRunning(ns, "node-bj-1", "node-sh-1")
 	})
 
 	It("runs the inspector in a restricted Job and fills the run and the site from its summary and report", func() {
-		Expect(k8sClient.Create(ctx, selfcheck(ns, "check-1"))).To(Succeed())
+		Expect(asOperator().Create(ctx, selfcheck(ns, "check-1"))).To(Succeed()) // as the scheduler: only the operator's runs count
 		job := &batchv1.Job{}
 		exists(job, ns, "check-1-inspect")
 		pod := job.Spec.Template.Spec
@@ -82,7 +82,7 @@ var _ = Describe("InspectionRun controller", func() {
 		Eventually(warningReasons, timeout, interval).WithArguments(ns).Should(ContainElement("TicketOpened"))
 
 		By("T9: the next run that no longer finds it closes the ticket")
-		Expect(k8sClient.Create(ctx, selfcheck(ns, "check-2"))).To(Succeed())
+		Expect(asOperator().Create(ctx, selfcheck(ns, "check-2"))).To(Succeed())
 		exists(&batchv1.Job{}, ns, "check-2-inspect")
 		testClock.Advance(time.Hour)
 		completeInspection(ns, "check-2", passing(88))
@@ -95,7 +95,7 @@ var _ = Describe("InspectionRun controller", func() {
 		Expect(k8sClient.Create(ctx, selfcheck(ns, "oom"))).To(Succeed())
 		job := &batchv1.Job{}
 		exists(job, ns, "oom-inspect")
-		pod := inspectionPod(ns, job)
+		pod := jobPod(ns, job)
 		pod.Status.Phase = corev1.PodFailed
 		pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "inspect", State: corev1.ContainerState{
 			Terminated: &corev1.ContainerStateTerminated{ExitCode: 137, Reason: "OOMKilled"}}}}

@@ -52,9 +52,9 @@ func runsOfPurpose(ns string, purpose sgv1.InspectionPurpose) []string {
 func launchedSite(ns string, t time.Time, daily string) {
 	GinkgoHelper()
 	testClock.Set(t)
-	site := approvedSite(ns)
+	site := eduSite(ns)
 	site.Spec.Inspection.Schedule = daily
-	Expect(k8sClient.Create(ctx, site)).To(Succeed())
+	createApproved(site)
 	makeRunning(ns, "node-bj-1", "node-sh-1")
 }
 

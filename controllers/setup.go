@@ -22,6 +22,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/authz"
 	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/metrics"
@@ -42,6 +43,10 @@ type Options struct {
 	// AvailabilityProbes runs the V1 prober (off where site addresses are
 	// not reachable, such as envtest and simulated nodes).
 	AvailabilityProbes bool
+	// OperatorUser is the operator's own user name, which tells its runs
+	// and requests (the record's evidence) from everyone else's; asked of
+	// the API server (a SelfSubjectReview) when empty.
+	OperatorUser string
 }
 
 // setupInspections registers the InspectionRun controller and the scheduler.
@@ -115,12 +120,22 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
+	if opts.OperatorUser == "" {
+		direct, err := client.New(mgr.GetConfig(), client.Options{Scheme: mgr.GetScheme()})
+		if err != nil {
+			return err
+		}
+		if opts.OperatorUser, err = authz.Whoami(context.Background(), direct); err != nil {
+			return err
+		}
+	}
 	metrics.Register(mgr.GetCache())
 	sites := &GovWebsiteReconciler{
 		Client:          mgr.GetClient(),
 		Clock:           opts.Clock,
 		Recorder:        mgr.GetEventRecorder(builders.ManagerName),
 		OperatorImage:   opts.OperatorImage,
+		OperatorUser:    opts.OperatorUser,
 		HaveGatewayAPI:  serves(mgr, schema.GroupVersionKind{Group: gatewayv1.GroupName, Version: "v1", Kind: "HTTPRoute"}),
 		HaveCertManager: serves(mgr, certmanagerv1.SchemeGroupVersion.WithKind("Certificate")),
 	}
@@ -132,6 +147,7 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 		Recorder:      mgr.GetEventRecorder(builders.ManagerName),
 		Clock:         opts.Clock,
 		OperatorImage: opts.OperatorImage,
+		OperatorUser:  opts.OperatorUser,
 	}
 	if err := takedowns.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the TakedownRequest controller: %w", err)
@@ -145,11 +161,15 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	if err := webhook.SetupIndexes(context.Background(), mgr); err != nil {
 		return err
 	}
-	if err := webhook.SetupGovWebsiteWebhook(mgr); err != nil {
+	access := webhook.Access{Reviewer: authz.Reviewer{Client: mgr.GetClient()}, Operator: opts.OperatorUser}
+	if err := webhook.SetupGovWebsiteWebhook(mgr, opts.Clock, access); err != nil {
 		return fmt.Errorf("setting up the GovWebsite webhook: %w", err)
 	}
-	if err := webhook.SetupTakedownWebhook(mgr, opts.Clock); err != nil {
+	if err := webhook.SetupTakedownWebhook(mgr, opts.Clock, access); err != nil {
 		return fmt.Errorf("setting up the TakedownRequest webhook: %w", err)
+	}
+	if err := webhook.SetupInspectionRunWebhook(mgr, access); err != nil {
+		return fmt.Errorf("setting up the InspectionRun webhook: %w", err)
 	}
 	return nil
 }

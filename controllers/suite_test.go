@@ -97,7 +97,14 @@ var _ = BeforeSuite(func() {
 	k8sClient, err = client.New(cfg, client.Options{Scheme: testenv.Scheme()})
 	Expect(err).NotTo(HaveOccurred())
 
-	mgrCfg := rest.CopyConfig(cfg)
+	// The manager runs as its ServiceAccount with the role the install
+	// ships (config/rbac), not as the suite's admin: its RBAC is what a
+	// cluster gives it, and the site-namespace admission policies exempt
+	// only that user.
+	applyYAML("config/rbac/role.yaml")
+	applyYAML("config/rbac/role_binding.yaml")
+	applyYAML("config/rbac/personas.yaml")
+	mgrCfg := testenv.Impersonating(cfg, testenv.OperatorUser, testenv.OperatorGroups...)
 	mgrCfg.Wrap(writes.RoundTrip)
 	wh := env.WebhookInstallOptions
 	mgr, err := ctrl.NewManager(mgrCfg, ctrl.Options{
@@ -117,7 +124,8 @@ var _ = BeforeSuite(func() {
 	Expect(mgr.GetCache().WaitForCacheSync(ctx)).To(BeTrue())
 	Eventually(func() error { return mgr.GetWebhookServer().StartedChecker()(nil) }, timeout, interval).Should(Succeed())
 	applyYAML("config/admission/domestic-placement.yaml")
-	grantSigners()
+	applyYAML("config/admission/site-namespace-guard.yaml")
+	bindPersonas()
 	createPolicy()
 	createNode("node-bj-1", "cn-north-1")
 	createNode("node-sh-1", "cn-east-2")

@@ -17,13 +17,13 @@ var _ = Describe("the TakedownRequest webhook (T1–T4)", func() {
 	BeforeEach(func() {
 		ns = newSiteNamespace()
 		testClock.Set(tdStart.Add(-6 * 24 * time.Hour))
-		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		createApproved(eduSite(ns))
 		Eventually(func() error { return k8sClient.Get(ctx, key(ns, "edu"), &sgv1.GovWebsite{}) }, timeout, interval).Should(Succeed())
 	})
 
 	It("T2 refuses a temporary takedown of a portal", func() {
 		portalNs := newSiteNamespace()
-		p := approvedSite(portalNs)
+		p := eduSite(portalNs)
 		p.Name = "edu" // the takedown refers to it by this name
 		p.Spec.SiteKind, p.Spec.ParentPortal = sgv1.SiteKindPortal, nil
 		p.Spec.SiteCode, p.Spec.Domains = "1201190001", []sgv1.Domain{"www.tj-t2.gov.cn"}
@@ -46,7 +46,7 @@ var _ = Describe("the TakedownRequest webhook (T1–T4)", func() {
 
 	It("T3 refuses a second temporary takedown in a calendar year, naming the first", func() {
 		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownTemporary))).To(Succeed())
-		signAll(ns, takedownSigners)
+		signAll(ns, chainSigners)
 		at(ns, tdStart)
 		expectPhase(ns, sgv1.TakedownActive)
 		Eventually(func() error { // cancel it: no longer open, but it went live
@@ -76,20 +76,20 @@ var _ = Describe("the TakedownRequest webhook (T1–T4)", func() {
 
 	It("T1 refuses a forged approver and a signer outside the level's group", func() {
 		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownTemporary))).To(Succeed())
-		unit := takedownSigners[0]
+		unit := chainSigners[0]
 		// Eventually: the controller's own writes can make a signature conflict; the
 		// refusal must still come, for the reason named.
 		Eventually(func() error {
 			return sign(ns, unit, false, func(a *sgv1.Approval) { a.Approver = "the.mayor" })
 		}, timeout, interval).Should(MatchError(ContainSubstring(`T1: approver "the.mayor" is not the user signing (chen.jing)`)))
-		Eventually(func() error { return sign(ns, signer{"city", "wu.gang", "sitegroup:outsiders"}, false) }, timeout, interval).
-			Should(MatchError(ContainSubstring("T1: wu.gang may not sign at level city: only members of group sitegroup:city-office may")))
+		Eventually(func() error { return sign(ns, signer{"unit", outsider}, false) }, timeout, interval).
+			Should(MatchError(ContainSubstring("T1: wu.gang may not sign at level unit here: RBAC does not allow approve signers.sitegroup.io/unit in namespace " + ns)))
 		Eventually(func() error { return sign(ns, unit, false) }, timeout, interval).Should(Succeed())
 	})
 
 	It("T1 keeps approvals append-only: none can be edited or removed", func() {
 		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownTemporary))).To(Succeed())
-		Eventually(func() error { return sign(ns, takedownSigners[0], false) }, timeout, interval).Should(Succeed())
+		Eventually(func() error { return sign(ns, chainSigners[0], false) }, timeout, interval).Should(Succeed())
 		update := func(mutate func(*sgv1.TakedownRequest)) func() error {
 			return func() error {
 				t := &sgv1.TakedownRequest{}

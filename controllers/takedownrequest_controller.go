@@ -39,6 +39,8 @@ type TakedownRequestReconciler struct {
 	Recorder      events.EventRecorder
 	Clock         clock.Clock
 	OperatorImage string
+	// OperatorUser is the operator's own user: only its prereturn run counts (T6).
+	OperatorUser string
 }
 
 // +kubebuilder:rbac:groups=sitegroup.io,resources=takedownrequests,verbs=get;list;watch;update;patch
@@ -89,7 +91,9 @@ func (r *TakedownRequestReconciler) observe(ctx context.Context, t *sgv1.Takedow
 		if client.IgnoreNotFound(err) != nil {
 			return f, err
 		}
-		if err == nil {
+		// T6: only the operator's own prereturn run, controlled by this
+		// takedown, is the check; a run squatting on its name is not.
+		if err == nil && metav1.IsControlledBy(run, t) && requestedByOperator(run, r.OperatorUser) {
 			f.Prereturn = &takedown.RunOutcome{Name: run.Name, Phase: run.Status.Phase, Verdict: run.Status.Verdict}
 		}
 	}

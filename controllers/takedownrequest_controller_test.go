@@ -120,7 +120,7 @@ var _ = Describe("TakedownRequest controller", func() {
 	BeforeEach(func() {
 		ns = newSiteNamespace()
 		testClock.Set(tdStart.Add(-6 * 24 * time.Hour))
-		Expect(k8sClient.Create(ctx, approvedSite(ns))).To(Succeed())
+		createApproved(eduSite(ns))
 		makeRunning(ns, "node-bj-1", "node-sh-1")
 		Eventually(func() sgv1.SiteState { return getSite(ns).Status.State }, timeout, interval).Should(Equal(sgv1.StateServing))
 	})
@@ -128,7 +128,7 @@ var _ = Describe("TakedownRequest controller", func() {
 	It("runs the full temporary cycle: approved, notice page, return check, restored (T1, T5, T6)", func() {
 		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownTemporary))).To(Succeed())
 		expectPhase(ns, sgv1.TakedownPending)
-		signAll(ns, takedownSigners)
+		signAll(ns, chainSigners)
 		expectPhase(ns, sgv1.TakedownApproved)
 		t0 := &sgv1.TakedownRequest{}
 		Expect(k8sClient.Get(ctx, key(ns, "rebuild"), t0)).To(Succeed())
@@ -203,7 +203,7 @@ var _ = Describe("TakedownRequest controller", func() {
 
 	It("keeps a site down when its return has no approvals, and past its end marks it Overdue with a Warning (T6)", func() {
 		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownTemporary))).To(Succeed())
-		signAll(ns, takedownSigners)
+		signAll(ns, chainSigners)
 		expectPhase(ns, sgv1.TakedownApproved)
 		at(ns, tdStart)
 		expectPhase(ns, sgv1.TakedownActive)
@@ -241,7 +241,7 @@ var _ = Describe("TakedownRequest controller", func() {
 
 	It("runs the full permanent cycle: notice for 30 days, verified archive, closed, deregistration deadline (T7)", func() {
 		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownPermanent))).To(Succeed())
-		signAll(ns, takedownSigners)
+		signAll(ns, chainSigners)
 		at(ns, tdStart)
 		expectPhase(ns, sgv1.TakedownActive)
 		siteIsDown(ns)
@@ -290,13 +290,7 @@ var _ = Describe("TakedownRequest controller", func() {
 // terminated with the archive's report, and the Job complete.
 func completeArchiveJob(ns string, job *batchv1.Job, report string) {
 	GinkgoHelper()
-	pod := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: job.Name + "-pod", Labels: job.Spec.Template.Labels},
-		Spec:       *job.Spec.Template.Spec.DeepCopy(),
-	}
-	pod.Labels["batch.kubernetes.io/job-name"] = job.Name
-	pod.Spec.NodeName = "node-sh-1"
-	Expect(k8sClient.Create(ctx, pod)).To(Succeed())
+	pod := jobPod(ns, job)
 	pod.Status.Phase = corev1.PodSucceeded
 	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "archive", State: corev1.ContainerState{
 		Terminated: &corev1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed", Message: report},
@@ -315,19 +309,19 @@ func completeArchiveJob(ns string, job *batchv1.Job, report string) {
 var _ = Describe("the portal's takedown board (T5, Nanjing's rule)", func() {
 	It("lists a sub-site's takedown in force in a ConfigMap mounted into the portal's front end", func() {
 		portalNs := newSiteNamespace()
-		portal := approvedSite(portalNs)
+		portal := eduSite(portalNs)
 		portal.Name = "portal"
 		portal.Spec.SiteKind, portal.Spec.ParentPortal = sgv1.SiteKindPortal, nil
 		portal.Spec.SiteCode, portal.Spec.Domains = "1201990001", []sgv1.Domain{"www.tj-board.gov.cn"}
-		Expect(k8sClient.Create(ctx, portal)).To(Succeed())
+		createApproved(portal)
 
 		ns := newSiteNamespace()
 		testClock.Set(tdStart.Add(-6 * 24 * time.Hour))
-		site := approvedSite(ns)
+		site := eduSite(ns)
 		site.Spec.ParentPortal = &sgv1.NamespacedObjectReference{Name: "portal", Namespace: portalNs}
-		Expect(k8sClient.Create(ctx, site)).To(Succeed())
+		createApproved(site)
 		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownTemporary))).To(Succeed())
-		signAll(ns, takedownSigners)
+		signAll(ns, chainSigners)
 		at(ns, tdStart)
 		expectPhase(ns, sgv1.TakedownActive)
 

@@ -5,6 +5,8 @@
 #   config/rbac/role.yaml                 -> files/rbac/role.yaml (markers' RBAC)
 #   config/webhook/manifests.yaml         -> files/webhook/manifests.yaml
 #   config/admission/domestic-placement.yaml -> files/admission/domestic-placement.yaml
+#   config/admission/site-namespace-guard.yaml -> files/admission/ (the operator's user templated)
+#   config/rbac/personas.yaml             -> files/rbac/personas.yaml (the personas' ClusterRoles)
 #   internal/inspector/scoring/profile-2019.yaml -> files/scoring/profile-2019.yaml
 #                                               and config/manager/scoring-profile-2019.yaml
 # `make manifests` runs it; --check only reports files that are out of step
@@ -22,6 +24,8 @@ done
 pairs+=(config/rbac/role.yaml "$chart/files/rbac/role.yaml")
 pairs+=(config/webhook/manifests.yaml "$chart/files/webhook/manifests.yaml")
 pairs+=(config/admission/domestic-placement.yaml "$chart/files/admission/domestic-placement.yaml")
+pairs+=(config/admission/site-namespace-guard.yaml "$chart/files/admission/site-namespace-guard.yaml")
+pairs+=(config/rbac/personas.yaml "$chart/files/rbac/personas.yaml")
 # The inspector's embedded profile, shipped as an editable ConfigMap.
 pairs+=(internal/inspector/scoring/profile-2019.yaml "$chart/files/scoring/profile-2019.yaml")
 pairs+=(internal/inspector/scoring/profile-2019.yaml config/manager/scoring-profile-2019.yaml)

@@ -82,17 +82,17 @@ const (
 	ScopeReturn   ApprovalScope = "return"
 )
 
-// ApprovalLevel is one level of the approval chain (S1, T1, T6).
+// ApprovalLevel is one level of the approval chain (S1, T1, T6). Who may
+// sign at it is RBAC: the approve verb on signers/<name> (the shipped
+// ClusterRoles sitegroup-unit-head, sitegroup-city-office and
+// sitegroup-province-office), asked by the webhook with a
+// SubjectAccessReview in the object's namespace.
 type ApprovalLevel struct {
 	// Name of the level, used in approvals' level field.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
 	Name string `json:"name"`
-	// Group whose members may sign at this level.
-	// +kubebuilder:validation:MinLength=1
-	// +kubebuilder:validation:MaxLength=253
-	Group string `json:"group"`
 	// Scopes this level signs in.
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=3
@@ -127,6 +127,16 @@ type NetworkPolicyDefaults struct {
 	// +kubebuilder:validation:MaxLength=63
 	// +optional
 	AdminAccessNamespace string `json:"adminAccessNamespace,omitempty"`
+	// AdminAccessNetworks are the networks admin access may ever come from
+	// (the government extranet, 政务外网; the platform's VPN): every CIDR a
+	// site lists in admin.allowedSourceCIDRs must lie inside one of them
+	// (S7). Empty allows no site CIDR at all: the admin-access namespace is
+	// then the only way in.
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:items:XValidation:rule="isCIDR(self)",message="S7: network.adminAccessNetworks entries must be valid CIDRs"
+	// +kubebuilder:validation:items:XValidation:rule="!isCIDR(self) || cidr(self).prefixLength() >= 8",message="S7: an admin access network is a private network, never a /0 to /7"
+	AdminAccessNetworks []CIDR `json:"adminAccessNetworks,omitempty"`
 }
 
 // HistoryPolicy bounds what the operator keeps.
@@ -197,12 +207,12 @@ type SiteGroupPolicySpec struct {
 	// Takedown limits (T2–T7).
 	// +optional
 	Takedown TakedownPolicy `json:"takedown,omitempty"`
-	// ApprovalLevels and who may sign at each (S1, T1, T6).
+	// ApprovalLevels of the chain, in signing order (S1, T1, T6).
 	// +optional
 	// +kubebuilder:validation:MaxItems=8
 	// +listType=map
 	// +listMapKey=name
-	// +kubebuilder:default={{name: unit, group: "sitegroup:unit-heads", scopes: {site, takedown, return}}, {name: city, group: "sitegroup:city-office", scopes: {site, takedown, return}}, {name: province, group: "sitegroup:province-office", scopes: {site, takedown}}}
+	// +kubebuilder:default={{name: unit, scopes: {site, takedown, return}}, {name: city, scopes: {site, takedown, return}}, {name: province, scopes: {site, takedown}}}
 	ApprovalLevels []ApprovalLevel `json:"approvalLevels,omitempty"`
 	// Routing defaults for sites.
 	// +optional

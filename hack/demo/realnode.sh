@@ -17,8 +17,14 @@ k apply -f "$root/config/samples/namespaces.yaml" >/dev/null
 k create namespace tjhp-culture --dry-run=client -o yaml | k apply -f - >/dev/null
 "$root/hack/demo/realnode/content.sh"
 
+log "the people: departments, unit heads, city and province offices, platform, auditor (hack/demo/personas.sh)"
+DEMO_KUBECONFIG="$KUBECONFIG" "$root/hack/demo/personas.sh"
+
 log "the samples (config/samples through hack/demo/realnode)"
 k apply -k "$root/hack/demo/realnode" >/dev/null
+
+log "the sample sites' opening approvals, each signer as themselves (S1)"
+DEMO_KUBECONFIG="$KUBECONFIG" "$root/hack/demo/sign-samples.sh"
 
 log "the sample takedown of the education bureau's site, signed at every level (T1)"
 DEMO_KUBECONFIG="$KUBECONFIG" "$root/hack/demo/takedown.sh"

@@ -98,24 +98,29 @@ echo "==> CRDs (the operator's, Gateway API's, cert-manager's)"
 "$kubectl" apply --server-side -f "$root/config/crd/bases" -f "$root/config/crd/external" >/dev/null
 "$kubectl" wait --for condition=Established --timeout 60s crd --all >/dev/null
 
-echo "==> the operator"
-start manager "$root/bin/sitegroup" manager --kubeconfig "$KUBECONFIG" --zap-log-level info \
+echo "==> the operator's own identity and RBAC, the personas' roles (config/rbac)"
+source "$root/hack/lib/operator-identity.sh"
+operator_kubeconfig "$kubectl" "$demo_dir/operator.kubeconfig"
+
+echo "==> the operator (as its ServiceAccount)"
+start manager "$root/bin/sitegroup" manager --kubeconfig "$demo_dir/operator.kubeconfig" --zap-log-level info \
   --metrics-bind-address 127.0.0.1:18080 --health-probe-bind-address 127.0.0.1:18081 \
   --webhook-port "$webhook_port" --webhook-cert-dir "$pki/webhook" --leader-elect=false \
   --availability-probes=false  # simulated nodes run no containers: nothing to probe
 wait_for "the operator's readiness" 60 curl -sf http://127.0.0.1:18081/readyz
-if [ -f "$root/hack/demo/webhook.yaml" ]; then
-  ca=$(base64 -w0 <"$pki/ca.crt")
-  sed -e "s|CA_BUNDLE|$ca|g" -e "s|WEBHOOK_PORT|$webhook_port|g" "$root/hack/demo/webhook.yaml" | "$kubectl" apply -f - >/dev/null
-fi
+source "$root/hack/lib/webhook-on-loopback.sh"
+webhooks_on_loopback "$webhook_port" "$pki/ca.crt" | "$kubectl" apply -f - >/dev/null
 
-echo "==> S6 admission policy (config/admission)"
+echo "==> admission policies (config/admission: S6, and S1/S7 in site namespaces)"
 "$kubectl" apply -k "$root/config/admission" >/dev/null
 
 echo "==> the samples (config/samples) and the demo's volumes and extra site"
-"$kubectl" apply -f "$root/config/rbac/takedown_signer_role.yaml" >/dev/null
+"$root/hack/demo/personas.sh"
 "$kubectl" apply -k "$root/config/samples" >/dev/null
 "$kubectl" apply -f "$root/hack/demo/extras.yaml" >/dev/null
+
+echo "==> the sample sites' opening approvals, each signer as themselves (S1)"
+"$root/hack/demo/sign-samples.sh"
 
 echo "==> the sample takedown, moved to start now, signed at every level (T1)"
 "$root/hack/demo/takedown.sh"

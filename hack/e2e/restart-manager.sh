@@ -3,7 +3,8 @@
 set -euo pipefail
 source "$(dirname "$0")/../realnode/lib.sh"
 stop sitegroup-manager 10
-start_ns sitegroup-manager "$root/bin/sitegroup" manager --kubeconfig "$ns_kubeconfig" \
+# The operator runs as its ServiceAccount (hack/e2e/up.sh wrote the kubeconfig).
+start_ns sitegroup-manager "$root/bin/sitegroup" manager --kubeconfig "$root/bin/e2e/operator.kubeconfig" \
   --metrics-bind-address 127.0.0.1:18090 --health-probe-bind-address 127.0.0.1:18091 \
   --webhook-port 19444 --webhook-cert-dir "$root/bin/e2e/pki/webhook" --leader-elect=false \
   --operator-image "$sitegroup_image"

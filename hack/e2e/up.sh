@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings up what the end-to-end suite runs against: the real node
-# (hack/realnode), the operator's freshly built image, the CRDs, the S6
-# admission policy, the platform's namespaces and policy, and the operator
+# (hack/realnode), the operator's freshly built image, the CRDs, the
+# operator's ServiceAccount and RBAC, the admission policies (S6, S7), the platform's namespaces and policy, and the operator
 # itself, run inside the node's network namespace so that the API server
 # there calls its webhooks on loopback.
 set -euo pipefail
@@ -18,6 +18,10 @@ log "CRDs, admission policy, platform"
 kc apply --server-side -f "$root/config/crd/bases" -f "$root/config/crd/external" >/dev/null
 kc wait --for condition=Established --timeout 60s crd --all >/dev/null
 
+log "the operator's own identity and RBAC, the personas' roles (config/rbac)"
+source "$root/hack/lib/operator-identity.sh"
+operator_kubeconfig kc "$e2e_dir/operator.kubeconfig"
+
 log "the operator (in the node's network namespace)"
 pki_e2e="$e2e_dir/pki"
 if [ ! -f "$pki_e2e/webhook/tls.crt" ]; then
@@ -28,9 +32,8 @@ if [ ! -f "$pki_e2e/webhook/tls.crt" ]; then
     -days 30 -extfile "$pki_e2e/webhook.ext" -out "$pki_e2e/webhook/tls.crt" 2>/dev/null
 fi
 "$root/hack/e2e/restart-manager.sh"
-ca=$(base64 -w0 <"$pki_e2e/ca.crt")
-sed -e "s|CA_BUNDLE|$ca|g" -e "s|WEBHOOK_PORT|$webhook_port|g" "$root/hack/demo/webhook.yaml" | kc apply -f - >/dev/null
+source "$root/hack/lib/webhook-on-loopback.sh"
+webhooks_on_loopback "$webhook_port" "$pki_e2e/ca.crt" | kc apply -f - >/dev/null
 kc apply -k "$root/config/admission" >/dev/null
-kc apply -f "$root/config/rbac/takedown_signer_role.yaml" >/dev/null
 kc apply -f "$root/test/e2e/testdata/platform.yaml" >/dev/null
 log "ready for the e2e suite (operator log: bin/realnode/logs/sitegroup-manager.log)"

@@ -32,7 +32,8 @@ func site() *sgv1.GovWebsite {
 }
 
 func pol() sgv1.SiteGroupPolicySpec {
-	return policy.InForce(sgv1.SiteGroupPolicySpec{Placement: sgv1.PlacementPolicy{AllowedRegions: []string{"cn-north-1"}}})
+	return policy.InForce(sgv1.SiteGroupPolicySpec{Placement: sgv1.PlacementPolicy{AllowedRegions: []string{"cn-north-1"}},
+		Network: sgv1.NetworkPolicyDefaults{AdminAccessNetworks: []sgv1.CIDR{"10.0.0.0/8"}}})
 }
 
 func frontend() *appsv1.Deployment { return builders.FrontendDeployment(site(), pol(), false) }

@@ -8,6 +8,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/policy"
 )
 
 // NetworkPolicy names of a site.
@@ -38,8 +39,10 @@ func networkPolicy(site *sgv1.GovWebsite, name string, selector map[string]strin
 	}
 }
 
+// defaultDeny selects every pod of the namespace (podSelector {}), not only
+// the site's: a pod the site did not make is isolated too (S7).
 func defaultDeny(site *sgv1.GovWebsite) *networkingv1.NetworkPolicy {
-	return networkPolicy(site, DefaultDenyPolicyName(site), map[string]string{LabelSite: site.Name}, networkingv1.NetworkPolicySpec{
+	return networkPolicy(site, DefaultDenyPolicyName(site), nil, networkingv1.NetworkPolicySpec{
 		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress},
 	})
 }
@@ -74,7 +77,11 @@ func frontendIngress(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) *network
 func adminIngress(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) *networkingv1.NetworkPolicy {
 	from := []networkingv1.NetworkPolicyPeer{namespacePeer(p.Network.AdminAccessNamespace)}
 	for _, c := range site.Spec.Admin.AllowedSourceCIDRs {
-		from = append(from, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: string(c)}})
+		// S7: the webhook refuses a CIDR outside the policy's admin access
+		// networks; one left from before the policy narrowed opens nothing.
+		if policy.InsideAdminNetworks(p, string(c)) {
+			from = append(from, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: string(c)}})
+		}
 	}
 	return networkPolicy(site, AdminPolicyName(site), ComponentSelector(site, ComponentAdmin), networkingv1.NetworkPolicySpec{
 		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},

@@ -42,9 +42,10 @@ func TestS7NetworkPoliciesSelectPods(t *testing.T) {
 		selected  []map[string]string
 		untouched []map[string]string
 	}{
-		{"S7 default deny selects every site pod for ingress and egress", "edu-default-deny",
+		// S7: every pod of the namespace, the site's and any other, is denied by default.
+		{"S7 default deny selects every pod of the namespace for ingress and egress", "edu-default-deny",
 			[]networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress},
-			[]map[string]string{fe, ad, imp}, []map[string]string{podLabels(other, ComponentAdmin)}},
+			[]map[string]string{fe, ad, imp, podLabels(other, ComponentAdmin), {"app": "handmade"}, {}}, nil},
 		{"S7 frontend ingress selects the front end only", "edu-frontend-ingress",
 			[]networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
 			[]map[string]string{fe}, []map[string]string{ad, imp, podLabels(other, ComponentFrontend)}},
@@ -127,6 +128,9 @@ func portDesc(ports []networkingv1.NetworkPolicyPort) []string {
 }
 
 func TestS7IngressSources(t *testing.T) {
+	adminNets := newPolicy(func(p *sgv1.SiteGroupPolicySpec) {
+		p.Network.AdminAccessNetworks = []sgv1.CIDR{"10.0.0.0/8", "2001:db8::/32"}
+	})
 	cases := []struct {
 		name      string
 		p         sgv1.SiteGroupPolicySpec
@@ -141,8 +145,12 @@ func TestS7IngressSources(t *testing.T) {
 			[]string{"ns:envoy", "own-inspection:edu"}, []string{"TCP/8080"}},
 		{"S7 admin only from the admin-access namespace", newPolicy(), nil, "edu-admin-ingress",
 			[]string{"ns:sitegroup-admin-access"}, []string{"TCP/9090"}},
-		{"S7 admin from admin-access plus each office CIDR", newPolicy(), []sgv1.CIDR{"10.8.0.0/16", "2001:db8::/48"}, "edu-admin-ingress",
+		{"S7 admin from admin-access plus each office CIDR inside the admin networks", adminNets, []sgv1.CIDR{"10.8.0.0/16", "2001:db8::/48"}, "edu-admin-ingress",
 			[]string{"ns:sitegroup-admin-access", "cidr:10.8.0.0/16", "cidr:2001:db8::/48"}, []string{"TCP/9090"}},
+		{"S7 a CIDR outside the admin networks opens nothing", adminNets, []sgv1.CIDR{"0.0.0.0/1", "128.0.0.0/1", "10.8.0.0/16"}, "edu-admin-ingress",
+			[]string{"ns:sitegroup-admin-access", "cidr:10.8.0.0/16"}, []string{"TCP/9090"}},
+		{"S7 no admin network in the policy: only the admin-access namespace", newPolicy(), []sgv1.CIDR{"10.8.0.0/16"}, "edu-admin-ingress",
+			[]string{"ns:sitegroup-admin-access"}, []string{"TCP/9090"}},
 		{"S7 office CIDRs never open the front end", newPolicy(), []sgv1.CIDR{"10.8.0.0/16"}, "edu-frontend-ingress",
 			[]string{"ns:sitegroup-gateway", "own-inspection:edu"}, []string{"TCP/8080"}},
 	}

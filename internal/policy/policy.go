@@ -48,9 +48,9 @@ const (
 // DefaultApprovalLevels is the chain of S1/T1: unit head, city office, province.
 func DefaultApprovalLevels() []sgv1.ApprovalLevel {
 	return []sgv1.ApprovalLevel{
-		{Name: "unit", Group: "sitegroup:unit-heads", Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite, sgv1.ScopeTakedown, sgv1.ScopeReturn}},
-		{Name: "city", Group: "sitegroup:city-office", Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite, sgv1.ScopeTakedown, sgv1.ScopeReturn}},
-		{Name: "province", Group: "sitegroup:province-office", Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite, sgv1.ScopeTakedown}},
+		{Name: "unit", Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite, sgv1.ScopeTakedown, sgv1.ScopeReturn}},
+		{Name: "city", Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite, sgv1.ScopeTakedown, sgv1.ScopeReturn}},
+		{Name: "province", Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite, sgv1.ScopeTakedown}},
 	}
 }
 
@@ -128,26 +128,4 @@ func LevelNames(spec sgv1.SiteGroupPolicySpec, scope sgv1.ApprovalScope) []strin
 		out = append(out, l.Name)
 	}
 	return out
-}
-
-// ReadChain reads an approval chain (S1, T1, T6): the levels signed, the
-// first rejection, and the levels still missing, in chain order. A
-// level's latest word counts.
-func ReadChain(approvals []sgv1.Approval, levels []string) (signed []string, rejected *sgv1.Approval, missing []string) {
-	latest := map[string]sgv1.Approval{}
-	for _, a := range approvals {
-		latest[a.Level] = a
-	}
-	for _, l := range levels {
-		a, ok := latest[l]
-		switch {
-		case !ok:
-			missing = append(missing, l)
-		case a.Decision == sgv1.DecisionRejected:
-			return signed, &a, missing
-		default:
-			signed = append(signed, l)
-		}
-	}
-	return signed, nil, missing
 }

@@ -72,10 +72,26 @@ func New(withWebhooks bool) (*envtest.Environment, error) {
 	return env, nil
 }
 
-// As returns a client acting as a user of a group (an approval level's
-// signer): the API server authorizes and the webhooks stamp that user.
-func As(cfg *rest.Config, user, group string) (client.Client, error) {
-	c := rest.CopyConfig(cfg)
-	c.Impersonate = rest.ImpersonationConfig{UserName: user, Groups: []string{group, "system:authenticated"}}
-	return client.New(c, client.Options{Scheme: Scheme()})
+// As returns a client acting as a user (a persona: a department, a signer,
+// the platform, the auditor) in the given groups besides
+// system:authenticated: the API server authorizes with the roles bound to
+// them, and the webhooks see that user.
+func As(cfg *rest.Config, user string, groups ...string) (client.Client, error) {
+	return client.New(Impersonating(cfg, user, groups...), client.Options{Scheme: Scheme()})
 }
+
+// Impersonating returns a copy of cfg acting as user in groups.
+func Impersonating(cfg *rest.Config, user string, groups ...string) *rest.Config {
+	c := rest.CopyConfig(cfg)
+	c.Impersonate = rest.ImpersonationConfig{UserName: user, Groups: append(groups, "system:authenticated")}
+	return c
+}
+
+// OperatorUser is the operator's user as the shipped install makes it (its
+// ServiceAccount, config/rbac): the suites run the manager as that user,
+// with that role, so its RBAC and the site-namespace admission policies
+// (which exempt only it) are what a cluster has.
+const OperatorUser = "system:serviceaccount:sitegroup-system:sitegroup-manager"
+
+// OperatorGroups are the groups the API server gives that ServiceAccount.
+var OperatorGroups = []string{"system:serviceaccounts", "system:serviceaccounts:sitegroup-system"}

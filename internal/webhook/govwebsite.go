@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -14,6 +15,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/clock"
+	"sitegroup.io/operator/internal/policy"
 )
 
 // Field indexes the webhook looks sites up by.
@@ -57,32 +60,54 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	})
 }
 
+// +kubebuilder:webhook:path=/mutate-sitegroup-io-v1alpha1-govwebsite,mutating=true,failurePolicy=fail,sideEffects=None,groups=sitegroup.io,resources=govwebsites,verbs=create;update,versions=v1alpha1,name=mgovwebsite.sitegroup.io,admissionReviewVersions=v1
 // +kubebuilder:webhook:path=/validate-sitegroup-io-v1alpha1-govwebsite,mutating=false,failurePolicy=fail,sideEffects=None,groups=sitegroup.io,resources=govwebsites,verbs=create;update,versions=v1alpha1,name=vgovwebsite.sitegroup.io,admissionReviewVersions=v1
 
-// GovWebsiteValidator enforces the rules across sites: S2 one site per
+// GovWebsiteValidator enforces the rules across sites (S2 one site per
 // organization, a domain belongs to one site only (S3), one portal per
-// region. Each refusal names the rule and the conflicting site.
+// region) and who writes what: signatures are the signer's own (S1), the
+// platform's fields are the platform's, the identity the approvals were
+// given for stays as it was signed (S8), and admin networks lie inside the
+// policy's (S7). Each refusal names the rule and the field.
 type GovWebsiteValidator struct {
 	Client client.Reader
+	Clock  clock.Clock
+	Access
 }
 
-var _ admission.Validator[*sgv1.GovWebsite] = &GovWebsiteValidator{}
+var (
+	_ admission.Defaulter[*sgv1.GovWebsite] = &GovWebsiteValidator{}
+	_ admission.Validator[*sgv1.GovWebsite] = &GovWebsiteValidator{}
+)
 
-// SetupGovWebsiteWebhook registers the validator with the manager's webhook server.
-func SetupGovWebsiteWebhook(mgr ctrl.Manager) error {
-	return ctrl.NewWebhookManagedBy(mgr, &sgv1.GovWebsite{}).
-		WithValidator(&GovWebsiteValidator{Client: mgr.GetClient()}).
-		Complete()
+// SetupGovWebsiteWebhook registers the mutating and validating webhooks.
+func SetupGovWebsiteWebhook(mgr ctrl.Manager, c clock.Clock, access Access) error {
+	v := &GovWebsiteValidator{Client: mgr.GetClient(), Clock: c, Access: access}
+	return ctrl.NewWebhookManagedBy(mgr, &sgv1.GovWebsite{}).WithDefaulter(v).WithValidator(v).Complete()
 }
 
-// ValidateCreate checks a new site against every other site.
+// Default stamps the signature a write adds with its signer and the time.
+func (v *GovWebsiteValidator) Default(ctx context.Context, site *sgv1.GovWebsite) error {
+	req, err := admission.RequestFromContext(ctx)
+	if err != nil {
+		return err
+	}
+	old := &sgv1.GovWebsite{}
+	if err := decodeOld(req, old); err != nil {
+		return err
+	}
+	stampApprovals(old.Spec.Approvals, site.Spec.Approvals, req.UserInfo.Username, v.Clock.Now())
+	return nil
+}
+
+// ValidateCreate checks a new site against every other site and its writer.
 func (v *GovWebsiteValidator) ValidateCreate(ctx context.Context, site *sgv1.GovWebsite) (admission.Warnings, error) {
-	return nil, v.validate(ctx, site)
+	return nil, v.validate(ctx, &sgv1.GovWebsite{}, site)
 }
 
-// ValidateUpdate checks a changed site against every other site.
-func (v *GovWebsiteValidator) ValidateUpdate(ctx context.Context, _, site *sgv1.GovWebsite) (admission.Warnings, error) {
-	return nil, v.validate(ctx, site)
+// ValidateUpdate checks a changed site against every other site and its writer.
+func (v *GovWebsiteValidator) ValidateUpdate(ctx context.Context, old, site *sgv1.GovWebsite) (admission.Warnings, error) {
+	return nil, v.validate(ctx, old, site)
 }
 
 // ValidateDelete allows deletion; the finalizer enforces closure by procedure (T7).
@@ -90,13 +115,54 @@ func (v *GovWebsiteValidator) ValidateDelete(context.Context, *sgv1.GovWebsite) 
 	return nil, nil
 }
 
-func (v *GovWebsiteValidator) validate(ctx context.Context, site *sgv1.GovWebsite) error {
+func (v *GovWebsiteValidator) validate(ctx context.Context, old, site *sgv1.GovWebsite) error {
+	req, err := admission.RequestFromContext(ctx)
+	if err != nil {
+		return err
+	}
+	errs, err := v.acrossSites(ctx, site)
+	if err != nil {
+		return err
+	}
+	errs = append(errs, frozenIdentity(old, site)...)
+	more, err := v.platformOnly(ctx, req.UserInfo, site.Namespace, "govwebsites", platformFieldsOfSite(old, site))
+	if err != nil {
+		return err
+	}
+	errs = append(errs, more...)
+	if needsPolicy(old, site) {
+		p, err := policy.Get(ctx, v.Client)
+		if err != nil {
+			return apierrors.NewForbidden(schema.GroupResource{Group: sgv1.GroupVersion.Group, Resource: "govwebsites"}, site.Name, err)
+		}
+		more, err := v.signatures(ctx, field.NewPath("spec", "approvals"), old.Spec.Approvals, site.Spec.Approvals,
+			policy.LevelNames(p, sgv1.ScopeSite), site.Namespace, "S1", req.UserInfo)
+		if err != nil {
+			return err
+		}
+		errs = append(errs, more...)
+		errs = append(errs, adminNetworks(old, site, p)...)
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return apierrors.NewInvalid(schema.GroupKind{Group: sgv1.GroupVersion.Group, Kind: "GovWebsite"}, site.Name, errs)
+}
+
+// needsPolicy: the write signs, or names admin networks the policy bounds.
+func needsPolicy(old, site *sgv1.GovWebsite) bool {
+	return !equality.Semantic.DeepEqual(old.Spec.Approvals, site.Spec.Approvals) ||
+		!equality.Semantic.DeepEqual(old.Spec.Admin.AllowedSourceCIDRs, site.Spec.Admin.AllowedSourceCIDRs)
+}
+
+// acrossSites checks S2 and S3 against the other sites.
+func (v *GovWebsiteValidator) acrossSites(ctx context.Context, site *sgv1.GovWebsite) (field.ErrorList, error) {
 	var errs field.ErrorList
 	spec := field.NewPath("spec")
 
 	others, err := v.othersBy(ctx, site, IndexCreditCode, site.Spec.Organization.CreditCode)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, o := range others {
 		errs = append(errs, field.Forbidden(spec.Child("organization", "creditCode"),
@@ -105,7 +171,7 @@ func (v *GovWebsiteValidator) validate(ctx context.Context, site *sgv1.GovWebsit
 	for i, d := range site.Spec.Domains {
 		others, err := v.othersBy(ctx, site, IndexDomain, string(d))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, o := range others {
 			errs = append(errs, field.Forbidden(spec.Child("domains").Index(i),
@@ -115,17 +181,14 @@ func (v *GovWebsiteValidator) validate(ctx context.Context, site *sgv1.GovWebsit
 	if region := PortalRegion(site); region != "" {
 		others, err := v.othersBy(ctx, site, IndexPortalRegion, region)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, o := range others {
 			errs = append(errs, field.Forbidden(spec.Child("siteKind"),
 				fmt.Sprintf("S2: region %s already has portal %s/%s; one portal per region", region, o.Namespace, o.Name)))
 		}
 	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return apierrors.NewInvalid(schema.GroupKind{Group: sgv1.GroupVersion.Group, Kind: "GovWebsite"}, site.Name, errs)
+	return errs, nil
 }
 
 // othersBy lists the sites, other than this one, whose index holds value.

@@ -2,11 +2,10 @@ package webhook
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
+	admissionv1 "k8s.io/api/admission/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -24,14 +23,18 @@ import (
 // +kubebuilder:webhook:path=/mutate-sitegroup-io-v1alpha1-takedownrequest,mutating=true,failurePolicy=fail,sideEffects=None,groups=sitegroup.io,resources=takedownrequests,verbs=create;update,versions=v1alpha1,name=mtakedownrequest.sitegroup.io,admissionReviewVersions=v1
 // +kubebuilder:webhook:path=/validate-sitegroup-io-v1alpha1-takedownrequest,mutating=false,failurePolicy=fail,sideEffects=None,groups=sitegroup.io,resources=takedownrequests,verbs=create;update,versions=v1alpha1,name=vtakedownrequest.sitegroup.io,admissionReviewVersions=v1
 
-// TakedownWebhook holds takedowns to the policy (T1–T4): it stamps each new
-// approval with the authenticated user and the time, refuses a signer
-// outside the level's group, a temporary takedown of a portal, a second
-// temporary takedown in a calendar year, one longer than the policy allows,
-// and a second open takedown of a site. Refusals name the rule and the numbers.
+// TakedownWebhook holds takedowns to the policy (T1–T4) and to who writes
+// what: it stamps each new approval with the authenticated user and the
+// time, asks the API server whether that user may sign at the level (RBAC,
+// approve on signers/<level>), keeps approvals append-only by position,
+// freezes what the signers signed, and refuses a temporary takedown of a
+// portal, a second temporary takedown in a calendar year, one longer than
+// the policy allows, and a second open takedown of a site. Refusals name
+// the rule and the numbers.
 type TakedownWebhook struct {
 	Client client.Reader
 	Clock  clock.Clock
+	Access
 }
 
 var (
@@ -40,61 +43,39 @@ var (
 )
 
 // SetupTakedownWebhook registers the mutating and validating webhooks.
-func SetupTakedownWebhook(mgr ctrl.Manager, c clock.Clock) error {
-	w := &TakedownWebhook{Client: mgr.GetClient(), Clock: c}
+func SetupTakedownWebhook(mgr ctrl.Manager, c clock.Clock, access Access) error {
+	w := &TakedownWebhook{Client: mgr.GetClient(), Clock: c, Access: access}
 	return ctrl.NewWebhookManagedBy(mgr, &sgv1.TakedownRequest{}).WithDefaulter(w).WithValidator(w).Complete()
 }
 
-// Default stamps the approvals this request adds: approver and time come
-// from the API server's authentication, never from the YAML.
+// Default stamps who asks for a new takedown and the approvals a write
+// adds: approver and time come from the API server's authentication and
+// the webhook's clock, never from the YAML.
 func (w *TakedownWebhook) Default(ctx context.Context, t *sgv1.TakedownRequest) error {
 	req, err := admission.RequestFromContext(ctx)
 	if err != nil {
 		return err
 	}
-	old, err := oldTakedown(req)
-	if err != nil {
+	old := &sgv1.TakedownRequest{}
+	if err := decodeOld(req, old); err != nil {
 		return err
 	}
-	now := metav1.NewTime(w.Clock.Now().UTC().Truncate(time.Second))
-	stamp := func(added []sgv1.Approval) {
-		for i := range added {
-			if added[i].Approver == "" {
-				added[i].Approver = req.UserInfo.Username
-			}
-			if added[i].Time == nil {
-				added[i].Time = &now
-			}
-		}
+	user, now := req.UserInfo.Username, w.Clock.Now()
+	if req.Operation == admissionv1.Create {
+		requestedBy(t, user)
 	}
-	stamp(addedApprovals(old.Spec.Approvals, t.Spec.Approvals))
+	stampApprovals(old.Spec.Approvals, t.Spec.Approvals, user, now)
 	if t.Spec.ReturnRequest != nil {
-		var before []sgv1.Approval
-		if old.Spec.ReturnRequest != nil {
-			before = old.Spec.ReturnRequest.Approvals
-		}
-		stamp(addedApprovals(before, t.Spec.ReturnRequest.Approvals))
+		stampApprovals(returnApprovals(old), t.Spec.ReturnRequest.Approvals, user, now)
 	}
 	return nil
 }
 
-// addedApprovals are the entries after the old ones (CEL keeps approvals append-only).
-func addedApprovals(old, cur []sgv1.Approval) []sgv1.Approval {
-	if len(cur) <= len(old) {
+func returnApprovals(t *sgv1.TakedownRequest) []sgv1.Approval {
+	if t.Spec.ReturnRequest == nil {
 		return nil
 	}
-	return cur[len(old):]
-}
-
-func oldTakedown(req admission.Request) (*sgv1.TakedownRequest, error) {
-	old := &sgv1.TakedownRequest{}
-	if len(req.OldObject.Raw) == 0 {
-		return old, nil
-	}
-	if err := json.Unmarshal(req.OldObject.Raw, old); err != nil {
-		return nil, err
-	}
-	return old, nil
+	return t.Spec.ReturnRequest.Approvals
 }
 
 // ValidateCreate checks a new takedown against the site, the policy and the
@@ -103,12 +84,13 @@ func (w *TakedownWebhook) ValidateCreate(ctx context.Context, t *sgv1.TakedownRe
 	return nil, w.validate(ctx, &sgv1.TakedownRequest{}, t)
 }
 
-// ValidateUpdate checks the approvals added and the period.
+// ValidateUpdate checks the approvals added, what they froze and the period.
 func (w *TakedownWebhook) ValidateUpdate(ctx context.Context, old, t *sgv1.TakedownRequest) (admission.Warnings, error) {
 	return nil, w.validate(ctx, old, t)
 }
 
-// ValidateDelete allows deletion (the record stays in the site's history).
+// ValidateDelete allows deletion (the record stays in the site's history;
+// the department's role has no delete).
 func (w *TakedownWebhook) ValidateDelete(context.Context, *sgv1.TakedownRequest) (admission.Warnings, error) {
 	return nil, nil
 }
@@ -123,18 +105,33 @@ func (w *TakedownWebhook) validate(ctx context.Context, old, t *sgv1.TakedownReq
 		return apierrors.NewForbidden(schema.GroupResource{Group: sgv1.GroupVersion.Group, Resource: "takedownrequests"}, t.Name, err)
 	}
 	spec := field.NewPath("spec")
-	var errs field.ErrorList
-	errs = append(errs, signers(spec.Child("approvals"), old.Spec.Approvals, t.Spec.Approvals, req, p, sgv1.ScopeTakedown)...)
-	if t.Spec.ReturnRequest != nil {
-		var before []sgv1.Approval
-		if old.Spec.ReturnRequest != nil {
-			before = old.Spec.ReturnRequest.Approvals
-		}
-		errs = append(errs, signers(spec.Child("returnRequest", "approvals"), before, t.Spec.ReturnRequest.Approvals, req, p, sgv1.ScopeReturn)...)
+	errs, err := w.signatures(ctx, spec.Child("approvals"), old.Spec.Approvals, t.Spec.Approvals,
+		policy.LevelNames(p, sgv1.ScopeTakedown), t.Namespace, "T1", req.UserInfo)
+	if err != nil {
+		return err
 	}
+	if t.Spec.ReturnRequest != nil {
+		more, err := w.signatures(ctx, spec.Child("returnRequest", "approvals"), returnApprovals(old), t.Spec.ReturnRequest.Approvals,
+			policy.LevelNames(p, sgv1.ScopeReturn), t.Namespace, "T6", req.UserInfo)
+		if err != nil {
+			return err
+		}
+		errs = append(errs, more...)
+	}
+	errs = append(errs, frozenWhenSigned(old, t)...)
 	errs = append(errs, duration(spec, t, p)...)
 	if old.Name == "" { // creation: rules about the site and its other takedowns
 		more, err := w.againstSite(ctx, spec, t, p)
+		if err != nil {
+			return err
+		}
+		errs = append(errs, more...)
+	} else {
+		errs = append(errs, requesterUnchanged(old, t)...)
+		more, err := w.platformOnly(ctx, req.UserInfo, t.Namespace, "takedownrequests", []ownedField{{
+			spec.Child("cancel"), !old.Spec.Cancel && t.Spec.Cancel && w.Operator != "" && old.Annotations[sgv1.AnnotationRequestedBy] == w.Operator,
+			"T8: this rectification takedown was raised by the operator after failing months; the department it binds may not withdraw it",
+		}})
 		if err != nil {
 			return err
 		}
@@ -146,33 +143,38 @@ func (w *TakedownWebhook) validate(ctx context.Context, old, t *sgv1.TakedownReq
 	return apierrors.NewInvalid(schema.GroupKind{Group: sgv1.GroupVersion.Group, Kind: "TakedownRequest"}, t.Name, errs)
 }
 
-// signers checks every added approval (T1, T6): signed by the requesting
-// user, at a level of the chain, by a member of that level's group.
-func signers(path *field.Path, old, cur []sgv1.Approval, req admission.Request, p sgv1.SiteGroupPolicySpec, scope sgv1.ApprovalScope) field.ErrorList {
-	rule := "T1"
-	if scope == sgv1.ScopeReturn {
-		rule = "T6"
+// frozenWhenSigned refuses a change of what the signers signed (T1, T4):
+// once a takedown carries a signature its reason, period and notice stay
+// as signed; a different takedown is a new request.
+func frozenWhenSigned(old, t *sgv1.TakedownRequest) field.ErrorList {
+	if len(old.Spec.Approvals) == 0 {
+		return nil
 	}
+	spec := field.NewPath("spec")
+	o, n := old.Spec, t.Spec
 	var errs field.ErrorList
-	levels := policy.LevelsFor(p, scope)
-	for i, a := range addedApprovals(old, cur) {
-		at := path.Index(len(old) + i)
-		if a.Approver != req.UserInfo.Username {
-			errs = append(errs, field.Forbidden(at.Child("approver"),
-				fmt.Sprintf("%s: approver %q is not the user signing (%s); an approval is signed by its approver", rule, a.Approver, req.UserInfo.Username)))
-			continue
-		}
-		idx := slices.IndexFunc(levels, func(l sgv1.ApprovalLevel) bool { return l.Name == a.Level })
-		if idx < 0 {
-			errs = append(errs, field.NotSupported(at.Child("level"), a.Level, policy.LevelNames(p, scope)))
-			continue
-		}
-		if !slices.Contains(req.UserInfo.Groups, levels[idx].Group) {
-			errs = append(errs, field.Forbidden(at,
-				fmt.Sprintf("%s: %s may not sign at level %s: only members of group %s may", rule, a.Approver, a.Level, levels[idx].Group)))
+	for _, f := range []struct {
+		path    *field.Path
+		changed bool
+	}{
+		{spec.Child("reason"), o.Reason != n.Reason},
+		{spec.Child("start"), !o.Start.Equal(&n.Start)},
+		{spec.Child("end"), !equalTimes(o.End, n.End)},
+		{spec.Child("notice"), o.Notice != n.Notice},
+	} {
+		if f.changed {
+			errs = append(errs, field.Forbidden(f.path,
+				fmt.Sprintf("T1, T4: %s is frozen once the takedown is signed (what the signers approved stays as approved); file a new request for a different takedown", f.path)))
 		}
 	}
 	return errs
+}
+
+func equalTimes(a, b *metav1.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(b)
 }
 
 // duration checks T4 against the policy in force.
@@ -225,10 +227,19 @@ func (w *TakedownWebhook) againstSite(ctx context.Context, spec *field.Path, t *
 			used = append(used, fmt.Sprintf("takedown %s, %s to %s", o.Name, day(o.Status.ActivatedAt.Time), until))
 		}
 	}
-	if t.Spec.Type == sgv1.TakedownTemporary && int32(len(used)) >= *p.Takedown.TemporaryPerYear {
+	// T3 counts from the site's own record too: a request can be deleted,
+	// the site's status keeps the takedowns that went live this year.
+	recorded := int32(0)
+	if q := site.Status.TakedownQuota; q != nil && q.Year == int32(year) {
+		recorded = q.Used
+	}
+	if t.Spec.Type == sgv1.TakedownTemporary && max(int32(len(used)), recorded) >= *p.Takedown.TemporaryPerYear {
 		msg := fmt.Sprintf("T3: site %s may have %d temporary takedown(s) in %d", site.Name, *p.Takedown.TemporaryPerYear, year)
-		if len(used) > 0 {
+		switch {
+		case len(used) > 0:
 			msg = fmt.Sprintf("T3: site %s already had a temporary takedown in %d (%s)", site.Name, year, used[0])
+		case recorded > 0:
+			msg = fmt.Sprintf("T3: site %s already had %d temporary takedown(s) in %d (the site's record, status.takedownQuota)", site.Name, recorded, year)
 		}
 		errs = append(errs, field.Forbidden(spec.Child("type"), msg))
 	}

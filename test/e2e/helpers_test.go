@@ -16,6 +16,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -136,7 +137,7 @@ func freshNamespace(name string) {
 			if s.Annotations == nil {
 				s.Annotations = map[string]string{}
 			}
-			s.Annotations["sitegroup.io/force-delete"] = "true"
+			s.Annotations[sgv1.AnnotationForceDelete] = "true"
 			Expect(k8sClient.Patch(ctx, s, patch)).To(Succeed())
 		}
 		_ = k8sClient.Delete(ctx, nsObj)
@@ -145,33 +146,78 @@ func freshNamespace(name string) {
 		}).Should(BeTrue(), "waiting for namespace %s of a previous run to go", name)
 	}
 	Expect(k8sClient.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})).To(Succeed())
+	bindNamespacePersonas(name)
 }
 
-// as is a client acting as a signer of an approval level.
-func as(user, group string) client.Client {
+// The people of the suite, bound to the shipped roles
+// (config/rbac/personas.yaml) as a platform engineer binds them: the unit
+// head and the web team in each site namespace (freshNamespace), the city
+// and province offices cluster-wide (bindPersonas).
+var signers = map[string]string{"unit": "chen.jing", "city": "zhang.wei", "province": "li.na"}
+
+const department = "webmaster"
+
+// bindPersonas binds the city and province offices cluster-wide.
+func bindPersonas() {
 	GinkgoHelper()
-	cl, err := testenv.As(cfg, user, group)
+	for role, user := range map[string]string{"sitegroup-city-office": signers["city"], "sitegroup-province-office": signers["province"]} {
+		b := &rbacv1.ClusterRoleBinding{
+			ObjectMeta: metav1.ObjectMeta{Name: "e2e:" + role},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
+			Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: user}},
+		}
+		Expect(client.IgnoreAlreadyExists(k8sClient.Create(ctx, b))).To(Succeed())
+	}
+}
+
+// bindNamespacePersonas binds a site namespace's unit head, and its web
+// team with the department role plus Kubernetes' ordinary edit rights.
+func bindNamespacePersonas(ns string) {
+	GinkgoHelper()
+	for _, b := range []struct{ role, user string }{
+		{"sitegroup-unit-head", signers["unit"]}, {"sitegroup-department", department}, {"edit", department},
+	} {
+		Expect(k8sClient.Create(ctx, &rbacv1.RoleBinding{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: b.role + ":" + b.user},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: b.role},
+			Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: b.user}},
+		})).To(Succeed())
+	}
+}
+
+// as is a client acting as a persona.
+func as(user string) client.Client {
+	GinkgoHelper()
+	cl, err := testenv.As(cfg, user)
 	Expect(err).NotTo(HaveOccurred())
 	return cl
 }
 
-// sign appends one approval as its level's signer (the webhook stamps who and when).
-func sign(ns, name, level, user, group string, ret bool) {
+// signChain has each level sign obj (a GovWebsite or a TakedownRequest, or
+// its return when ret) as its own signer, one write each (S1, T1, T6); the
+// webhook stamps who and when.
+func signChain(obj client.Object, ret bool, levels ...string) {
 	GinkgoHelper()
-	c := as(user, group)
-	Eventually(func() error {
-		t := &sgv1.TakedownRequest{}
-		if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, t); err != nil {
-			return err
-		}
-		a := sgv1.Approval{Level: level, Decision: sgv1.DecisionApproved}
-		if ret {
-			t.Spec.ReturnRequest.Approvals = append(t.Spec.ReturnRequest.Approvals, a)
-		} else {
-			t.Spec.Approvals = append(t.Spec.Approvals, a)
-		}
-		return c.Update(ctx, t)
-	}).Should(Succeed(), "%s signing at level %s", user, level)
+	for _, level := range levels {
+		c := as(signers[level])
+		Eventually(func() error {
+			if err := c.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
+				return err
+			}
+			a := sgv1.Approval{Level: level, Decision: sgv1.DecisionApproved}
+			switch o := obj.(type) {
+			case *sgv1.GovWebsite:
+				o.Spec.Approvals = append(o.Spec.Approvals, a)
+			case *sgv1.TakedownRequest:
+				if ret {
+					o.Spec.ReturnRequest.Approvals = append(o.Spec.ReturnRequest.Approvals, a)
+				} else {
+					o.Spec.Approvals = append(o.Spec.Approvals, a)
+				}
+			}
+			return c.Update(ctx, obj)
+		}).Should(Succeed(), "%s signing %s at level %s", signers[level], obj.GetName(), level)
+	}
 }
 
 func restartOperator() {

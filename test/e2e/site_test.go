@@ -8,9 +8,11 @@ import (
 	. "github.com/onsi/gomega"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -39,11 +41,6 @@ func eduSite() *sgv1.GovWebsite {
 			Frontend:             sgv1.FrontendSpec{Image: "sitegroup.io/sitegroup:dev", Args: []string{"serve-static", "--root=/srv/www"}, Replicas: ptr.To[int32](1)},
 			Admin:                sgv1.AdminSpec{Image: "sitegroup.io/sitegroup:dev", Args: []string{"serve-static", "--root=/srv/www", "--admin"}, AllowedSourceCIDRs: []sgv1.CIDR{"10.12.8.0/24"}},
 			Content:              sgv1.ContentSpec{Size: resource.MustParse("1Gi"), ImportFrom: &sgv1.ContentImportSource{ExistingClaim: "legacy"}},
-			Approvals: []sgv1.Approval{
-				{Level: "unit", Approver: "chen.jing", Decision: sgv1.DecisionApproved},
-				{Level: "city", Approver: "zhang.wei", Decision: sgv1.DecisionApproved},
-				{Level: "province", Approver: "li.na", Decision: sgv1.DecisionApproved},
-			},
 		},
 	}
 }
@@ -83,6 +80,7 @@ var _ = Describe("a department site on the real node", Ordered, func() {
 		freshNamespace(ns)
 		legacyContent()
 		Expect(k8sClient.Create(ctx, eduSite())).To(Succeed())
+		signChain(eduSite(), false, "unit", "city", "province") // S1: each level as itself
 		Eventually(func() sgv1.SiteState { return site(ns, "edu").Status.State }).Should(Equal(sgv1.StateServing),
 			func() string {
 				return "waiting for the site to serve (import Job, front end, admin, the prelaunch inspection):\n" + siteReport(ns, "edu")
@@ -122,6 +120,22 @@ var _ = Describe("a department site on the real node", Ordered, func() {
 		Expect(out).To(Or(ContainSubstring("deadline"), ContainSubstring("timeout")))
 	})
 
+	It("S1, S7: a department with edit rights cannot expose its admin: LoadBalancer, Ingress, allow-all NetworkPolicy refused", func() {
+		dept := as(department)
+		lb := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "open-admin"}, Spec: corev1.ServiceSpec{
+			Type: corev1.ServiceTypeLoadBalancer, Selector: map[string]string{"app.kubernetes.io/component": "admin"},
+			Ports: []corev1.ServicePort{{Port: 80, TargetPort: intstr.FromInt32(8080)}}}}
+		Expect(dept.Create(ctx, lb)).To(MatchError(ContainSubstring("S7: Service open-admin of type LoadBalancer")))
+		ing := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "admin"}, Spec: networkingv1.IngressSpec{
+			DefaultBackend: &networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: "edu-admin", Port: networkingv1.ServiceBackendPort{Number: 8080}}}}}
+		Expect(dept.Create(ctx, ing)).To(MatchError(ContainSubstring("S1, S7: ingresses in a site namespace are the operator's")))
+		allowAll := &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "allow-all"}, Spec: networkingv1.NetworkPolicySpec{
+			Ingress: []networkingv1.NetworkPolicyIngressRule{{}}}}
+		Expect(dept.Create(ctx, allowAll)).To(MatchError(ContainSubstring("S7: NetworkPolicies in a site namespace are the operator's")))
+		ok, out := fetch("sitegroup-gateway", "http://edu-admin."+ns+".svc.cluster.local/")
+		Expect(ok).To(BeFalse(), "the gateway namespace reached the admin: %s", out)
+	})
+
 	It("S7: runs the front end and the admin as separate pods, the content read-only in the front end", func() {
 		pods := &corev1.PodList{}
 		Expect(k8sClient.List(ctx, pods, client.InNamespace(ns), client.MatchingLabels{builders.LabelSite: "edu"})).To(Succeed())
@@ -150,9 +164,7 @@ var _ = Describe("a department site on the real node", Ordered, func() {
 			},
 		}
 		Expect(k8sClient.Create(ctx, t)).To(Succeed())
-		sign(ns, "rebuild", "unit", "chen.jing", "sitegroup:unit-heads", false)
-		sign(ns, "rebuild", "city", "zhang.wei", "sitegroup:city-office", false)
-		sign(ns, "rebuild", "province", "li.na", "sitegroup:province-office", false)
+		signChain(t, false, "unit", "city", "province")
 		Eventually(func() *metav1.Condition {
 			return meta.FindStatusCondition(site(ns, "edu").Status.Conditions, "Ready")
 		}).Should(And(Not(BeNil()), HaveField("Status", metav1.ConditionTrue), HaveField("Reason", "TakenDown")),
@@ -191,8 +203,7 @@ var _ = Describe("a department site on the real node", Ordered, func() {
 			return run.Status.Phase
 		}).Should(Equal(sgv1.InspectionSucceeded), func() string { return "waiting for the prereturn inspection Job:\n" + siteReport(ns, "edu") })
 		Expect(run.Status.Verdict).To(Equal(sgv1.VerdictPass), "vetoes: %v", run.Status.Vetoes)
-		sign(ns, "rebuild", "unit", "chen.jing", "sitegroup:unit-heads", true)
-		sign(ns, "rebuild", "city", "zhang.wei", "sitegroup:city-office", true)
+		signChain(t, true, "unit", "city")
 		Eventually(func() sgv1.TakedownPhase {
 			_ = k8sClient.Get(ctx, client.ObjectKeyFromObject(t), t)
 			return t.Status.Phase
@@ -222,6 +233,7 @@ var _ = Describe("a site whose pods cannot be placed", func() {
 		s.Spec.Content.ImportFrom = nil
 		s.Spec.Frontend.Resources = corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("64")}}
 		Expect(k8sClient.Create(ctx, s)).To(Succeed())
+		signChain(s, false, "unit", "city", "province")
 		Eventually(func() *metav1.Condition {
 			return meta.FindStatusCondition(site(bigNs, "big").Status.Conditions, "Placed")
 		}).Should(And(Not(BeNil()), HaveField("Reason", "Unschedulable"), HaveField("Message", ContainSubstring("Insufficient cpu"))))

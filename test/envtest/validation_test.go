@@ -141,6 +141,15 @@ var _ = Describe("CEL validation at admission", func() {
 		Entry("T7 refuses deregistration after 90 days", policy(func(p *sgv1.SiteGroupPolicy) { p.Spec.Takedown.DeregistrationDays = 91 }), "T7:"),
 		Entry("V1 refuses fewer than 20 probes a day", policy(func(p *sgv1.SiteGroupPolicy) { p.Spec.Inspection.ProbesPerDay = 19 }), "V1:"),
 		Entry("history over 24 entries", policy(func(p *sgv1.SiteGroupPolicy) { p.Spec.History.ComplianceEntries = 25 }), "history.complianceEntries"),
+		Entry("S7 refuses an admin access network that is not a CIDR", policy(func(p *sgv1.SiteGroupPolicy) {
+			p.Spec.Network.AdminAccessNetworks = []sgv1.CIDR{"extranet"}
+		}), "S7: network.adminAccessNetworks entries must be valid CIDRs"),
+		Entry("S7 refuses an admin access network wider than a /8", policy(func(p *sgv1.SiteGroupPolicy) {
+			p.Spec.Network.AdminAccessNetworks = []sgv1.CIDR{"0.0.0.0/7"}
+		}), "S7: an admin access network is a private network, never a /0 to /7"),
+		Entry("S7 accepts a /8 admin access network, at the boundary", policy(func(p *sgv1.SiteGroupPolicy) {
+			p.Spec.Network.AdminAccessNetworks = []sgv1.CIDR{"10.0.0.0/8"}
+		}), ""),
 	)
 
 	It("fills the policy's strict defaults (RULES.md)", func() {
