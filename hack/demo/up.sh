@@ -79,7 +79,7 @@ wait_for "kube-apiserver /readyz" 90 "$kubectl" get --raw /readyz
 
 echo "==> kube-controller-manager, kube-scheduler"
 start kube-controller-manager "$k8s_bin/kube-controller-manager" --kubeconfig "$KUBECONFIG" \
-  --leader-elect=false --secure-port 0 --service-account-private-key-file "$pki/sa.key" \
+  --leader-elect=false --secure-port 0 --service-account-private-key-file "$pki/sa.key" --use-service-account-credentials \
   --root-ca-file "$pki/ca.crt" --controllers '*,-nodeipam'
 start kube-scheduler "$k8s_bin/kube-scheduler" --kubeconfig "$KUBECONFIG" --leader-elect=false --secure-port 0
 

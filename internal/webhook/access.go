@@ -120,6 +120,16 @@ func requestedBy(obj metav1.Object, user string) {
 	obj.SetAnnotations(ann)
 }
 
+// keepRequester puts back AnnotationRequestedBy when an update drops it (a
+// server-side apply whose configuration never named it); a different value
+// is left for requesterUnchanged to refuse.
+func keepRequester(old, cur metav1.Object) {
+	before, ok := old.GetAnnotations()[sgv1.AnnotationRequestedBy]
+	if _, has := cur.GetAnnotations()[sgv1.AnnotationRequestedBy]; ok && !has {
+		requestedBy(cur, before)
+	}
+}
+
 // requesterUnchanged refuses a change of AnnotationRequestedBy after creation.
 func requesterUnchanged(old, cur metav1.Object) field.ErrorList {
 	before, after := old.GetAnnotations()[sgv1.AnnotationRequestedBy], cur.GetAnnotations()[sgv1.AnnotationRequestedBy]

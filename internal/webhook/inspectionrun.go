@@ -13,7 +13,7 @@ import (
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 )
 
-// +kubebuilder:webhook:path=/mutate-sitegroup-io-v1alpha1-inspectionrun,mutating=true,failurePolicy=fail,sideEffects=None,groups=sitegroup.io,resources=inspectionruns,verbs=create,versions=v1alpha1,name=minspectionrun.sitegroup.io,admissionReviewVersions=v1
+// +kubebuilder:webhook:path=/mutate-sitegroup-io-v1alpha1-inspectionrun,mutating=true,failurePolicy=fail,sideEffects=None,groups=sitegroup.io,resources=inspectionruns,verbs=create;update,versions=v1alpha1,name=minspectionrun.sitegroup.io,admissionReviewVersions=v1
 // +kubebuilder:webhook:path=/validate-sitegroup-io-v1alpha1-inspectionrun,mutating=false,failurePolicy=fail,sideEffects=None,groups=sitegroup.io,resources=inspectionruns,verbs=create;update,versions=v1alpha1,name=vinspectionrun.sitegroup.io,admissionReviewVersions=v1
 
 // InspectionRunWebhook keeps runs honest evidence: it stamps who asked for
@@ -35,7 +35,8 @@ func SetupInspectionRunWebhook(mgr ctrl.Manager, access Access) error {
 	return ctrl.NewWebhookManagedBy(mgr, &sgv1.InspectionRun{}).WithDefaulter(w).WithValidator(w).Complete()
 }
 
-// Default stamps the creating user, whatever the YAML said.
+// Default stamps the creating user, whatever the YAML said, and keeps the
+// stamp through updates that do not name it.
 func (w *InspectionRunWebhook) Default(ctx context.Context, run *sgv1.InspectionRun) error {
 	req, err := admission.RequestFromContext(ctx)
 	if err != nil {
@@ -43,7 +44,13 @@ func (w *InspectionRunWebhook) Default(ctx context.Context, run *sgv1.Inspection
 	}
 	if req.Operation == admissionv1.Create {
 		requestedBy(run, req.UserInfo.Username)
+		return nil
 	}
+	old := &sgv1.InspectionRun{}
+	if err := decodeOld(req, old); err != nil {
+		return err
+	}
+	keepRequester(old, run)
 	return nil
 }
 

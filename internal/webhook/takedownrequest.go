@@ -63,6 +63,8 @@ func (w *TakedownWebhook) Default(ctx context.Context, t *sgv1.TakedownRequest) 
 	user, now := req.UserInfo.Username, w.Clock.Now()
 	if req.Operation == admissionv1.Create {
 		requestedBy(t, user)
+	} else {
+		keepRequester(old, t)
 	}
 	stampApprovals(old.Spec.Approvals, t.Spec.Approvals, user, now)
 	if t.Spec.ReturnRequest != nil {
