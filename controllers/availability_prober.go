@@ -18,6 +18,7 @@ import (
 	"sitegroup.io/operator/internal/availability"
 	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/clock"
+	"sitegroup.io/operator/internal/identity"
 	"sitegroup.io/operator/internal/policy"
 	"sitegroup.io/operator/internal/takedown"
 )
@@ -239,8 +240,8 @@ func (p *AvailabilityProber) target(ctx context.Context, site *sgv1.GovWebsite) 
 		return "", "", fmt.Errorf("service %s has no cluster IP", svc.Name)
 	}
 	host := ""
-	if len(site.Spec.Domains) > 0 {
-		host = string(site.Spec.Domains[0])
+	if domains := identity.InForce(site).Spec.Domains; len(domains) > 0 {
+		host = string(domains[0]) // the domain in force (S8)
 	}
 	return fmt.Sprintf("http://%s:%d/", svc.Spec.ClusterIP, svc.Spec.Ports[0].Port), host, nil
 }

@@ -32,6 +32,7 @@ import (
 	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/conditions"
+	"sitegroup.io/operator/internal/identity"
 	"sitegroup.io/operator/internal/policy"
 	"sitegroup.io/operator/internal/statuspatch"
 )
@@ -117,7 +118,7 @@ func (r *GovWebsiteReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 
 // reconcileSite runs the ordered steps of a live site.
 func (r *GovWebsiteReconciler) reconcileSite(ctx context.Context, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) error {
-	approval := approvalVerdict(site.Spec.Approvals, policy.LevelsFor(p, sgv1.ScopeSite))
+	approval := r.observeIdentity(site, policy.LevelsFor(p, sgv1.ScopeSite), int(p.History.ComplianceEntries))
 	importContent, err := r.observeContent(ctx, site)
 	if err != nil {
 		return err
@@ -137,7 +138,7 @@ func (r *GovWebsiteReconciler) reconcileSite(ctx context.Context, site *sgv1.Gov
 		return err
 	}
 	plan, err := builders.Desired(builders.Inputs{
-		Site: site, Policy: p, Approved: approval.ok(), Launched: launch.ok(), ImportContent: importContent, Takedown: takedowns.inForce, Board: board,
+		Site: identity.InForce(site), Policy: p, Approved: approval.ok(), Launched: launch.ok(), ImportContent: importContent, Takedown: takedowns.inForce, Board: board,
 		OperatorImage: r.OperatorImage, HaveGatewayAPI: r.HaveGatewayAPI, HaveCertManager: r.HaveCertManager,
 	})
 	if err != nil {
@@ -309,7 +310,7 @@ func (r *GovWebsiteReconciler) observe(ctx context.Context, site *sgv1.GovWebsit
 	if err != nil {
 		return err
 	}
-	site.Status.Endpoints = endpoints(site, approval.ok(), tls)
+	site.Status.Endpoints = endpoints(identity.InForce(site), approval.ok(), tls)
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/compliance"
 	"sitegroup.io/operator/internal/conditions"
+	"sitegroup.io/operator/internal/identity"
 )
 
 // observeInspections folds the site's finished runs into its record (last
@@ -108,7 +109,7 @@ func (r *GovWebsiteReconciler) warnOnNewTickets(site *sgv1.GovWebsite, before, a
 func (r *GovWebsiteReconciler) requestRectification(ctx context.Context, site *sgv1.GovWebsite, rec compliance.Record, p sgv1.SiteGroupPolicySpec) error {
 	month := rec.Monthly[len(rec.Monthly)-1].Month
 	name := builders.RectificationRequestName(site, month)
-	if site.Spec.SiteKind == sgv1.SiteKindPortal {
+	if identity.InForce(site).Spec.SiteKind == sgv1.SiteKindPortal {
 		return nil // the RectificationRequired condition says it; T2 forbids the temporary takedown
 	}
 	existing := &sgv1.TakedownRequest{}

@@ -9,6 +9,7 @@ import (
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/identity"
 	"sitegroup.io/operator/internal/policy"
 	"sitegroup.io/operator/internal/takedown"
 )
@@ -44,7 +45,7 @@ func (r *GovWebsiteReconciler) observeTakedowns(ctx context.Context, site *sgv1.
 			if err != nil {
 				return out, err
 			}
-			out.inForce = &builders.Takedown{Name: t.Name, Page: takedown.NoticePage(t, site, limits, portal),
+			out.inForce = &builders.Takedown{Name: t.Name, Page: takedown.NoticePage(t, identity.InForce(site), limits, portal),
 				Returning: t.Status.Phase == sgv1.TakedownReturning}
 		}
 		if takedown.Open(t.Status.Phase) && t.Status.Phase != "" && out.current == nil {
@@ -140,7 +141,7 @@ func (r *GovWebsiteReconciler) takedownBoard(ctx context.Context, site *sgv1.Gov
 	}
 	var entries []takedown.BoardEntry
 	for i := range subs.Items {
-		sub := &subs.Items[i]
+		sub := identity.InForce(&subs.Items[i])
 		list := &sgv1.TakedownRequestList{}
 		if err := r.List(ctx, list, client.InNamespace(sub.Namespace)); err != nil {
 			return nil, err

@@ -28,6 +28,7 @@ import (
 	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/conditions"
+	"sitegroup.io/operator/internal/identity"
 	"sitegroup.io/operator/internal/metrics"
 	"sitegroup.io/operator/internal/policy"
 	"sitegroup.io/operator/internal/reportstore"
@@ -147,7 +148,7 @@ func (r *InspectionRunReconciler) site(ctx context.Context, run *sgv1.Inspection
 	if err != nil {
 		return nil, client.IgnoreNotFound(err)
 	}
-	return site, nil
+	return identity.InForce(site), nil // inspected under the identity in force (S8)
 }
 
 func (r *InspectionRunReconciler) job(ctx context.Context, run *sgv1.InspectionRun) (*batchv1.Job, error) {

@@ -169,14 +169,54 @@ var _ = Describe("the trust model: what a department may not write", func() {
 		}, "T7: a site is closed by a permanent takedown"),
 	)
 
-	It("S8: the signed identity cannot change, not even by the platform", func() {
+	It("S8: a change of the signed identity is signed again; until then the approved identity is served", func() {
+		makeRunning(ns, "node-bj-1", "node-sh-1")
+		route := &gatewayv1.HTTPRoute{}
+		exists(route, ns, "edu")
+		oldDomain, newDomain := siteDomain(ns), "new-"+siteDomain(ns)
 		s := site()
-		refused(updateAs(as(department), s, func() {
-			s.Spec.SiteKind, s.Spec.ParentPortal = sgv1.SiteKindPortal, nil // T2 would no longer apply
-			s.Spec.Domains = append(s.Spec.Domains, sgv1.Domain("www."+siteDomain(ns)))
-		}), "spec.siteKind: Forbidden: S8: spec.siteKind is part of the identity the approvals were signed for")
-		refused(updateAs(as(platformEngineer), s, func() { s.Spec.Domains = []sgv1.Domain{"other.tjhp.gov.cn"} }),
-			"spec.domains: Forbidden: S8")
+		Expect(updateAs(as(department), s, func() { s.Spec.Domains = []sgv1.Domain{sgv1.Domain(newDomain)} })).To(Succeed())
+		Eventually(func() metav1.Condition { return condition(ns, controllers.ConditionApproved) }, timeout, interval).
+			Should(And(HaveField("Status", metav1.ConditionTrue), HaveField("Reason", "IdentityChangePending"),
+				HaveField("Message", ContainSubstring("domains: "+oldDomain+" → "+newDomain))))
+		Consistently(func() []gatewayv1.Hostname {
+			_ = k8sClient.Get(ctx, key(ns, "edu"), route)
+			return route.Spec.Hostnames
+		}, 2*time.Second, interval).Should(ConsistOf(gatewayv1.Hostname(oldDomain)), "the approved domain stays in force")
+
+		By("while its round is under way, the identity being signed is frozen, for the platform too")
+		signSiteChain(ns, "edu", chainSigners[:1])
+		refused(updateAs(as(platformEngineer), s, func() { s.Spec.Domains = []sgv1.Domain{"third.tjhp.gov.cn"} }),
+			"spec.domains: Forbidden: S8: spec.domains is part of the identity being signed")
+
+		signSiteChain(ns, "edu", chainSigners[1:])
+		Eventually(func() []gatewayv1.Hostname {
+			_ = k8sClient.Get(ctx, key(ns, "edu"), route)
+			return route.Spec.Hostnames
+		}, timeout, interval).Should(ConsistOf(gatewayv1.Hostname(newDomain)))
+		st := getSite(ns).Status
+		Expect(st.ApprovedIdentity.Domains).To(ConsistOf(sgv1.Domain(newDomain)))
+		Expect(st.IdentityChanges).To(ConsistOf(And(
+			HaveField("Changes", ConsistOf("domains: "+oldDomain+" → "+newDomain)),
+			HaveField("Signers", Equal([]string{"unit " + unitHead, "city " + cityOffice, "province " + provinceOffice})))))
+		Expect(st.ComplianceHistory).To(ContainElement(And(HaveField("Kind", sgv1.ComplianceRecordKind("Approval")),
+			HaveField("Summary", ContainSubstring("S8: basic information changed")))))
+	})
+
+	It("T2: a portal that files itself as a department is still a portal until that is signed", func() {
+		portalNs := newSiteNamespace()
+		p := eduSite(portalNs)
+		p.Spec.SiteKind, p.Spec.ParentPortal = sgv1.SiteKindPortal, nil
+		p.Spec.SiteCode, p.Spec.Domains = "1201880001", []sgv1.Domain{"www.tj-s8.gov.cn"}
+		createApproved(p)
+		Eventually(func() *sgv1.SiteIdentity { return getSite(portalNs).Status.ApprovedIdentity }, timeout, interval).ShouldNot(BeNil())
+		s := &sgv1.GovWebsite{ObjectMeta: metav1.ObjectMeta{Namespace: portalNs, Name: "edu"}}
+		Expect(updateAs(as(department), s, func() {
+			s.Spec.SiteKind, s.Spec.ParentPortal = sgv1.SiteKindDepartment, &sgv1.NamespacedObjectReference{Name: "portal", Namespace: "tjhp-portal"}
+		})).To(Succeed())
+		Eventually(func() error {
+			return as(department).Create(ctx, takedownOf(portalNs, sgv1.TakedownTemporary), client.DryRunAll)
+		}, timeout, interval).Should(MatchError(ContainSubstring("T2: site edu is a portal")))
 	})
 
 	It("S7: admin CIDRs lie inside the policy's admin access networks", func() {

@@ -71,6 +71,12 @@ type Approval struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=1024
 	Comment string `json:"comment,omitempty"`
+	// IdentityDigest is the site identity this signature was given for
+	// (S1, S8), stamped by the webhook on a GovWebsite's approvals: a
+	// signature counts only for the identity it signed.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	IdentityDigest string `json:"identityDigest,omitempty"`
 }
 
 // Verdict of an inspection against the national indicators.

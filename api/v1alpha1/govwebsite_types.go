@@ -506,6 +506,50 @@ type AvailabilityStatus struct {
 	LastProbeTime *metav1.Time `json:"lastProbeTime,omitempty"`
 }
 
+// SiteIdentity is what a site's approvals are signed for (S1) and what a
+// basic-information change files (S8): who runs it, what it is, where it
+// answers, and its filings.
+type SiteIdentity struct {
+	// Organization that runs the site.
+	Organization Organization `json:"organization"`
+	// SiteKind: portal or department.
+	SiteKind SiteKind `json:"siteKind"`
+	// ParentPortal of a department site.
+	// +optional
+	ParentPortal *NamespacedObjectReference `json:"parentPortal,omitempty"`
+	// Domains the site answers to.
+	// +kubebuilder:validation:MaxItems=16
+	Domains []Domain `json:"domains"`
+	// SiteCode (网站标识码).
+	// +kubebuilder:validation:MaxLength=10
+	SiteCode string `json:"siteCode"`
+	// ICPFiling number.
+	// +kubebuilder:validation:MaxLength=64
+	ICPFiling string `json:"icpFiling"`
+	// PublicSecurityFiling number.
+	// +kubebuilder:validation:MaxLength=64
+	PublicSecurityFiling string `json:"publicSecurityFiling"`
+}
+
+// IdentityChange is one approved change of a site's basic information (S8):
+// filed with the city office through the approval chain, old → new.
+type IdentityChange struct {
+	// ApprovedAt is when the last level signed the new identity.
+	ApprovedAt metav1.Time `json:"approvedAt"`
+	// Changes, one line a field: "domains: a → b".
+	// +kubebuilder:validation:MaxItems=8
+	// +kubebuilder:validation:items:MaxLength=512
+	Changes []string `json:"changes"`
+	// Signers of the new identity, in chain order.
+	// +optional
+	// +kubebuilder:validation:MaxItems=8
+	// +kubebuilder:validation:items:MaxLength=253
+	Signers []string `json:"signers,omitempty"`
+}
+
+// MaxIdentityChanges bounds status.identityChanges.
+const MaxIdentityChanges = 16
+
 // LaunchStatus records the site's first going live (S5).
 type LaunchStatus struct {
 	// PrelaunchRun is the InspectionRun that had to pass first.
@@ -566,6 +610,15 @@ type GovWebsiteStatus struct {
 	// Launch records the prelaunch inspection the site passed (S5).
 	// +optional
 	Launch *LaunchStatus `json:"launch,omitempty"`
+	// ApprovedIdentity is the identity in force: the last one every level
+	// signed (S1). A change of the spec's identity takes effect only once
+	// it is signed in its turn (S8); until then this one is served.
+	// +optional
+	ApprovedIdentity *SiteIdentity `json:"approvedIdentity,omitempty"`
+	// IdentityChanges are the approved S8 changes, newest last, bounded.
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	IdentityChanges []IdentityChange `json:"identityChanges,omitempty"`
 	// ComplianceHistory is the auditor's record, newest last, at most 24 entries.
 	// +optional
 	// +kubebuilder:validation:MaxItems=24

@@ -72,10 +72,12 @@ func firstOr(levels []string) string {
 // before it: the old list is an exact prefix of the new one (append-only by
 // position, so no one inserts a signature in front of earlier ones), at most
 // one signature is added per write (one signer, one write), and it is at
-// the level the chain waits for. It returns the index of the added
+// the level the chain waits for, read from signed: the old signatures that
+// count for what is signed now (all of them for a takedown; those for the
+// current identity of a site, S8). It returns the index of the added
 // signature, or -1 when the write adds none. rule is the id a refusal
 // names (S1, T1, T6).
-func AppendedSignature(old, cur []sgv1.Approval, levels []string, rule string) (int, error) {
+func AppendedSignature(old, cur, signed []sgv1.Approval, levels []string, rule string) (int, error) {
 	if len(cur) < len(old) {
 		return -1, fmt.Errorf("%s: approvals are append-only; a recorded approval cannot be removed (%d recorded, %d in this write)", rule, len(old), len(cur))
 	}
@@ -91,7 +93,7 @@ func AppendedSignature(old, cur []sgv1.Approval, levels []string, rule string) (
 		return -1, fmt.Errorf("%s: one signature per write; this write adds %d approvals (each signer signs for their own level, as themselves)", rule, added)
 	}
 	a := cur[len(old)]
-	next := NextLevel(old, levels)
+	next := NextLevel(signed, levels)
 	if next == "" {
 		return -1, fmt.Errorf("%s: every level (%v) already signed; the chain is complete", rule, levels)
 	}
@@ -115,9 +117,9 @@ func sameApproval(a, b sgv1.Approval) bool {
 	return a == b
 }
 
-// ChainStarted says a round of signatures is under way or complete: the
-// newest entry is an approval (after a rejection, nothing is signed until
-// the application is re-submitted).
-func ChainStarted(approvals []sgv1.Approval) bool {
-	return len(approvals) > 0 && approvals[len(approvals)-1].Decision == sgv1.DecisionApproved
+// RoundUnderWay says some but not all levels signed the current round, and
+// no one rejected it: what they sign must not change under them.
+func RoundUnderWay(approvals []sgv1.Approval, levels []string) bool {
+	signed, rejected, missing := ReadChain(approvals, levels)
+	return rejected == nil && len(signed) > 0 && len(missing) > 0
 }

@@ -105,7 +105,7 @@ func TestAppendedSignature(t *testing.T) {
 		{"time edited", one, []sgv1.Approval{ok("unit", "u")}, -1, "append-only by position"},
 	}
 	for _, c := range cases {
-		idx, err := AppendedSignature(c.old, c.cur, chain, "S1")
+		idx, err := AppendedSignature(c.old, c.cur, c.old, chain, "S1")
 		switch {
 		case c.refusal == "" && err != nil:
 			t.Errorf("%s: refused: %v", c.name, err)
@@ -114,5 +114,35 @@ func TestAppendedSignature(t *testing.T) {
 		case idx != c.index:
 			t.Errorf("%s: index %d, want %d", c.name, idx, c.index)
 		}
+	}
+}
+
+func TestRoundUnderWay(t *testing.T) {
+	cases := []struct {
+		approvals []sgv1.Approval
+		want      bool
+	}{
+		{nil, false},
+		{[]sgv1.Approval{ok("unit", "u")}, true},
+		{[]sgv1.Approval{ok("unit", "u"), ok("city", "c")}, true},
+		{[]sgv1.Approval{ok("unit", "u"), ok("city", "c"), ok("province", "p")}, false}, // complete: an S8 change may start
+		{[]sgv1.Approval{ok("unit", "u"), no("city", "c")}, false},                       // rejected: may be revised
+	}
+	for i, c := range cases {
+		if got := RoundUnderWay(c.approvals, chain); got != c.want {
+			t.Errorf("case %d: %v, want %v", i, got, c.want)
+		}
+	}
+}
+
+func TestAppendedSignatureReadsTheNextLevelFromWhatCounts(t *testing.T) {
+	// S8: the old identity's complete round does not complete the new one.
+	old := []sgv1.Approval{ok("unit", "u"), ok("city", "c"), ok("province", "p")}
+	cur := append(append([]sgv1.Approval(nil), old...), ok("unit", "u"))
+	if idx, err := AppendedSignature(old, cur, nil, chain, "S1"); err != nil || idx != 3 {
+		t.Errorf("a new identity's round starts at unit: %d %v", idx, err)
+	}
+	if _, err := AppendedSignature(old, cur, old, chain, "S1"); err == nil {
+		t.Error("with every level counted the chain is complete")
 	}
 }

@@ -50,10 +50,11 @@ func stampApprovals(old, cur []sgv1.Approval, user string, now time.Time) {
 
 // signatures checks the signature a write adds to an approval list (S1, T1,
 // T6): append-only by position, one per write, at the level the chain waits
-// for, signed by the authenticated user, who holds approve on
+// for (read from signed, the old signatures that count for what is signed
+// now), signed by the authenticated user, who holds approve on
 // signers/<level> in the object's namespace.
-func (a Access) signatures(ctx context.Context, path *field.Path, old, cur []sgv1.Approval, levels []string, namespace, rule string, user authenticationv1.UserInfo) (field.ErrorList, error) {
-	idx, err := policy.AppendedSignature(old, cur, levels, rule)
+func (a Access) signatures(ctx context.Context, path *field.Path, old, cur, signed []sgv1.Approval, levels []string, namespace, rule string, user authenticationv1.UserInfo) (field.ErrorList, error) {
+	idx, err := policy.AppendedSignature(old, cur, signed, levels, rule)
 	if err != nil {
 		return field.ErrorList{field.Forbidden(path, err.Error())}, nil
 	}

@@ -61,8 +61,11 @@ func TestStampApprovals(t *testing.T) {
 }
 
 func TestFrozenIdentity(t *testing.T) {
-	signed := []sgv1.Approval{{Level: "unit", Decision: sgv1.DecisionApproved}}
-	rejected := append(append([]sgv1.Approval(nil), signed...), sgv1.Approval{Level: "city", Decision: sgv1.DecisionRejected})
+	levels := []string{"unit", "city", "province"}
+	ok := func(level string) sgv1.Approval { return sgv1.Approval{Level: level, Decision: sgv1.DecisionApproved} }
+	signed := []sgv1.Approval{ok("unit")}
+	complete := []sgv1.Approval{ok("unit"), ok("city"), ok("province")}
+	rejected := []sgv1.Approval{ok("unit"), {Level: "city", Decision: sgv1.DecisionRejected}}
 	site := func(approvals []sgv1.Approval, kind sgv1.SiteKind) *sgv1.GovWebsite {
 		return &sgv1.GovWebsite{Spec: sgv1.GovWebsiteSpec{SiteKind: kind, Approvals: approvals}}
 	}
@@ -72,15 +75,17 @@ func TestFrozenIdentity(t *testing.T) {
 		refused   bool
 	}{
 		{"nothing signed: the application may change", nil, false},
-		{"a round under way: S8 frozen", signed, true},
+		{"a round under way: frozen under the signers", signed, true},
+		{"two of three signed: still frozen", complete[:2], true},
+		{"every level signed: an S8 change may be filed (and is signed again)", complete, false},
 		{"after a rejection: may be revised and re-submitted", rejected, false},
 	}
 	for _, c := range cases {
-		errs := frozenIdentity(site(c.approvals, sgv1.SiteKindDepartment), site(c.approvals, sgv1.SiteKindPortal))
+		errs := frozenIdentity(site(c.approvals, sgv1.SiteKindDepartment), site(c.approvals, sgv1.SiteKindPortal), levels)
 		if (len(errs) > 0) != c.refused {
 			t.Errorf("%s: %v", c.name, errs)
 		}
-		if c.refused && !strings.Contains(errs.ToAggregate().Error(), "S8: spec.siteKind is part of the identity") {
+		if c.refused && !strings.Contains(errs.ToAggregate().Error(), "S8: spec.siteKind is part of the identity being signed") {
 			t.Errorf("%s: refusal does not name S8 and the field: %v", c.name, errs)
 		}
 	}

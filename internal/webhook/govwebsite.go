@@ -16,6 +16,7 @@ import (
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/clock"
+	"sitegroup.io/operator/internal/identity"
 	"sitegroup.io/operator/internal/policy"
 )
 
@@ -86,7 +87,8 @@ func SetupGovWebsiteWebhook(mgr ctrl.Manager, c clock.Clock, access Access) erro
 	return ctrl.NewWebhookManagedBy(mgr, &sgv1.GovWebsite{}).WithDefaulter(v).WithValidator(v).Complete()
 }
 
-// Default stamps the signature a write adds with its signer and the time.
+// Default stamps the signature a write adds with its signer, the time and
+// the identity it signs.
 func (v *GovWebsiteValidator) Default(ctx context.Context, site *sgv1.GovWebsite) error {
 	req, err := admission.RequestFromContext(ctx)
 	if err != nil {
@@ -97,6 +99,11 @@ func (v *GovWebsiteValidator) Default(ctx context.Context, site *sgv1.GovWebsite
 		return err
 	}
 	stampApprovals(old.Spec.Approvals, site.Spec.Approvals, req.UserInfo.Username, v.Clock.Now())
+	// S8: a signature counts only for the identity it was given for.
+	digest := identity.Digest(identity.Of(site))
+	for i := len(old.Spec.Approvals); i < len(site.Spec.Approvals); i++ {
+		site.Spec.Approvals[i].IdentityDigest = digest
+	}
 	return nil
 }
 
@@ -124,7 +131,6 @@ func (v *GovWebsiteValidator) validate(ctx context.Context, old, site *sgv1.GovW
 	if err != nil {
 		return err
 	}
-	errs = append(errs, frozenIdentity(old, site)...)
 	more, err := v.platformOnly(ctx, req.UserInfo, site.Namespace, "govwebsites", platformFieldsOfSite(old, site))
 	if err != nil {
 		return err
@@ -135,8 +141,10 @@ func (v *GovWebsiteValidator) validate(ctx context.Context, old, site *sgv1.GovW
 		if err != nil {
 			return apierrors.NewForbidden(schema.GroupResource{Group: sgv1.GroupVersion.Group, Resource: "govwebsites"}, site.Name, err)
 		}
-		more, err := v.signatures(ctx, field.NewPath("spec", "approvals"), old.Spec.Approvals, site.Spec.Approvals,
-			policy.LevelNames(p, sgv1.ScopeSite), site.Namespace, "S1", req.UserInfo)
+		levels := policy.LevelNames(p, sgv1.ScopeSite)
+		errs = append(errs, frozenIdentity(old, site, levels)...)
+		more, err := v.signatures(ctx, field.NewPath("spec", "approvals"), old.Spec.Approvals, site.Spec.Approvals, signedFor(old, site),
+			levels, site.Namespace, "S1", req.UserInfo)
 		if err != nil {
 			return err
 		}
@@ -149,10 +157,21 @@ func (v *GovWebsiteValidator) validate(ctx context.Context, old, site *sgv1.GovW
 	return apierrors.NewInvalid(schema.GroupKind{Group: sgv1.GroupVersion.Group, Kind: "GovWebsite"}, site.Name, errs)
 }
 
-// needsPolicy: the write signs, or names admin networks the policy bounds.
+// needsPolicy: the write signs, changes the identity signatures are given
+// for, or names admin networks the policy bounds.
 func needsPolicy(old, site *sgv1.GovWebsite) bool {
 	return !equality.Semantic.DeepEqual(old.Spec.Approvals, site.Spec.Approvals) ||
+		!equality.Semantic.DeepEqual(identity.Of(old), identity.Of(site)) ||
 		!equality.Semantic.DeepEqual(old.Spec.Admin.AllowedSourceCIDRs, site.Spec.Admin.AllowedSourceCIDRs)
+}
+
+// signedFor are the old signatures that count for the identity this write
+// applies for: none when the write changes the identity to one never
+// signed, so its round starts at the first level (S8).
+func signedFor(old, site *sgv1.GovWebsite) []sgv1.Approval {
+	applied := &sgv1.GovWebsite{Spec: *site.Spec.DeepCopy(), Status: old.Status}
+	applied.Spec.Approvals = old.Spec.Approvals
+	return identity.Signatures(applied)
 }
 
 // acrossSites checks S2 and S3 against the other sites.

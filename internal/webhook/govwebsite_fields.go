@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/identity"
 	"sitegroup.io/operator/internal/policy"
 )
 
@@ -34,17 +35,19 @@ func platformFieldsOfSite(old, site *sgv1.GovWebsite) []ownedField {
 	}
 }
 
-// frozenIdentity refuses a change of the identity the approvals were given
-// for while a round of signatures is under way or complete (S1, S8): the
-// signers signed for this organization, kind, domains and filings. After a
-// rejection the department may revise them and re-submit.
-func frozenIdentity(old, site *sgv1.GovWebsite) field.ErrorList {
-	if !policy.ChainStarted(old.Spec.Approvals) {
+// frozenIdentity refuses a change of the identity while a round of
+// signatures for it is under way (S1, S8): what the signers are signing
+// does not change under them. Before the first signature, after a
+// rejection (a re-submission) and once every level signed (an S8 change,
+// which needs the chain again while the approved identity stays in force)
+// it may change.
+func frozenIdentity(old, site *sgv1.GovWebsite, levels []string) field.ErrorList {
+	if !policy.RoundUnderWay(identity.Signatures(old), levels) {
 		return nil
 	}
 	spec := field.NewPath("spec")
 	o, n := old.Spec, site.Spec
-	identity := []struct {
+	fields := []struct {
 		path    *field.Path
 		changed bool
 	}{
@@ -57,10 +60,10 @@ func frozenIdentity(old, site *sgv1.GovWebsite) field.ErrorList {
 		{spec.Child("publicSecurityFiling"), o.PublicSecurityFiling != n.PublicSecurityFiling},
 	}
 	var errs field.ErrorList
-	for _, f := range identity {
+	for _, f := range fields {
 		if f.changed {
 			errs = append(errs, field.Forbidden(f.path,
-				fmt.Sprintf("S8: %s is part of the identity the approvals were signed for; it cannot change while they stand (after a rejection it may be revised and re-submitted; a change of a signed identity is an S8 filing through the platform)", f.path)))
+				fmt.Sprintf("S8: %s is part of the identity being signed; it cannot change while the round of signatures is under way (after a rejection it may be revised and re-submitted; once every level signed, a change is filed as an S8 change and signed again)", f.path)))
 		}
 	}
 	return errs

@@ -16,6 +16,7 @@ import (
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/clock"
+	"sitegroup.io/operator/internal/identity"
 	"sitegroup.io/operator/internal/policy"
 	"sitegroup.io/operator/internal/takedown"
 )
@@ -107,13 +108,13 @@ func (w *TakedownWebhook) validate(ctx context.Context, old, t *sgv1.TakedownReq
 		return apierrors.NewForbidden(schema.GroupResource{Group: sgv1.GroupVersion.Group, Resource: "takedownrequests"}, t.Name, err)
 	}
 	spec := field.NewPath("spec")
-	errs, err := w.signatures(ctx, spec.Child("approvals"), old.Spec.Approvals, t.Spec.Approvals,
+	errs, err := w.signatures(ctx, spec.Child("approvals"), old.Spec.Approvals, t.Spec.Approvals, old.Spec.Approvals,
 		policy.LevelNames(p, sgv1.ScopeTakedown), t.Namespace, "T1", req.UserInfo)
 	if err != nil {
 		return err
 	}
 	if t.Spec.ReturnRequest != nil {
-		more, err := w.signatures(ctx, spec.Child("returnRequest", "approvals"), returnApprovals(old), t.Spec.ReturnRequest.Approvals,
+		more, err := w.signatures(ctx, spec.Child("returnRequest", "approvals"), returnApprovals(old), t.Spec.ReturnRequest.Approvals, returnApprovals(old),
 			policy.LevelNames(p, sgv1.ScopeReturn), t.Namespace, "T6", req.UserInfo)
 		if err != nil {
 			return err
@@ -203,7 +204,8 @@ func (w *TakedownWebhook) againstSite(ctx context.Context, spec *field.Path, t *
 		}
 		return nil, err
 	}
-	if t.Spec.Type == sgv1.TakedownTemporary && site.Spec.SiteKind == sgv1.SiteKindPortal {
+	// T2 asks what the site is in force: a kind changed but not yet signed (S8) is not.
+	if t.Spec.Type == sgv1.TakedownTemporary && identity.InForce(site).Spec.SiteKind == sgv1.SiteKindPortal {
 		errs = append(errs, field.Forbidden(spec.Child("type"),
 			fmt.Sprintf("T2: site %s is a portal (门户网站); a portal may not be taken down temporarily", site.Name)))
 	}
