@@ -141,10 +141,13 @@ func requesterUnchanged(old, cur metav1.Object) field.ErrorList {
 		fmt.Sprintf("%s is stamped from the authenticated user at creation (%q) and never changes", sgv1.AnnotationRequestedBy, before))}
 }
 
-// decodeOld reads the request's old object; a zero one on creation.
-func decodeOld[T any](req admission.Request, into *T) error {
-	if len(req.OldObject.Raw) == 0 {
-		return nil
+// requestWithOld reads the admission request and the object as it was
+// before it (a zero one on creation): a Defaulter is given only the new one.
+func requestWithOld[T any](ctx context.Context) (admission.Request, *T, error) {
+	old := new(T)
+	req, err := admission.RequestFromContext(ctx)
+	if err != nil || len(req.OldObject.Raw) == 0 {
+		return req, old, err
 	}
-	return json.Unmarshal(req.OldObject.Raw, into)
+	return req, old, json.Unmarshal(req.OldObject.Raw, old)
 }

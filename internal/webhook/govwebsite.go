@@ -90,12 +90,8 @@ func SetupGovWebsiteWebhook(mgr ctrl.Manager, c clock.Clock, access Access) erro
 // Default stamps the signature a write adds with its signer, the time and
 // the identity it signs.
 func (v *GovWebsiteValidator) Default(ctx context.Context, site *sgv1.GovWebsite) error {
-	req, err := admission.RequestFromContext(ctx)
+	req, old, err := requestWithOld[sgv1.GovWebsite](ctx)
 	if err != nil {
-		return err
-	}
-	old := &sgv1.GovWebsite{}
-	if err := decodeOld(req, old); err != nil {
 		return err
 	}
 	stampApprovals(old.Spec.Approvals, site.Spec.Approvals, req.UserInfo.Username, v.Clock.Now())

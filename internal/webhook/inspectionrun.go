@@ -38,19 +38,15 @@ func SetupInspectionRunWebhook(mgr ctrl.Manager, access Access) error {
 // Default stamps the creating user, whatever the YAML said, and keeps the
 // stamp through updates that do not name it.
 func (w *InspectionRunWebhook) Default(ctx context.Context, run *sgv1.InspectionRun) error {
-	req, err := admission.RequestFromContext(ctx)
+	req, old, err := requestWithOld[sgv1.InspectionRun](ctx)
 	if err != nil {
 		return err
 	}
 	if req.Operation == admissionv1.Create {
 		requestedBy(run, req.UserInfo.Username)
-		return nil
+	} else {
+		keepRequester(old, run)
 	}
-	old := &sgv1.InspectionRun{}
-	if err := decodeOld(req, old); err != nil {
-		return err
-	}
-	keepRequester(old, run)
 	return nil
 }
 

@@ -53,12 +53,8 @@ func SetupTakedownWebhook(mgr ctrl.Manager, c clock.Clock, access Access) error 
 // adds: approver and time come from the API server's authentication and
 // the webhook's clock, never from the YAML.
 func (w *TakedownWebhook) Default(ctx context.Context, t *sgv1.TakedownRequest) error {
-	req, err := admission.RequestFromContext(ctx)
+	req, old, err := requestWithOld[sgv1.TakedownRequest](ctx)
 	if err != nil {
-		return err
-	}
-	old := &sgv1.TakedownRequest{}
-	if err := decodeOld(req, old); err != nil {
 		return err
 	}
 	user, now := req.UserInfo.Username, w.Clock.Now()
