@@ -11,7 +11,7 @@ func site(domain string) *sgv1.GovWebsite {
 	return &sgv1.GovWebsite{Spec: sgv1.GovWebsiteSpec{
 		Organization: sgv1.Organization{Name: "天津市和平区教育局", CreditCode: "11120101000023456Y", Level: sgv1.LevelDepartment},
 		SiteKind:     sgv1.SiteKindDepartment, Domains: []sgv1.Domain{sgv1.Domain(domain)},
-		SiteCode:     "1201010002", ICPFiling: "津ICP备05004439号-2", PublicSecurityFiling: "津公网安备12010102000102号",
+		SiteCode: "1201010002", ICPFiling: "津ICP备05004439号-2", PublicSecurityFiling: "津公网安备12010102000102号",
 	}}
 }
 

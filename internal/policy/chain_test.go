@@ -126,7 +126,7 @@ func TestRoundUnderWay(t *testing.T) {
 		{[]sgv1.Approval{ok("unit", "u")}, true},
 		{[]sgv1.Approval{ok("unit", "u"), ok("city", "c")}, true},
 		{[]sgv1.Approval{ok("unit", "u"), ok("city", "c"), ok("province", "p")}, false}, // complete: an S8 change may start
-		{[]sgv1.Approval{ok("unit", "u"), no("city", "c")}, false},                       // rejected: may be revised
+		{[]sgv1.Approval{ok("unit", "u"), no("city", "c")}, false},                      // rejected: may be revised
 	}
 	for i, c := range cases {
 		if got := RoundUnderWay(c.approvals, chain); got != c.want {

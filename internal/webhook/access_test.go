@@ -151,7 +151,9 @@ func TestPlatformFieldsOfSite(t *testing.T) {
 	}{
 		{func(s *sgv1.GovWebsite) { s.Spec.Suspend = true }, "spec.suspend"},
 		{func(s *sgv1.GovWebsite) { s.Spec.Inspection.TargetURL = "http://decoy/" }, "spec.inspection.targetURL"},
-		{func(s *sgv1.GovWebsite) { s.Spec.Inspection.ColumnHints = []sgv1.ColumnHint{{Name: "x", Kind: "other"}} }, "spec.inspection.columnHints"},
+		{func(s *sgv1.GovWebsite) {
+			s.Spec.Inspection.ColumnHints = []sgv1.ColumnHint{{Name: "x", Kind: "other"}}
+		}, "spec.inspection.columnHints"},
 		{func(s *sgv1.GovWebsite) {
 			s.Annotations = map[string]string{sgv1.AnnotationForceDelete: "true"}
 		}, "metadata.annotations[sitegroup.io/force-delete]"},
