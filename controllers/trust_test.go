@@ -56,7 +56,7 @@ func answer(write func() error) error {
 func bindEditRights(ns string) {
 	GinkgoHelper()
 	role := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: "namespace-editor"}, Rules: []rbacv1.PolicyRule{
-		{APIGroups: []string{""}, Resources: []string{"pods", "services"}, Verbs: []string{"get", "list", "watch", "create", "update", "patch", "delete"}},
+		{APIGroups: []string{""}, Resources: []string{"pods", "services", "configmaps"}, Verbs: []string{"get", "list", "watch", "create", "update", "patch", "delete"}},
 		{APIGroups: []string{"apps", "batch"}, Resources: []string{"deployments", "replicasets", "jobs", "cronjobs"}, Verbs: []string{"get", "list", "watch", "create", "update", "patch", "delete"}},
 		{APIGroups: []string{"networking.k8s.io"}, Resources: []string{"ingresses", "networkpolicies"}, Verbs: []string{"get", "list", "watch", "create", "update", "patch", "delete"}},
 		{APIGroups: []string{"gateway.networking.k8s.io"}, Resources: []string{"httproutes", "gateways"}, Verbs: []string{"get", "list", "watch", "create", "update", "patch", "delete"}},
@@ -406,6 +406,21 @@ var _ = Describe("the trust model: the site namespace is the operator's (S1, S6,
 				Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: handmadePod(ns, "x", "cn-north-1").Spec}}}
 		}, "deployments fake-notice carries the operator's labels (sitegroup.io/site)"),
 	)
+
+	It("refuses a department's edit of the operator's evidence (a report ConfigMap), and a forged one", func() {
+		report := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "edu-monthly-report",
+			Labels: map[string]string{builders.LabelManagedBy: builders.ManagerName}}, Data: map[string]string{"report.json": `{"verdict":"fail"}`}}
+		Expect(asOperator().Create(ctx, report)).To(Succeed())
+		Eventually(func() error {
+			return updateAs(as(department), report, func() { report.Data["report.json"] = `{"verdict":"pass"}` })
+		}, timeout, interval).Should(MatchError(ContainSubstring("V1-V5, T7: ConfigMap edu-monthly-report is the operator's")))
+		Expect(as(department).Delete(ctx, report)).To(MatchError(ContainSubstring("is the operator's")))
+		forged := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "forged-report",
+			Labels: map[string]string{builders.LabelManagedBy: builders.ManagerName}}}
+		Expect(as(department).Create(ctx, forged)).To(MatchError(ContainSubstring("ConfigMap forged-report is the operator's")))
+		Expect(as(department).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "own-notes"}})).To(Succeed(),
+			"the department's own ConfigMaps are its own")
+	})
 
 	It("refuses an HTTPRoute to the admin and the deletion of the operator's NetworkPolicy", func() {
 		route := &gatewayv1.HTTPRoute{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "admin"}}
