@@ -161,7 +161,7 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	if err := webhook.SetupIndexes(context.Background(), mgr); err != nil {
 		return err
 	}
-	access := webhook.Access{Reviewer: authz.Reviewer{Client: mgr.GetClient()}, Operator: opts.OperatorUser}
+	access := webhook.Access{Reviewer: authz.Reviewer{Client: mgr.GetClient()}, Operator: opts.OperatorUser, Policy: mgr.GetAPIReader()}
 	if err := webhook.SetupGovWebsiteWebhook(mgr, opts.Clock, access); err != nil {
 		return fmt.Errorf("setting up the GovWebsite webhook: %w", err)
 	}

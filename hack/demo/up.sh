@@ -116,6 +116,9 @@ echo "==> admission policies (config/admission: S6, and S1/S7 in site namespaces
 
 echo "==> the samples (config/samples) and the demo's volumes and extra site"
 "$root/hack/demo/personas.sh"
+# The policy first: kustomize sorts GovWebsites before it, and the webhook
+# bounds a site's admin networks by the policy in force (S7).
+"$kubectl" apply -f "$root/config/samples/sitegroup_v1alpha1_sitegrouppolicy.yaml" >/dev/null
 "$kubectl" apply -k "$root/config/samples" >/dev/null
 "$kubectl" apply -f "$root/hack/demo/extras.yaml" >/dev/null
 

@@ -9,6 +9,7 @@ import (
 	authenticationv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
@@ -24,6 +25,10 @@ type Access struct {
 	// Operator is the operator's own user (its service account): its
 	// writes are the evidence the record is built from.
 	Operator string
+	// Policy reads the SiteGroupPolicy from the API server, not a cache:
+	// a policy applied a moment before its sites (one kubectl apply) is in
+	// force for them.
+	Policy client.Reader
 }
 
 // isOperator says whether the request comes from the operator itself.

@@ -133,7 +133,7 @@ func (v *GovWebsiteValidator) validate(ctx context.Context, old, site *sgv1.GovW
 	}
 	errs = append(errs, more...)
 	if needsPolicy(old, site) {
-		p, err := policy.Get(ctx, v.Client)
+		p, err := policy.Get(ctx, v.Policy)
 		if err != nil {
 			return apierrors.NewForbidden(schema.GroupResource{Group: sgv1.GroupVersion.Group, Resource: "govwebsites"}, site.Name, err)
 		}

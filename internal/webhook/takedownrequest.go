@@ -99,7 +99,7 @@ func (w *TakedownWebhook) validate(ctx context.Context, old, t *sgv1.TakedownReq
 	if err != nil {
 		return err
 	}
-	p, err := policy.Get(ctx, w.Client)
+	p, err := policy.Get(ctx, w.Policy)
 	if err != nil {
 		return apierrors.NewForbidden(schema.GroupResource{Group: sgv1.GroupVersion.Group, Resource: "takedownrequests"}, t.Name, err)
 	}
