@@ -43,16 +43,6 @@ func (r Reviewer) Allowed(ctx context.Context, user authenticationv1.UserInfo, a
 	return Decision{Allowed: sar.Status.Allowed && !sar.Status.Denied, Reason: sar.Status.Reason}, nil
 }
 
-// MaySign asks whether user holds approve on signers/<level> in namespace.
-func (r Reviewer) MaySign(ctx context.Context, user authenticationv1.UserInfo, namespace, level string) (Decision, error) {
-	return r.Allowed(ctx, user, SignAttributes(namespace, level))
-}
-
-// MayWritePlatformFields asks whether user may update <resource>/platform in namespace.
-func (r Reviewer) MayWritePlatformFields(ctx context.Context, user authenticationv1.UserInfo, namespace, resource string) (Decision, error) {
-	return r.Allowed(ctx, user, PlatformAttributes(namespace, resource))
-}
-
 // SignAttributes are what signing at level in namespace asks of RBAC.
 func SignAttributes(namespace, level string) authorizationv1.ResourceAttributes {
 	return authorizationv1.ResourceAttributes{Namespace: namespace, Verb: sgv1.VerbApprove,
