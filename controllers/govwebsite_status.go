@@ -266,7 +266,7 @@ func (o siteOutcome) apply(st *sgv1.GovWebsiteStatus, generation int64) {
 	case !o.approval.ok():
 		conditions.MarkReconciling(&st.Conditions, generation, o.approval.reason, o.approval.message)
 		st.State = sgv1.StateAwaitingApproval
-	case o.launch.reason == "PrelaunchFailed" || o.launch.reason == "PrelaunchNotOperators":
+	case o.launch.reason == sgv1.ReasonPrelaunchFailed || o.launch.reason == sgv1.ReasonPrelaunchNotOperators:
 		conditions.MarkStalled(&st.Conditions, generation, o.launch.reason, o.launch.message)
 		st.State = sgv1.StateLaunching
 	case !o.launch.ok():
@@ -329,7 +329,7 @@ func listOrNone(s []string) string {
 // prelaunchNotOperators: a run someone else made holds the prelaunch run's
 // name; it never launches the site (S5), and the operator cannot start its own.
 func prelaunchNotOperators(run *sgv1.InspectionRun) verdict {
-	return verdict{metav1.ConditionFalse, "PrelaunchNotOperators", fmt.Sprintf(
+	return verdict{metav1.ConditionFalse, sgv1.ReasonPrelaunchNotOperators, fmt.Sprintf(
 		"S5: InspectionRun %s was created by %s, not the operator; it does not count, and a platform engineer must delete it so the operator's prelaunch inspection can run",
 		run.Name, run.Annotations[sgv1.AnnotationRequestedBy])}
 }
@@ -345,9 +345,9 @@ func launchVerdict(launch *sgv1.LaunchStatus, prelaunch *sgv1.InspectionRun) ver
 	case prelaunch.Status.Phase == sgv1.InspectionSucceeded && prelaunch.Status.Verdict == sgv1.VerdictPass:
 		return verdict{metav1.ConditionTrue, "Launched", "S5: prelaunch inspection " + prelaunch.Name + " passed"}
 	case prelaunch.Status.Phase == sgv1.InspectionSucceeded:
-		return verdict{metav1.ConditionFalse, "PrelaunchFailed", fmt.Sprintf("S5: prelaunch inspection %s failed (%s); fix the site and delete the run to inspect again", prelaunch.Name, verdictMessage(prelaunch.Status))}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonPrelaunchFailed, fmt.Sprintf("S5: prelaunch inspection %s failed (%s); fix the site and delete the run to inspect again", prelaunch.Name, verdictMessage(prelaunch.Status))}
 	case prelaunch.Status.Phase == sgv1.InspectionFailed:
-		return verdict{metav1.ConditionFalse, "PrelaunchFailed", fmt.Sprintf("S5: prelaunch inspection %s could not run: %s; delete the run to try again", prelaunch.Name, prelaunch.Status.FailureReason)}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonPrelaunchFailed, fmt.Sprintf("S5: prelaunch inspection %s could not run: %s; delete the run to try again", prelaunch.Name, prelaunch.Status.FailureReason)}
 	}
 	return verdict{metav1.ConditionFalse, "Inspecting", "S5: prelaunch inspection " + prelaunch.Name + " is running against the site's internal Service"}
 }

@@ -14,6 +14,16 @@ const (
 	ConditionStalled = "Stalled"
 )
 
+// Reasons of a GovWebsite's Launched condition (S5) that need a person: the
+// site is Stalled on them.
+const (
+	// ReasonPrelaunchFailed: the prelaunch inspection failed or could not run.
+	ReasonPrelaunchFailed = "PrelaunchFailed"
+	// ReasonPrelaunchNotOperators: a run someone else made holds the
+	// prelaunch run's name; it does not count (S5).
+	ReasonPrelaunchNotOperators = "PrelaunchNotOperators"
+)
+
 // LocalObjectReference names an object in the same namespace.
 type LocalObjectReference struct {
 	// Name of the object.
