@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	certmanagerv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -113,43 +114,51 @@ func (r *GovWebsiteReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	} else if err != nil {
 		return ctrl.Result{}, err
 	}
-	return ctrl.Result{}, r.reconcileSite(ctx, site, p)
+	return r.reconcileSite(ctx, site, p)
 }
 
 // reconcileSite runs the ordered steps of a live site.
-func (r *GovWebsiteReconciler) reconcileSite(ctx context.Context, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) error {
-	approval := r.observeIdentity(site, policy.LevelsFor(p, sgv1.ScopeSite), int(p.History.ComplianceEntries))
+func (r *GovWebsiteReconciler) reconcileSite(ctx context.Context, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) (ctrl.Result, error) {
+	approval := r.observeIdentity(site, p)
+	now := r.Clock.Now()
+	notice, noticeEnds := domainNotice(site, now)
 	importContent, err := r.observeContent(ctx, site)
 	if err != nil {
-		return err
+		return ctrl.Result{}, err
 	}
 	takedowns, err := r.observeTakedowns(ctx, site, p)
 	if err != nil {
-		return err
+		return ctrl.Result{}, err
 	}
 	site.Status.CurrentTakedown, site.Status.TakedownQuota = takedowns.current, takedowns.quota
 	site.Status.ComplianceHistory = mergeHistory(site.Status.ComplianceHistory, takedowns.history, int(p.History.ComplianceEntries))
 	board, err := r.takedownBoard(ctx, site)
 	if err != nil {
-		return err
+		return ctrl.Result{}, err
 	}
 	launch, err := r.observeInspections(ctx, site, p)
 	if err != nil {
-		return err
+		return ctrl.Result{}, err
 	}
 	plan, err := builders.Desired(builders.Inputs{
 		Site: identity.InForce(site), Policy: p, Approved: approval.ok(), Launched: launch.ok(), ImportContent: importContent, Takedown: takedowns.inForce, Board: board,
-		OperatorImage: r.OperatorImage, HaveGatewayAPI: r.HaveGatewayAPI, HaveCertManager: r.HaveCertManager,
+		DomainNotice: notice, OperatorImage: r.OperatorImage, HaveGatewayAPI: r.HaveGatewayAPI, HaveCertManager: r.HaveCertManager,
 	})
 	if err != nil {
 		conditions.MarkStalled(&site.Status.Conditions, site.Generation, "InvalidSpec", err.Error())
 		site.Status.ObservedGeneration = site.Generation
-		return nil
+		return ctrl.Result{}, nil
 	}
 	if err := r.applyPlan(ctx, plan); err != nil {
-		return err
+		return ctrl.Result{}, err
 	}
-	return r.observe(ctx, site, p, approval, launch, takedowns.inForce)
+	if err := r.observe(ctx, site, p, approval, launch, takedowns.inForce); err != nil {
+		return ctrl.Result{}, err
+	}
+	if notice != nil { // S8: the old domains' notice goes when its period ends
+		return ctrl.Result{RequeueAfter: min(noticeEnds.Sub(now), 24*time.Hour)}, nil
+	}
+	return ctrl.Result{}, nil
 }
 
 // labelNamespace enforces Pod Security "restricted" on the site's namespace

@@ -3,12 +3,17 @@ package controllers
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/identity"
+	"sitegroup.io/operator/internal/notice"
+	"sitegroup.io/operator/internal/policy"
 )
 
 // observeIdentity reads S1 and S8: whether every level signed the identity
@@ -17,7 +22,8 @@ import (
 // site's record (status.identityChanges, the compliance history, an event).
 // While a change waits for its signatures the approved identity stays in
 // force and the site keeps serving under it.
-func (r *GovWebsiteReconciler) observeIdentity(site *sgv1.GovWebsite, levels []sgv1.ApprovalLevel, historyLimit int) verdict {
+func (r *GovWebsiteReconciler) observeIdentity(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) verdict {
+	levels, historyLimit := policy.LevelsFor(p, sgv1.ScopeSite), int(p.History.ComplianceEntries)
 	v := approvalVerdict(identity.Signatures(site), levels)
 	st := &site.Status
 	applied := identity.Of(site)
@@ -26,7 +32,12 @@ func (r *GovWebsiteReconciler) observeIdentity(site *sgv1.GovWebsite, levels []s
 		st.ApprovedIdentity = &applied
 	case v.ok() && identity.Pending(site):
 		change := sgv1.IdentityChange{ApprovedAt: metav1.NewTime(r.Clock.Now().UTC().Truncate(1e9)),
-			Changes: identity.Changes(*st.ApprovedIdentity, applied), Signers: signersOf(identity.Signatures(site))}
+			Changes: identity.Changes(*st.ApprovedIdentity, applied), Signers: signersOf(identity.Signatures(site)),
+			RetiredDomains: identity.RetiredBy(*st.ApprovedIdentity, applied)}
+		if len(change.RetiredDomains) > 0 {
+			until := metav1.NewTime(change.ApprovedAt.Add(time.Duration(p.Filing.DomainChangeNoticeDays) * 24 * time.Hour))
+			change.NoticeUntil = &until
+		}
 		st.IdentityChanges = append(st.IdentityChanges, change)
 		if n := len(st.IdentityChanges); n > sgv1.MaxIdentityChanges {
 			st.IdentityChanges = st.IdentityChanges[n-sgv1.MaxIdentityChanges:]
@@ -42,6 +53,30 @@ func (r *GovWebsiteReconciler) observeIdentity(site *sgv1.GovWebsite, levels []s
 			strings.Join(identity.Changes(*st.ApprovedIdentity, applied), "; "), v.message)}
 	}
 	return v
+}
+
+// domainNotice is the announcement on the retired domains of approved
+// domain changes while their notice periods last (S8), and when the first
+// of them ends; nil when there is none.
+func domainNotice(site *sgv1.GovWebsite, now time.Time) (*builders.DomainNotice, time.Time) {
+	inForce := identity.InForce(site)
+	retired, until := identity.Retired(site.Status.IdentityChanges, inForce.Spec.Domains, now)
+	if len(retired) == 0 {
+		return nil, time.Time{}
+	}
+	var current []string
+	for _, d := range inForce.Spec.Domains {
+		current = append(current, string(d))
+	}
+	last := site.Status.IdentityChanges[len(site.Status.IdentityChanges)-1]
+	org := inForce.Spec.Organization.Name
+	return &builders.DomainNotice{Domains: retired, Page: notice.Page{
+		SiteName: org + "网站", Organizer: org, Domains: retired, Type: notice.TypeDomainChange,
+		Title: "网站域名变更公告",
+		Text: fmt.Sprintf("经审批备案，本网站域名已由 %s 变更为 %s。原域名将于%s停止访问，请通过新域名访问本网站。",
+			strings.Join(retired, "、"), strings.Join(current, "、"), until.In(clock.Shanghai).Format("2006年1月2日")),
+		Start: last.ApprovedAt.UTC(), NoticeUntil: &until, NewDomains: current,
+	}}, until
 }
 
 // signersOf names who signed, level by level: "unit chen.jing".

@@ -201,6 +201,19 @@ var _ = Describe("the trust model: what a department may not write", func() {
 			HaveField("Signers", Equal([]string{"unit " + unitHead, "city " + cityOffice, "province " + provinceOffice})))))
 		Expect(st.ComplianceHistory).To(ContainElement(And(HaveField("Kind", sgv1.ComplianceRecordKind("Approval")),
 			HaveField("Summary", ContainSubstring("S8: basic information changed")))))
+
+		By("the old domain announces the change for the policy's 30 days, then goes")
+		old := &gatewayv1.HTTPRoute{}
+		exists(old, ns, "edu-old-domains")
+		Expect(old.Spec.Hostnames).To(ConsistOf(gatewayv1.Hostname(oldDomain)))
+		page := &corev1.ConfigMap{}
+		exists(page, ns, "edu-old-domains")
+		Expect(page.Data["notice.json"]).To(And(ContainSubstring(`"type": "domain-change"`), ContainSubstring(newDomain)))
+		Expect(st.IdentityChanges[0].NoticeUntil.Time).To(BeTemporally("==", st.IdentityChanges[0].ApprovedAt.Add(30*24*time.Hour)))
+		testClock.Set(st.IdentityChanges[0].NoticeUntil.Time)
+		Expect(updateAs(as(department), s, func() { s.Annotations = map[string]string{"test/now": "notice period over"} })).To(Succeed())
+		gone(&gatewayv1.HTTPRoute{}, ns, "edu-old-domains")
+		gone(&appsv1.Deployment{}, ns, "edu-old-domains")
 	})
 
 	It("T2: a portal that files itself as a department is still a portal until that is signed", func() {

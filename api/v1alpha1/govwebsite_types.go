@@ -545,6 +545,15 @@ type IdentityChange struct {
 	// +kubebuilder:validation:MaxItems=8
 	// +kubebuilder:validation:items:MaxLength=253
 	Signers []string `json:"signers,omitempty"`
+	// RetiredDomains the change gave up: they announce the new address
+	// until NoticeUntil (S8: a domain change is announced on the old site).
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	RetiredDomains []Domain `json:"retiredDomains,omitempty"`
+	// NoticeUntil ends the announcement on the retired domains (the
+	// policy's filing.domainChangeNoticeDays after the approval).
+	// +optional
+	NoticeUntil *metav1.Time `json:"noticeUntil,omitempty"`
 }
 
 // MaxIdentityChanges bounds status.identityChanges.

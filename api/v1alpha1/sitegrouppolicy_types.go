@@ -139,6 +139,16 @@ type NetworkPolicyDefaults struct {
 	AdminAccessNetworks []CIDR `json:"adminAccessNetworks,omitempty"`
 }
 
+// FilingPolicy holds the rules of basic-information filing (S8).
+type FilingPolicy struct {
+	// DomainChangeNoticeDays the retired domains of an approved domain
+	// change announce the new address (S8: announced on the old site).
+	// +kubebuilder:default=30
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="self >= 30 && self <= 365",message="S8: filing.domainChangeNoticeDays must be 30 to 365 (the old domain announces the change for at least a month)"
+	DomainChangeNoticeDays int32 `json:"domainChangeNoticeDays,omitempty"`
+}
+
 // HistoryPolicy bounds what the operator keeps.
 type HistoryPolicy struct {
 	// ComplianceEntries kept in a site's status (at most 24).
@@ -224,6 +234,9 @@ type SiteGroupPolicySpec struct {
 	// inspector's embedded profile when empty.
 	// +optional
 	ScoringProfileRef *ScoringProfileReference `json:"scoringProfileRef,omitempty"`
+	// Filing of basic-information changes (S8).
+	// +optional
+	Filing FilingPolicy `json:"filing,omitempty"`
 	// History retention.
 	// +optional
 	History HistoryPolicy `json:"history,omitempty"`

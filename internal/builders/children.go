@@ -34,6 +34,9 @@ type Inputs struct {
 	// Board, for a portal: its sub-sites' current takedowns, mounted into
 	// its front end (T5, Nanjing's rule).
 	Board *Board
+	// DomainNotice in force, if any: the old domains of an approved domain
+	// change announce it for the policy's period (S8).
+	DomainNotice *DomainNotice
 }
 
 // Plan is a site's desired state: objects to apply, and objects that must
@@ -94,7 +97,7 @@ func Desired(in Inputs) (Plan, error) {
 		plan.Apply = append(plan.Apply, ImportJob(site, p, in.OperatorImage))
 	}
 	plan = withRouting(plan, in, hosts)
-	return plan, nil
+	return withDomainNotice(plan, in)
 }
 
 // withRouting adds the route (only once approved, S1, and launched, S5)

@@ -34,13 +34,17 @@ type Takedown struct {
 
 // NoticeConfigMap carries the rendered notice the notice pods serve.
 func NoticeConfigMap(site *sgv1.GovWebsite, page notice.Page) (*corev1.ConfigMap, error) {
+	return noticeConfigMap(site, NoticeName(site), ComponentNotice, page)
+}
+
+func noticeConfigMap(site *sgv1.GovWebsite, name, component string, page notice.Page) (*corev1.ConfigMap, error) {
 	data, err := json.MarshalIndent(page, "", "  ")
 	if err != nil {
 		return nil, err
 	}
 	return &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: childMeta(site, NoticeName(site), ComponentLabels(site, ComponentNotice)),
+		ObjectMeta: childMeta(site, name, ComponentLabels(site, component)),
 		Data:       map[string]string{"notice.json": string(data)},
 	}, nil
 }
@@ -48,14 +52,20 @@ func NoticeConfigMap(site *sgv1.GovWebsite, page notice.Page) (*corev1.ConfigMap
 // NoticeDeployment runs `sitegroup notice` on the front end's port and
 // hosts, so the public Service can point at it instead of the front end.
 func NoticeDeployment(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, operatorImage string) *appsv1.Deployment {
+	return noticeDeployment(site, NoticeName(site), ComponentNotice, p, operatorImage)
+}
+
+// noticeDeployment runs `sitegroup notice` with the ConfigMap of the same
+// name; its pods are public (the gateway may reach them).
+func noticeDeployment(site *sgv1.GovWebsite, name, component string, p sgv1.SiteGroupPolicySpec, operatorImage string) *appsv1.Deployment {
 	port := portOrDefault(site.Spec.Frontend.Port)
-	labels := publicLabels(site, ComponentNotice)
+	labels := publicLabels(site, component)
 	return &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: childMeta(site, NoticeName(site), ComponentLabels(site, ComponentNotice)),
+		ObjectMeta: childMeta(site, name, ComponentLabels(site, component)),
 		Spec: appsv1.DeploymentSpec{
 			Replicas: ptr.To[int32](1),
-			Selector: &metav1.LabelSelector{MatchLabels: ComponentSelector(site, ComponentNotice)},
+			Selector: &metav1.LabelSelector{MatchLabels: ComponentSelector(site, component)},
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels},
 				Spec: corev1.PodSpec{
@@ -78,7 +88,7 @@ func NoticeDeployment(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, operato
 						VolumeMounts: []corev1.VolumeMount{{Name: "notice", MountPath: "/etc/notice", ReadOnly: true}},
 					}},
 					Volumes: []corev1.Volume{{Name: "notice", VolumeSource: corev1.VolumeSource{
-						ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: NoticeName(site)}},
+						ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: name}},
 					}}},
 				},
 			},

@@ -62,6 +62,11 @@ func ASCIIDomains(site *sgv1.GovWebsite) ([]string, error) {
 // HTTPRoute routes the site's domains to its public Service through the
 // platform's Gateway. The admin is never routed (S7).
 func HTTPRoute(site *sgv1.GovWebsite, gw sgv1.GatewayParentRef, hosts []string) *gatewayv1.HTTPRoute {
+	return httpRoute(site, RouteName(site), PublicServiceName(site), gw, hosts)
+}
+
+// httpRoute routes hosts to a Service of the site on the Gateway.
+func httpRoute(site *sgv1.GovWebsite, name, service string, gw sgv1.GatewayParentRef, hosts []string) *gatewayv1.HTTPRoute {
 	parent := gatewayv1.ParentReference{
 		Group:     ptr.To(gatewayv1.Group(gatewayv1.GroupName)),
 		Kind:      ptr.To(gatewayv1.Kind("Gateway")),
@@ -77,14 +82,14 @@ func HTTPRoute(site *sgv1.GovWebsite, gw sgv1.GatewayParentRef, hosts []string) 
 	}
 	return &gatewayv1.HTTPRoute{
 		TypeMeta:   metav1.TypeMeta{APIVersion: gatewayv1.GroupVersion.String(), Kind: "HTTPRoute"},
-		ObjectMeta: childMeta(site, RouteName(site), SiteLabels(site)),
+		ObjectMeta: childMeta(site, name, SiteLabels(site)),
 		Spec: gatewayv1.HTTPRouteSpec{
 			CommonRouteSpec: gatewayv1.CommonRouteSpec{ParentRefs: []gatewayv1.ParentReference{parent}},
 			Hostnames:       hostnames,
 			Rules: []gatewayv1.HTTPRouteRule{{
 				BackendRefs: []gatewayv1.HTTPBackendRef{{BackendRef: gatewayv1.BackendRef{
 					BackendObjectReference: gatewayv1.BackendObjectReference{
-						Name: gatewayv1.ObjectName(PublicServiceName(site)),
+						Name: gatewayv1.ObjectName(service),
 						Port: ptr.To(gatewayv1.PortNumber(ServicePort)),
 					},
 				}}},
@@ -96,13 +101,18 @@ func HTTPRoute(site *sgv1.GovWebsite, gw sgv1.GatewayParentRef, hosts []string) 
 // Ingress routes the site's domains to its public Service where the policy
 // names an ingress class; TLS from the site's certificate when it has one.
 func Ingress(site *sgv1.GovWebsite, class string, hosts []string, tls bool) *networkingv1.Ingress {
+	return ingress(site, RouteName(site), PublicServiceName(site), class, hosts, tls)
+}
+
+// ingress routes hosts to a Service of the site through the ingress class.
+func ingress(site *sgv1.GovWebsite, name, service, class string, hosts []string, tls bool) *networkingv1.Ingress {
 	pathType := networkingv1.PathTypePrefix
 	backend := networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
-		Name: PublicServiceName(site), Port: networkingv1.ServiceBackendPort{Number: ServicePort},
+		Name: service, Port: networkingv1.ServiceBackendPort{Number: ServicePort},
 	}}
 	ing := &networkingv1.Ingress{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "Ingress"},
-		ObjectMeta: childMeta(site, RouteName(site), SiteLabels(site)),
+		ObjectMeta: childMeta(site, name, SiteLabels(site)),
 		Spec:       networkingv1.IngressSpec{IngressClassName: ptr.To(class)},
 	}
 	for _, h := range hosts {

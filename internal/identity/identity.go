@@ -9,7 +9,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 
@@ -102,4 +104,35 @@ func domains(ds []sgv1.Domain) string {
 		s[i] = string(d)
 	}
 	return strings.Join(s, ", ")
+}
+
+// Retired are the domains still announcing a domain change at now (S8):
+// those approved changes gave up whose notice period has not ended and
+// that are not in force again; until is when the first of them ends.
+func Retired(changes []sgv1.IdentityChange, inForce []sgv1.Domain, now time.Time) (domains []string, until time.Time) {
+	for _, c := range changes {
+		if c.NoticeUntil == nil || !now.Before(c.NoticeUntil.Time) {
+			continue
+		}
+		for _, d := range c.RetiredDomains {
+			if !slices.Contains(inForce, d) && !slices.Contains(domains, string(d)) {
+				domains = append(domains, string(d))
+				if until.IsZero() || c.NoticeUntil.Time.Before(until) {
+					until = c.NoticeUntil.Time
+				}
+			}
+		}
+	}
+	return domains, until
+}
+
+// RetiredBy are the domains a change gives up.
+func RetiredBy(old, cur sgv1.SiteIdentity) []sgv1.Domain {
+	var out []sgv1.Domain
+	for _, d := range old.Domains {
+		if !slices.Contains(cur.Domains, d) {
+			out = append(out, d)
+		}
+	}
+	return out
 }

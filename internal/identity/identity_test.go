@@ -3,6 +3,9 @@ package identity
 import (
 	"slices"
 	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 )
@@ -71,5 +74,40 @@ func TestInForceKeepsTheApprovedIdentityWhileAChangeWaits(t *testing.T) {
 	want := []string{"siteKind: department → portal", "domains: jyj.tjhp.gov.cn → edu.tjhp.gov.cn"}
 	if got := Changes(approved, Of(s)); !slices.Equal(got, want) {
 		t.Errorf("changes %q, want %q", got, want)
+	}
+}
+
+func TestRetiredDomainsAnnounceForTheirPeriod(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 12, d, 0, 0, 0, 0, time.UTC) }
+	until := func(d int) *metav1.Time { u := metav1.NewTime(day(d)); return &u }
+	changes := []sgv1.IdentityChange{
+		{RetiredDomains: []sgv1.Domain{"a.gov.cn"}, NoticeUntil: until(10)},
+		{RetiredDomains: []sgv1.Domain{"b.gov.cn", "a.gov.cn"}, NoticeUntil: until(20)},
+		{Changes: []string{"icpFiling: x → y"}}, // no domain retired: nothing to announce
+	}
+	cases := []struct {
+		name     string
+		now      time.Time
+		inForce  []sgv1.Domain
+		want     []string
+		wantEnds time.Time
+	}{
+		{"both periods running", day(5), []sgv1.Domain{"c.gov.cn"}, []string{"a.gov.cn", "b.gov.cn"}, day(10)},
+		{"the first period ended at its boundary", day(10), []sgv1.Domain{"c.gov.cn"}, []string{"b.gov.cn", "a.gov.cn"}, day(20)},
+		{"a domain in force again announces nothing", day(5), []sgv1.Domain{"a.gov.cn"}, []string{"b.gov.cn"}, day(20)},
+		{"every period ended", day(20), []sgv1.Domain{"c.gov.cn"}, nil, time.Time{}},
+	}
+	for _, c := range cases {
+		got, ends := Retired(changes, c.inForce, c.now)
+		if !slices.Equal(got, c.want) || !ends.Equal(c.wantEnds) {
+			t.Errorf("%s: %v until %s, want %v until %s", c.name, got, ends, c.want, c.wantEnds)
+		}
+	}
+	old, cur := Of(site("a.gov.cn")), Of(site("b.gov.cn"))
+	if got := RetiredBy(old, cur); !slices.Equal(got, []sgv1.Domain{"a.gov.cn"}) {
+		t.Errorf("retired by a domain change: %v", got)
+	}
+	if got := RetiredBy(old, old); len(got) != 0 {
+		t.Errorf("no change retires nothing: %v", got)
 	}
 }

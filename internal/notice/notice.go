@@ -21,7 +21,7 @@ type Page struct {
 	SiteName       string     `json:"siteName"`
 	Organizer      string     `json:"organizer"`
 	Domains        []string   `json:"domains"`
-	Type           string     `json:"type"` // temporary or permanent
+	Type           string     `json:"type"` // temporary, permanent, or domain-change (S8)
 	Title          string     `json:"title"`
 	Text           string     `json:"text"`
 	Reason         string     `json:"reason"`
@@ -31,7 +31,13 @@ type Page struct {
 	Contact        string     `json:"contact,omitempty"`
 	ContentMovedTo string     `json:"contentMovedTo,omitempty"`
 	PortalURL      string     `json:"portalURL,omitempty"`
+	// NewDomains of a domain change (S8): where the site now answers.
+	NewDomains []string `json:"newDomains,omitempty"`
 }
+
+// TypeDomainChange is a Page announcing a domain change on the old
+// domains (S8): 200 with the new address, for the policy's period.
+const TypeDomainChange = "domain-change"
 
 // Load reads a Page from a JSON file.
 func Load(path string) (Page, error) {
@@ -103,8 +109,9 @@ func (v view) Date(t *time.Time) string {
 	return t.In(clock.Shanghai).Format("2006年1月2日")
 }
 
-func (v view) StartDate() string { return v.Date(&v.Start) }
-func (v view) Temporary() bool   { return v.Type == "temporary" }
+func (v view) StartDate() string  { return v.Date(&v.Start) }
+func (v view) Temporary() bool    { return v.Type == "temporary" }
+func (v view) DomainChange() bool { return v.Type == TypeDomainChange }
 
 var pageTemplate = template.Must(template.New("notice").Parse(`<!doctype html>
 <html lang="zh-CN">
@@ -129,8 +136,10 @@ footer{margin-top:2rem;font-size:.9rem;color:#555}
 <dl>
 <dt>网站名称</dt><dd>{{.SiteName}}</dd>
 <dt>主办单位</dt><dd>{{.Organizer}}</dd>
-<dt>关停原因</dt><dd>{{.Reason}}</dd>
-{{if .Temporary}}<dt>关停时间</dt><dd>{{.StartDate}} 至 {{.Date .End}}</dd>
+{{if .DomainChange}}<dt>变更时间</dt><dd>{{.StartDate}}</dd>
+<dt>新域名</dt><dd>{{range .NewDomains}}<a href="https://{{.}}/">{{.}}</a> {{end}}</dd>
+{{else}}<dt>关停原因</dt><dd>{{.Reason}}</dd>
+{{end}}{{if .DomainChange}}{{else if .Temporary}}<dt>关停时间</dt><dd>{{.StartDate}} 至 {{.Date .End}}</dd>
 <dt>预计恢复</dt><dd>{{.Date .End}}</dd>
 {{else}}<dt>关闭时间</dt><dd>{{.StartDate}}</dd>
 {{end}}{{if .Contact}}<dt>联系方式</dt><dd>{{.Contact}}</dd>

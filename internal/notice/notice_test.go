@@ -19,6 +19,9 @@ func TestHandler(t *testing.T) {
 		Title: "关于网站关闭的公告", Text: "本网站已关闭。", Reason: "机构改革", Start: start, NoticeUntil: &until}
 	moved := permanent
 	moved.ContentMovedTo = "https://www.tjhp.gov.cn/jyxx/"
+	domainChange := Page{SiteName: "天津市和平区教育局网站", Organizer: "天津市和平区教育局", Type: TypeDomainChange,
+		Title: "网站域名变更公告", Text: "经审批备案，本网站域名已由 jyj.tjhp.gov.cn 变更为 edu.tjhp.gov.cn。", Start: start,
+		NoticeUntil: &until, Domains: []string{"jyj.tjhp.gov.cn"}, NewDomains: []string{"edu.tjhp.gov.cn"}}
 
 	tests := []struct {
 		name       string
@@ -36,6 +39,9 @@ func TestHandler(t *testing.T) {
 		{"T7 permanent after the notice period: 410 Gone", permanent, until, 410, nil, []string{"关于网站关闭的公告"}},
 		{"T7 content moved: 301 after the notice period", moved, until, 301, map[string]string{"Location": "https://www.tjhp.gov.cn/jyxx/"}, nil},
 		{"T7 content moved: shown on the notice meanwhile", moved, start, 200, nil, []string{"原网站内容已迁移至", "https://www.tjhp.gov.cn/jyxx/"}},
+		{"S8 domain change on the old domain: 200 with the new address", domainChange, until.Add(-time.Second), 200, nil,
+			[]string{"网站域名变更公告", "变更时间", `<a href="https://edu.tjhp.gov.cn/">edu.tjhp.gov.cn</a>`}},
+		{"S8 domain change after its period: 410 Gone", domainChange, until, 410, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

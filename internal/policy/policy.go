@@ -37,6 +37,7 @@ const (
 	DefaultSelfcheck            = "0 4 15 1,4,7,10 *"
 	DefaultProbesPerDay         = 24 // V1: at least 20
 	DefaultStartingDeadline     = 3600
+	DefaultDomainChangeNotice   = 30 // S8
 )
 
 // Host separation modes of S7.
@@ -71,6 +72,7 @@ func InForce(spec sgv1.SiteGroupPolicySpec) sgv1.SiteGroupPolicySpec {
 	}
 	setDefault(&out.Network.GatewayNamespace, DefaultGatewayNamespace)
 	setDefault(&out.Network.AdminAccessNamespace, DefaultAdminAccessNamespace)
+	setDefault(&out.Filing.DomainChangeNoticeDays, DefaultDomainChangeNotice)
 	setDefault(&out.History.ComplianceEntries, DefaultComplianceEntries)
 	if out.History.SuccessfulRuns == nil {
 		out.History.SuccessfulRuns = ptr.To[int32](DefaultRunsKept)
