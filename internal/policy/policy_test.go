@@ -24,6 +24,7 @@ func TestInForceFillsStrictDefaults(t *testing.T) {
 		{"approval levels", len(got.ApprovalLevels), 3},
 		{"history", got.History.ComplianceEntries, int32(24)},
 		{"time zone", got.Inspection.TimeZone, "Asia/Shanghai"},
+		{"S8 domain change notice days", got.Filing.DomainChangeNoticeDays, int32(30)},
 	}
 	for _, c := range checks {
 		if c.got != c.want {

@@ -147,6 +147,9 @@ var _ = Describe("CEL validation at admission", func() {
 		Entry("S7 refuses an admin access network wider than a /8", policy(func(p *sgv1.SiteGroupPolicy) {
 			p.Spec.Network.AdminAccessNetworks = []sgv1.CIDR{"0.0.0.0/7"}
 		}), "S7: an admin access network is a private network, never a /0 to /7"),
+		Entry("S8 refuses a domain change notice shorter than a month", policy(func(p *sgv1.SiteGroupPolicy) { p.Spec.Filing.DomainChangeNoticeDays = 29 }),
+			"S8: filing.domainChangeNoticeDays must be 30 to 365"),
+		Entry("S8 accepts a domain change notice of 30 days", policy(func(p *sgv1.SiteGroupPolicy) { p.Spec.Filing.DomainChangeNoticeDays = 30 }), ""),
 		Entry("S7 accepts a /8 admin access network, at the boundary", policy(func(p *sgv1.SiteGroupPolicy) {
 			p.Spec.Network.AdminAccessNetworks = []sgv1.CIDR{"10.0.0.0/8"}
 		}), ""),
