@@ -194,8 +194,9 @@ var _ = Describe("the trust model: what a department may not write", func() {
 			_ = k8sClient.Get(ctx, key(ns, "edu"), route)
 			return route.Spec.Hostnames
 		}, timeout, interval).Should(ConsistOf(gatewayv1.Hostname(newDomain)))
+		Eventually(func() []sgv1.Domain { return getSite(ns).Status.ApprovedIdentity.Domains }, timeout, interval).
+			Should(ConsistOf(sgv1.Domain(newDomain)), "the status is written after the routes, in the same reconcile")
 		st := getSite(ns).Status
-		Expect(st.ApprovedIdentity.Domains).To(ConsistOf(sgv1.Domain(newDomain)))
 		Expect(st.IdentityChanges).To(ConsistOf(And(
 			HaveField("Changes", ConsistOf("domains: "+oldDomain+" → "+newDomain)),
 			HaveField("Signers", Equal([]string{"unit " + unitHead, "city " + cityOffice, "province " + provinceOffice})))))
