@@ -31,7 +31,7 @@ func (r *GovWebsiteReconciler) observeIdentity(site *sgv1.GovWebsite, p sgv1.Sit
 	case v.ok() && st.ApprovedIdentity == nil:
 		st.ApprovedIdentity = &applied
 	case v.ok() && identity.Pending(site):
-		change := sgv1.IdentityChange{ApprovedAt: metav1.NewTime(r.Clock.Now().UTC().Truncate(1e9)),
+		change := sgv1.IdentityChange{ApprovedAt: metav1.NewTime(r.Clock.Now().UTC().Truncate(time.Second)),
 			Changes: identity.Changes(*st.ApprovedIdentity, applied), Signers: signersOf(identity.Signatures(site)),
 			RetiredDomains: identity.RetiredBy(*st.ApprovedIdentity, applied)}
 		if len(change.RetiredDomains) > 0 {
@@ -45,7 +45,7 @@ func (r *GovWebsiteReconciler) observeIdentity(site *sgv1.GovWebsite, p sgv1.Sit
 		summary := truncate("S8: basic information changed, signed by "+strings.Join(change.Signers, ", ")+": "+strings.Join(change.Changes, "; "), 500)
 		st.ComplianceHistory = mergeHistory(st.ComplianceHistory, []sgv1.ComplianceRecord{
 			{Time: change.ApprovedAt, Kind: "Approval", Ref: site.Name, Summary: summary}}, historyLimit)
-		r.Recorder.Eventf(site, nil, corev1.EventTypeNormal, "IdentityChanged", "Approval", summary)
+		r.Recorder.Eventf(site, nil, corev1.EventTypeNormal, "IdentityChanged", "Approval", "%s", summary)
 		st.ApprovedIdentity = &applied
 	case !v.ok() && identity.Pending(site):
 		return verdict{metav1.ConditionTrue, "IdentityChangePending", fmt.Sprintf(
@@ -79,13 +79,16 @@ func domainNotice(site *sgv1.GovWebsite, now time.Time) (*builders.DomainNotice,
 	}}, until
 }
 
-// signersOf names who signed, level by level: "unit chen.jing".
+// signersOf names who signed the current round, level by level: "unit
+// chen.jing" (a rejected round before it is not this change's).
 func signersOf(approvals []sgv1.Approval) []string {
-	out := make([]string, 0, len(approvals))
+	var out []string
 	for _, a := range approvals {
-		if a.Decision == sgv1.DecisionApproved {
-			out = append(out, a.Level+" "+a.Approver)
+		if a.Decision == sgv1.DecisionRejected {
+			out = nil
+			continue
 		}
+		out = append(out, a.Level+" "+a.Approver)
 	}
 	return out
 }

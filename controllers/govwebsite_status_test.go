@@ -386,3 +386,11 @@ func TestEndpoints(t *testing.T) {
 		})
 	}
 }
+
+func TestS8SignersOfTheCurrentRound(t *testing.T) {
+	got := signersOf([]sgv1.Approval{testApproved("unit"), testRejected("city", "fix the footer"), testApproved("unit"), testApproved("city"), testApproved("province")})
+	want := []string{"unit unit-head", "city city-head", "province province-head"}
+	if !slices.Equal(got, want) {
+		t.Errorf("signers %v, want %v (the rejected round is not this change's)", got, want)
+	}
+}
