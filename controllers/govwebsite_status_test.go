@@ -394,3 +394,11 @@ func TestS8SignersOfTheCurrentRound(t *testing.T) {
 		t.Errorf("signers %v, want %v (the rejected round is not this change's)", got, want)
 	}
 }
+
+func TestS8PendingChange(t *testing.T) {
+	chain := testLevels("unit", "city", "province")
+	checkTestVerdict(t, pendingChange([]string{"domains: a → b"}, []sgv1.Approval{testApproved("unit")}, chain),
+		vTrue, "IdentityChangePending", "S8: the change (domains: a → b) waits for approval at level city, province", "the approved identity stays in force")
+	checkTestVerdict(t, pendingChange([]string{"domains: a → b"}, []sgv1.Approval{testApproved("unit"), testRejected("city", "not filed")}, chain),
+		vTrue, "IdentityChangePending", "was rejected at level city by city-head: not filed; revise it and re-submit")
+}
