@@ -48,19 +48,15 @@ func (r *GovWebsiteReconciler) observeIdentity(site *sgv1.GovWebsite, p sgv1.Sit
 		r.Recorder.Eventf(site, nil, corev1.EventTypeNormal, "IdentityChanged", "Approval", "%s", summary)
 		st.ApprovedIdentity = &applied
 	case !v.ok() && identity.Pending(site):
-		return pendingChange(identity.Changes(*st.ApprovedIdentity, applied), identity.Signatures(site), levels)
+		return pendingChange(identity.Changes(*st.ApprovedIdentity, applied), identity.Signatures(site), policy.LevelNames(p, sgv1.ScopeSite))
 	}
 	return v
 }
 
 // pendingChange: the approved identity stays in force while its change
 // waits for signatures, or stands rejected (S8).
-func pendingChange(changes []string, signatures []sgv1.Approval, levels []sgv1.ApprovalLevel) verdict {
-	names := make([]string, len(levels))
-	for i, l := range levels {
-		names[i] = l.Name
-	}
-	_, rejected, missing := policy.ReadChain(signatures, names)
+func pendingChange(changes []string, signatures []sgv1.Approval, levels []string) verdict {
+	_, rejected, missing := policy.ReadChain(signatures, levels)
 	state := "waits for approval at level " + strings.Join(missing, ", ")
 	if rejected != nil {
 		state = fmt.Sprintf("was rejected at level %s by %s: %s; revise it and re-submit", rejected.Level, rejected.Approver, rejected.Comment)

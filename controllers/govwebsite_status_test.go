@@ -396,7 +396,7 @@ func TestS8SignersOfTheCurrentRound(t *testing.T) {
 }
 
 func TestS8PendingChange(t *testing.T) {
-	chain := testLevels("unit", "city", "province")
+	chain := []string{"unit", "city", "province"}
 	checkTestVerdict(t, pendingChange([]string{"domains: a → b"}, []sgv1.Approval{testApproved("unit")}, chain),
 		vTrue, "IdentityChangePending", "S8: the change (domains: a → b) waits for approval at level city, province", "the approved identity stays in force")
 	checkTestVerdict(t, pendingChange([]string{"domains: a → b"}, []sgv1.Approval{testApproved("unit"), testRejected("city", "not filed")}, chain),
