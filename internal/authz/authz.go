@@ -22,14 +22,8 @@ type Reviewer struct {
 	Client client.Client
 }
 
-// Decision is the API server's answer and its reason, for a refusal's message.
-type Decision struct {
-	Allowed bool
-	Reason  string
-}
-
 // Allowed asks whether user may do what attrs describe.
-func (r Reviewer) Allowed(ctx context.Context, user authenticationv1.UserInfo, attrs authorizationv1.ResourceAttributes) (Decision, error) {
+func (r Reviewer) Allowed(ctx context.Context, user authenticationv1.UserInfo, attrs authorizationv1.ResourceAttributes) (bool, error) {
 	extra := make(map[string]authorizationv1.ExtraValue, len(user.Extra))
 	for k, v := range user.Extra {
 		extra[k] = authorizationv1.ExtraValue(v)
@@ -38,9 +32,9 @@ func (r Reviewer) Allowed(ctx context.Context, user authenticationv1.UserInfo, a
 		User: user.Username, Groups: user.Groups, UID: user.UID, Extra: extra, ResourceAttributes: &attrs,
 	}}
 	if err := r.Client.Create(ctx, sar); err != nil {
-		return Decision{}, fmt.Errorf("asking the API server whether %s may %s %s: %w", user.Username, attrs.Verb, describe(attrs), err)
+		return false, fmt.Errorf("asking the API server whether %s may %s %s: %w", user.Username, attrs.Verb, describe(attrs), err)
 	}
-	return Decision{Allowed: sar.Status.Allowed && !sar.Status.Denied, Reason: sar.Status.Reason}, nil
+	return sar.Status.Allowed && !sar.Status.Denied, nil
 }
 
 // SignAttributes are what signing at level in namespace asks of RBAC.

@@ -41,9 +41,15 @@ func Digest(id sgv1.SiteIdentity) string {
 // spec applies for: those stamped with its digest, and those from before
 // signatures were stamped while that identity is the one in force.
 func Signatures(site *sgv1.GovWebsite) []sgv1.Approval {
-	digest, legacy := Digest(Of(site)), !Pending(site)
+	return SignaturesFor(site.Spec.Approvals, Of(site), site.Status.ApprovedIdentity)
+}
+
+// SignaturesFor are the approvals that count for the identity applied
+// for, given the identity in force (nil before the first approval).
+func SignaturesFor(approvals []sgv1.Approval, applied sgv1.SiteIdentity, inForce *sgv1.SiteIdentity) []sgv1.Approval {
+	digest, legacy := Digest(applied), inForce == nil || equality.Semantic.DeepEqual(*inForce, applied)
 	var out []sgv1.Approval
-	for _, a := range site.Spec.Approvals {
+	for _, a := range approvals {
 		if a.IdentityDigest == digest || (legacy && a.IdentityDigest == "") {
 			out = append(out, a)
 		}

@@ -72,11 +72,11 @@ func (a Access) signatures(ctx context.Context, path *field.Path, old, cur, sign
 			fmt.Sprintf("%s: approver %q is not the user signing (%s); an approval is signed by its approver", rule, added.Approver, user.Username))}, nil
 	}
 	attrs := authz.SignAttributes(namespace, added.Level)
-	d, err := a.Reviewer.Allowed(ctx, user, attrs)
+	allowed, err := a.Reviewer.Allowed(ctx, user, attrs)
 	if err != nil {
 		return nil, err
 	}
-	if !d.Allowed {
+	if !allowed {
 		return field.ErrorList{field.Forbidden(at.Child("level"),
 			fmt.Sprintf("%s: %s may not sign at level %s here: RBAC does not allow %s", rule, user.Username, added.Level, authz.Describe(attrs)))}, nil
 	}
@@ -103,8 +103,8 @@ func (a Access) platformOnly(ctx context.Context, user authenticationv1.UserInfo
 		return nil, nil
 	}
 	attrs := authz.PlatformAttributes(namespace, resource)
-	d, err := a.Reviewer.Allowed(ctx, user, attrs)
-	if err != nil || d.Allowed {
+	allowed, err := a.Reviewer.Allowed(ctx, user, attrs)
+	if err != nil || allowed {
 		return nil, err
 	}
 	var errs field.ErrorList

@@ -165,9 +165,7 @@ func needsPolicy(old, site *sgv1.GovWebsite) bool {
 // applies for: none when the write changes the identity to one never
 // signed, so its round starts at the first level (S8).
 func signedFor(old, site *sgv1.GovWebsite) []sgv1.Approval {
-	applied := &sgv1.GovWebsite{Spec: *site.Spec.DeepCopy(), Status: old.Status}
-	applied.Spec.Approvals = old.Spec.Approvals
-	return identity.Signatures(applied)
+	return identity.SignaturesFor(old.Spec.Approvals, identity.Of(site), old.Status.ApprovedIdentity)
 }
 
 // acrossSites checks S2 and S3 against the other sites.
