@@ -46,7 +46,7 @@ manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC from the API types and co
 	$(CONTROLLER_GEN) crd paths=./api/... output:crd:artifacts:config=config/crd/bases
 	$(CONTROLLER_GEN) webhook paths=./internal/webhook/... output:webhook:artifacts:config=config/webhook
 	hack/sync-external-crds.sh
-	$(CONTROLLER_GEN) rbac:roleName=sitegroup-manager paths=./controllers/... paths=./internal/... output:rbac:artifacts:config=config/rbac
+	$(CONTROLLER_GEN) rbac:roleName=sitegroup-manager paths=./internal/... output:rbac:artifacts:config=config/rbac
 	hack/sync-chart.sh
 
 .PHONY: generate
@@ -74,11 +74,13 @@ verify-generated: $(CONTROLLER_GEN) ## Fail when `make manifests generate` would
 
 .PHONY: unit
 unit: $(BIN)/go.mod ## Pure-logic tests (no API server).
-	go test $(GOTEST_FLAGS) $$(go list ./... | grep -v -e /controllers -e /test/e2e -e /test/envtest)
+	go test $(GOTEST_FLAGS) $$(go list ./... | grep -v -e /internal/controller -e /test/e2e -e /test/envtest)
+	go test $(GOTEST_FLAGS) -skip '^TestControllers$$' ./internal/controller/...
 
 .PHONY: envtest
 envtest: control-plane-envtest ## Suites against a real kube-apiserver and etcd.
-	KUBEBUILDER_ASSETS=$(K8S_BIN) go test $(GOTEST_FLAGS) ./test/envtest/... ./controllers/...
+	KUBEBUILDER_ASSETS=$(K8S_BIN) go test $(GOTEST_FLAGS) ./test/envtest/...
+	KUBEBUILDER_ASSETS=$(K8S_BIN) go test $(GOTEST_FLAGS) -run '^TestControllers$$' ./internal/controller/...
 
 .PHONY: e2e
 e2e: control-plane ## End-to-end suite on a real single-node cluster (hack/realnode); skipped where containers cannot run.

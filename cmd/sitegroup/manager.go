@@ -17,7 +17,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
-	"sitegroup.io/operator/controllers"
+	"sitegroup.io/operator/internal/controller"
 	"sitegroup.io/operator/internal/scheme"
 )
 
@@ -90,7 +90,7 @@ func runManager(args []string, _, stderr io.Writer) error {
 		LeaderElectionID:        "sitegroup-operator.sitegroup.io",
 		LeaderElectionNamespace: opts.leaderNamespace,
 		WebhookServer:           webhookServer,
-		Cache:                   controllers.CacheOptions(),
+		Cache:                   controller.CacheOptions(),
 	})
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
@@ -98,7 +98,7 @@ func runManager(args []string, _, stderr io.Writer) error {
 	if err := addCertRotation(mgr, opts.certs, opts.webhookCertDir, certsReady); err != nil {
 		return err
 	}
-	if err := controllers.Setup(mgr, controllers.Options{EnableWebhooks: opts.enableWebhooks, OperatorImage: opts.operatorImage, AvailabilityProbes: opts.probes}); err != nil {
+	if err := controller.Setup(mgr, controller.Options{EnableWebhooks: opts.enableWebhooks, OperatorImage: opts.operatorImage, AvailabilityProbes: opts.probes}); err != nil {
 		return err
 	}
 	if err := addProbes(mgr, opts.enableWebhooks); err != nil {

@@ -1,4 +1,4 @@
-package controllers
+package controller
 
 // Status of a GovWebsite, computed by pure functions from what the
 // reconciler observed. Each function decides one condition.

@@ -1,6 +1,6 @@
 // Package controllers holds the operator's reconcilers, one concern each:
 // the policy, the sites, takedowns and inspection runs.
-package controllers
+package controller
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package controllers_test
+package controller_test
 
 import (
 	"net/http"
@@ -11,7 +11,7 @@ import (
 	"k8s.io/client-go/tools/events"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
-	"sitegroup.io/operator/controllers"
+	"sitegroup.io/operator/internal/controller"
 )
 
 // flakyHomepage answers 500 to every nth request (n=0: never).
@@ -27,7 +27,7 @@ func flakyHomepage(every int64) *httptest.Server {
 }
 
 // probeDays runs the prober hour by hour (the policy's 24 probes a day).
-func probeDays(p *controllers.AvailabilityProber, from time.Time, days int) time.Time {
+func probeDays(p *controller.AvailabilityProber, from time.Time, days int) time.Time {
 	GinkgoHelper()
 	t := from
 	for range days * 24 {
@@ -55,7 +55,7 @@ var _ = Describe("availability prober (V1)", func() {
 			makeRunning(ns, "node-bj-1", "node-sh-1")
 
 			recorder := events.NewFakeRecorder(100)
-			prober := controllers.NewAvailabilityProber(k8sClient, recorder, testClock)
+			prober := controller.NewAvailabilityProber(k8sClient, recorder, testClock)
 			end := probeDays(prober, start, 8)
 
 			a := getSite(ns).Status.Availability
@@ -73,7 +73,7 @@ var _ = Describe("availability prober (V1)", func() {
 			Expect(getSite(ns).Status.Availability.LastProbeTime.Time).To(BeTemporally("==", end))
 
 			By("a restarted manager goes on from the window in status")
-			again := controllers.NewAvailabilityProber(k8sClient, recorder, testClock)
+			again := controller.NewAvailabilityProber(k8sClient, recorder, testClock)
 			probeDays(again, end, 1)
 			Expect(getSite(ns).Status.Availability.Days).To(HaveLen(8))
 			if verdict == sgv1.VerdictFail {

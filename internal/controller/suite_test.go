@@ -1,4 +1,4 @@
-package controllers_test
+package controller_test
 
 import (
 	"bytes"
@@ -27,7 +27,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
-	"sitegroup.io/operator/controllers"
+	"sitegroup.io/operator/internal/controller"
 	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/testenv"
 )
@@ -110,13 +110,13 @@ var _ = BeforeSuite(func() {
 	mgr, err := ctrl.NewManager(mgrCfg, ctrl.Options{
 		Scheme:  testenv.Scheme(),
 		Metrics: metricsserver.Options{BindAddress: "0"},
-		Cache:   controllers.CacheOptions(),
+		Cache:   controller.CacheOptions(),
 		WebhookServer: webhook.NewServer(webhook.Options{
 			Host: wh.LocalServingHost, Port: wh.LocalServingPort, CertDir: wh.LocalServingCertDir,
 		}),
 	})
 	Expect(err).NotTo(HaveOccurred())
-	Expect(controllers.Setup(mgr, controllers.Options{EnableWebhooks: true, OperatorImage: "sitegroup.io/sitegroup:test", Clock: testClock, Reports: inspectorLogs})).To(Succeed())
+	Expect(controller.Setup(mgr, controller.Options{EnableWebhooks: true, OperatorImage: "sitegroup.io/sitegroup:test", Clock: testClock, Reports: inspectorLogs})).To(Succeed())
 	go func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())

@@ -1,4 +1,4 @@
-package controllers_test
+package controller_test
 
 import (
 	. "github.com/onsi/ginkgo/v2"
@@ -50,7 +50,7 @@ var (
 )
 
 // bindPersonas binds the cluster-wide personas, and the stand-in for the
-// kube-controller-manager's controllers.
+// kube-controller-manager's controller.
 func bindPersonas() {
 	GinkgoHelper()
 	for role, user := range map[string]string{

@@ -1,4 +1,4 @@
-package controllers_test
+package controller_test
 
 import "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
