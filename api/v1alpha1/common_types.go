@@ -4,26 +4,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// Condition types shared by every kind, read by kstatus (Flux, Argo CD).
-const (
-	// ConditionReady is True when the object's desired state is achieved.
-	ConditionReady = "Ready"
-	// ConditionReconciling is True while the operator is still working towards it.
-	ConditionReconciling = "Reconciling"
-	// ConditionStalled is True when progress needs a human (bad input, a rule refusing it).
-	ConditionStalled = "Stalled"
-)
-
-// Reasons of a GovWebsite's Launched condition (S5) that need a person: the
-// site is Stalled on them.
-const (
-	// ReasonPrelaunchFailed: the prelaunch inspection failed or could not run.
-	ReasonPrelaunchFailed = "PrelaunchFailed"
-	// ReasonPrelaunchNotOperators: a run someone else made holds the
-	// prelaunch run's name; it does not count (S5).
-	ReasonPrelaunchNotOperators = "PrelaunchNotOperators"
-)
-
 // LocalObjectReference names an object in the same namespace.
 type LocalObjectReference struct {
 	// Name of the object.

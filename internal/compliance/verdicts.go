@@ -10,14 +10,6 @@ import (
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 )
 
-// Condition types the record sets on a GovWebsite.
-const (
-	ConditionCompliant                = "Compliant"
-	ConditionRectificationRequired    = "RectificationRequired"
-	ConditionConsolidationRecommended = "ConsolidationRecommended"
-	ConditionTicketsOverdue           = "TicketsOverdue"
-)
-
 // Verdict is one condition's status, reason and message.
 type Verdict struct {
 	Type    string
@@ -39,7 +31,7 @@ func Verdicts(rec Record, avail *sgv1.AvailabilityStatus, now time.Time, loc *ti
 // compliant: the last full month passed, no ticket is open and the V1
 // window holds. Unknown until a run has completed.
 func compliant(rec Record, avail *sgv1.AvailabilityStatus) Verdict {
-	v := Verdict{Type: ConditionCompliant}
+	v := Verdict{Type: sgv1.ConditionCompliant}
 	var problems []string
 	if n := len(rec.Monthly); n > 0 && rec.Monthly[n-1].Verdict == sgv1.VerdictFail {
 		problems = append(problems, fmt.Sprintf("month %s failed (run %s)", rec.Monthly[n-1].Month, rec.Monthly[n-1].Run))
@@ -52,11 +44,11 @@ func compliant(rec Record, avail *sgv1.AvailabilityStatus) Verdict {
 	}
 	switch {
 	case len(problems) > 0:
-		v.Status, v.Reason, v.Message = metav1.ConditionFalse, "NotCompliant", strings.Join(problems, "; ")
+		v.Status, v.Reason, v.Message = metav1.ConditionFalse, sgv1.ReasonNotCompliant, strings.Join(problems, "; ")
 	case rec.Last == nil:
-		v.Status, v.Reason, v.Message = metav1.ConditionUnknown, "NotInspected", "no inspection has completed yet"
+		v.Status, v.Reason, v.Message = metav1.ConditionUnknown, sgv1.ReasonNotInspected, "no inspection has completed yet"
 	default:
-		v.Status, v.Reason = metav1.ConditionTrue, "Compliant"
+		v.Status, v.Reason = metav1.ConditionTrue, sgv1.ReasonCompliant
 		v.Message = fmt.Sprintf("last inspection %s: %s", rec.Last.Run, rec.Last.Verdict)
 	}
 	return v
@@ -64,10 +56,10 @@ func compliant(rec Record, avail *sgv1.AvailabilityStatus) Verdict {
 
 // rectification: T8, two failing months in a row.
 func rectification(rec Record) Verdict {
-	v := Verdict{Type: ConditionRectificationRequired, Status: metav1.ConditionFalse, Reason: "FewerThanTwoFailingMonths",
+	v := Verdict{Type: sgv1.ConditionRectificationRequired, Status: metav1.ConditionFalse, Reason: sgv1.ReasonFewerThanTwoFailingMonths,
 		Message: fmt.Sprintf("%d consecutive failing month(s)", rec.ConsecutiveFailingMonths)}
 	if rec.ConsecutiveFailingMonths >= RectificationAfterMonths && len(rec.Monthly) > 0 {
-		v.Status, v.Reason = metav1.ConditionTrue, "ConsecutiveFailingMonths"
+		v.Status, v.Reason = metav1.ConditionTrue, sgv1.ReasonConsecutiveFailingMonths
 		v.Message = fmt.Sprintf("T8: %d consecutive failing months (up to %s): the rectification takedown procedure starts",
 			rec.ConsecutiveFailingMonths, rec.Monthly[len(rec.Monthly)-1].Month)
 	}
@@ -77,10 +69,10 @@ func rectification(rec Record) Verdict {
 // consolidation: T8, more than three failing months in the calendar year.
 func consolidation(rec Record, year int) Verdict {
 	n := FailingMonthsIn(rec.Monthly, year)
-	v := Verdict{Type: ConditionConsolidationRecommended, Status: metav1.ConditionFalse, Reason: "FewFailingMonths",
+	v := Verdict{Type: sgv1.ConditionConsolidationRecommended, Status: metav1.ConditionFalse, Reason: sgv1.ReasonFewFailingMonths,
 		Message: fmt.Sprintf("%d failing month(s) in %d", n, year)}
 	if n > ConsolidationAfterMonths {
-		v.Status, v.Reason = metav1.ConditionTrue, "ManyFailingMonths"
+		v.Status, v.Reason = metav1.ConditionTrue, sgv1.ReasonManyFailingMonths
 		v.Message = fmt.Sprintf("T8: %d failing months in %d (more than %d): close or merge the site", n, year, ConsolidationAfterMonths)
 	}
 	return v
@@ -89,13 +81,13 @@ func consolidation(rec Record, year int) Verdict {
 // ticketsOverdue: T9, a severe problem not fixed within a day.
 func ticketsOverdue(rec Record, now time.Time) Verdict {
 	late := Overdue(rec.Tickets, now)
-	v := Verdict{Type: ConditionTicketsOverdue, Status: metav1.ConditionFalse, Reason: "NoneOverdue", Message: "no rectification ticket is overdue"}
+	v := Verdict{Type: sgv1.ConditionTicketsOverdue, Status: metav1.ConditionFalse, Reason: sgv1.ReasonNoneOverdue, Message: "no rectification ticket is overdue"}
 	if len(late) > 0 {
 		ids := make([]string, 0, len(late))
 		for _, t := range late {
 			ids = append(ids, t.ID)
 		}
-		v.Status, v.Reason = metav1.ConditionTrue, "Overdue"
+		v.Status, v.Reason = metav1.ConditionTrue, sgv1.ReasonOverdue
 		v.Message = fmt.Sprintf("T9: %d ticket(s) open past their one-day limit: %s", len(late), strings.Join(ids, ", "))
 	}
 	return v

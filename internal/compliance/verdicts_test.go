@@ -51,7 +51,7 @@ func TestVerdictsAreAllSet(t *testing.T) {
 			t.Errorf("incomplete verdict %+v", v)
 		}
 	}
-	want := []string{ConditionCompliant, ConditionRectificationRequired, ConditionConsolidationRecommended, ConditionTicketsOverdue}
+	want := []string{sgv1.ConditionCompliant, sgv1.ConditionRectificationRequired, sgv1.ConditionConsolidationRecommended, sgv1.ConditionTicketsOverdue}
 	if strings.Join(types, ",") != strings.Join(want, ",") {
 		t.Errorf("verdicts %v, want %v", types, want)
 	}
@@ -88,7 +88,7 @@ func TestCompliantVerdict(t *testing.T) {
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			checkVerdict(t, verdictOf(t, Verdicts(tt.rec, tt.avail, verdictNow, shanghai), ConditionCompliant), tt.want)
+			checkVerdict(t, verdictOf(t, Verdicts(tt.rec, tt.avail, verdictNow, shanghai), sgv1.ConditionCompliant), tt.want)
 		})
 	}
 }
@@ -118,7 +118,7 @@ func TestRectificationRequiredVerdict(t *testing.T) {
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := Fold(Record{}, monthRuns(tt.months...), shanghai)
-			checkVerdict(t, verdictOf(t, Verdicts(rec, nil, verdictNow, shanghai), ConditionRectificationRequired), tt.want)
+			checkVerdict(t, verdictOf(t, Verdicts(rec, nil, verdictNow, shanghai), sgv1.ConditionRectificationRequired), tt.want)
 		})
 	}
 }
@@ -149,7 +149,7 @@ func TestConsolidationRecommendedVerdict(t *testing.T) {
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := Fold(Record{}, monthRuns(tt.months...), shanghai)
-			checkVerdict(t, verdictOf(t, Verdicts(rec, nil, tt.now, shanghai), ConditionConsolidationRecommended), tt.want)
+			checkVerdict(t, verdictOf(t, Verdicts(rec, nil, tt.now, shanghai), sgv1.ConditionConsolidationRecommended), tt.want)
 		})
 	}
 }
@@ -172,7 +172,7 @@ func TestTicketsOverdueVerdict(t *testing.T) {
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			checkVerdict(t, verdictOf(t, Verdicts(tt.rec, nil, tt.now, shanghai), ConditionTicketsOverdue), tt.want)
+			checkVerdict(t, verdictOf(t, Verdicts(tt.rec, nil, tt.now, shanghai), sgv1.ConditionTicketsOverdue), tt.want)
 		})
 	}
 }

@@ -196,7 +196,7 @@ func (p *AvailabilityProber) probeAndRecord(ctx context.Context, site *sgv1.GovW
 	p.mu.Unlock()
 	if fire {
 		v := window.Judge(now, clock.Shanghai)
-		p.Recorder.Eventf(site, nil, corev1.EventTypeWarning, "AvailabilityWarning", "Probe", v.Reason)
+		p.Recorder.Eventf(site, nil, corev1.EventTypeWarning, sgv1.ReasonAvailabilityWarning, "Probe", v.Reason)
 	}
 	return nil
 }

@@ -42,8 +42,6 @@ const (
 	// SiteFinalizer holds a site until its children are removed and its
 	// closure followed procedure (T7).
 	SiteFinalizer = "sitegroup.io/finalizer"
-	// ConditionDeletionBlocked says why a deleted site is still here.
-	ConditionDeletionBlocked = "DeletionBlocked"
 )
 
 // GovWebsiteReconciler turns a GovWebsite into a running, isolated,
@@ -108,7 +106,7 @@ func (r *GovWebsiteReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	}
 	p, err := policy.Get(ctx, r.Client)
 	if errors.Is(err, policy.ErrMissing) {
-		conditions.MarkStalled(&site.Status.Conditions, site.Generation, "PolicyMissing", err.Error())
+		conditions.MarkStalled(&site.Status.Conditions, site.Generation, sgv1.ReasonPolicyMissing, err.Error())
 		site.Status.ObservedGeneration = site.Generation
 		return ctrl.Result{}, nil
 	} else if err != nil {
@@ -145,7 +143,7 @@ func (r *GovWebsiteReconciler) reconcileSite(ctx context.Context, site *sgv1.Gov
 		DomainNotice: notice, OperatorImage: r.OperatorImage, HaveGatewayAPI: r.HaveGatewayAPI, HaveCertManager: r.HaveCertManager,
 	})
 	if err != nil {
-		conditions.MarkStalled(&site.Status.Conditions, site.Generation, "InvalidSpec", err.Error())
+		conditions.MarkStalled(&site.Status.Conditions, site.Generation, sgv1.ReasonInvalidSpec, err.Error())
 		site.Status.ObservedGeneration = site.Generation
 		return ctrl.Result{}, nil
 	}
@@ -351,7 +349,7 @@ func (r *GovWebsiteReconciler) deployment(ctx context.Context, ns, name string) 
 
 // warnOnPlacementLoss emits one Warning event when Placed turns False.
 func (r *GovWebsiteReconciler) warnOnPlacementLoss(site *sgv1.GovWebsite, placed verdict) {
-	prev := meta.FindStatusCondition(site.Status.Conditions, ConditionPlaced)
+	prev := meta.FindStatusCondition(site.Status.Conditions, sgv1.ConditionPlaced)
 	if placed.status == metav1.ConditionFalse && (prev == nil || prev.Status != metav1.ConditionFalse || prev.Reason != placed.reason) {
 		r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, placed.reason, "Placement", placed.message)
 	}
@@ -403,11 +401,11 @@ func (r *GovWebsiteReconciler) certificateReady(ctx context.Context, site *sgv1.
 			ready = true
 		}
 	}
-	status, reason, msg := metav1.ConditionFalse, "CertificateNotReady", "cert-manager has not issued "+cert.Name+" yet"
+	status, reason, msg := metav1.ConditionFalse, sgv1.ReasonCertificateNotReady, "cert-manager has not issued "+cert.Name+" yet"
 	if ready {
-		status, reason, msg = metav1.ConditionTrue, "CertificateReady", "certificate "+cert.Name+" issued"
+		status, reason, msg = metav1.ConditionTrue, sgv1.ReasonCertificateReady, "certificate "+cert.Name+" issued"
 	}
-	conditions.Set(&site.Status.Conditions, site.Generation, "CertificateReady", status, reason, msg)
+	conditions.Set(&site.Status.Conditions, site.Generation, sgv1.ConditionCertificateReady, status, reason, msg)
 	return ready, nil
 }
 
@@ -425,8 +423,8 @@ func (r *GovWebsiteReconciler) finalize(ctx context.Context, site *sgv1.GovWebsi
 		patcher := statuspatch.New(site)
 		msg := "T7: a site is closed by a permanent TakedownRequest that reached Closed (notice, archive, then deletion); " +
 			"a platform engineer may delete it anyway by annotating it " + sgv1.AnnotationForceDelete + "=true. The content volume is kept either way."
-		conditions.Set(&site.Status.Conditions, site.Generation, ConditionDeletionBlocked, metav1.ConditionTrue, "NotClosedByProcedure", msg)
-		conditions.MarkStalled(&site.Status.Conditions, site.Generation, "DeletionBlocked", msg)
+		conditions.Set(&site.Status.Conditions, site.Generation, sgv1.ConditionDeletionBlocked, metav1.ConditionTrue, sgv1.ReasonNotClosedByProcedure, msg)
+		conditions.MarkStalled(&site.Status.Conditions, site.Generation, sgv1.ReasonDeletionBlocked, msg)
 		return patcher.Patch(ctx, r.Client, site)
 	}
 	if err := r.keepRecord(ctx, site); err != nil {

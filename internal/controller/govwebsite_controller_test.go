@@ -24,8 +24,8 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
-	"sitegroup.io/operator/internal/controller"
 	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/controller"
 )
 
 const (
@@ -315,7 +315,7 @@ var _ = Describe("GovWebsite controller", func() {
 		Expect(k8sClient.Create(ctx, eduSite(ns))).To(Succeed())
 		signSiteChain(ns, "edu", chainSigners[:1])
 		exists(&appsv1.Deployment{}, ns, "edu-frontend")
-		Eventually(func() metav1.Condition { return condition(ns, controller.ConditionApproved) }, timeout, interval).
+		Eventually(func() metav1.Condition { return condition(ns, sgv1.ConditionApproved) }, timeout, interval).
 			Should(And(HaveField("Status", metav1.ConditionFalse), HaveField("Reason", "AwaitingApproval"),
 				HaveField("Message", ContainSubstring("city, province"))))
 		Expect(getSite(ns).Status.State).To(Equal(sgv1.StateAwaitingApproval))
@@ -326,7 +326,7 @@ var _ = Describe("GovWebsite controller", func() {
 		signSiteChain(ns, "edu", chainSigners[1:])
 		makeRunning(ns, "node-bj-1", "node-sh-1") // inspected once it serves behind its Service, then launched
 		exists(&gatewayv1.HTTPRoute{}, ns, "edu")
-		Eventually(func() metav1.ConditionStatus { return condition(ns, controller.ConditionApproved).Status }, timeout, interval).
+		Eventually(func() metav1.ConditionStatus { return condition(ns, sgv1.ConditionApproved).Status }, timeout, interval).
 			Should(Equal(metav1.ConditionTrue))
 	})
 
@@ -345,7 +345,7 @@ var _ = Describe("GovWebsite controller", func() {
 		}, timeout, interval).Should(Succeed())
 		site := getSite(ns)
 		Expect(kstatusOf(site)).To(Equal(kstatus.CurrentStatus))
-		Expect(condition(ns, controller.ConditionIsolated).Status).To(Equal(metav1.ConditionTrue))
+		Expect(condition(ns, sgv1.ConditionIsolated).Status).To(Equal(metav1.ConditionTrue))
 		Expect(site.Status.Endpoints).To(ConsistOf("http://" + siteDomain(ns) + "/"))
 
 		By("waking the reconciler without changing anything")
@@ -377,13 +377,13 @@ var _ = Describe("GovWebsite controller", func() {
 		createNode("node-relabel-"+ns, "cn-north-1")
 		createApproved(eduSite(ns))
 		makeRunning(ns, "node-relabel-"+ns, "node-sh-1")
-		Eventually(func() metav1.ConditionStatus { return condition(ns, controller.ConditionPlaced).Status }, timeout, interval).
+		Eventually(func() metav1.ConditionStatus { return condition(ns, sgv1.ConditionPlaced).Status }, timeout, interval).
 			Should(Equal(metav1.ConditionTrue))
 
 		node := &corev1.Node{}
 		Expect(k8sClient.Get(ctx, client.ObjectKey{Name: "node-relabel-" + ns}, node)).To(Succeed())
 		update(node, func() { node.Labels["topology.kubernetes.io/region"] = "us-west-1" })
-		Eventually(func() metav1.Condition { return condition(ns, controller.ConditionPlaced) }, timeout, interval).
+		Eventually(func() metav1.Condition { return condition(ns, sgv1.ConditionPlaced) }, timeout, interval).
 			Should(And(HaveField("Status", metav1.ConditionFalse), HaveField("Reason", "OutsideAllowedRegions"),
 				HaveField("Message", ContainSubstring("us-west-1"))))
 		site := getSite(ns)
@@ -397,7 +397,7 @@ var _ = Describe("GovWebsite controller", func() {
 		exists(&appsv1.Deployment{}, ns, "edu-frontend")
 		Eventually(func() []string { return getSite(ns).Finalizers }, timeout, interval).Should(ContainElement(controller.SiteFinalizer))
 		Expect(k8sClient.Delete(ctx, getSite(ns))).To(Succeed())
-		Eventually(func() metav1.Condition { return condition(ns, controller.ConditionDeletionBlocked) }, timeout, interval).
+		Eventually(func() metav1.Condition { return condition(ns, sgv1.ConditionDeletionBlocked) }, timeout, interval).
 			Should(And(HaveField("Status", metav1.ConditionTrue), HaveField("Message", ContainSubstring("T7"))))
 		exists(&appsv1.Deployment{}, ns, "edu-frontend")
 

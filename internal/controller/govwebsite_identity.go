@@ -45,7 +45,7 @@ func (r *GovWebsiteReconciler) observeIdentity(site *sgv1.GovWebsite, p sgv1.Sit
 		summary := truncate("S8: basic information changed, signed by "+strings.Join(change.Signers, ", ")+": "+strings.Join(change.Changes, "; "), 500)
 		st.ComplianceHistory = mergeHistory(st.ComplianceHistory, []sgv1.ComplianceRecord{
 			{Time: change.ApprovedAt, Kind: "Approval", Ref: site.Name, Summary: summary}}, historyLimit)
-		r.Recorder.Eventf(site, nil, corev1.EventTypeNormal, "IdentityChanged", "Approval", "%s", summary)
+		r.Recorder.Eventf(site, nil, corev1.EventTypeNormal, sgv1.ReasonIdentityChanged, "Approval", "%s", summary)
 		st.ApprovedIdentity = &applied
 	case !v.ok() && identity.Pending(site):
 		return pendingChange(identity.Changes(*st.ApprovedIdentity, applied), identity.Signatures(site), policy.LevelNames(p, sgv1.ScopeSite))
@@ -61,7 +61,7 @@ func pendingChange(changes []string, signatures []sgv1.Approval, levels []string
 	if rejected != nil {
 		state = fmt.Sprintf("was rejected at level %s by %s: %s; revise it and re-submit", rejected.Level, rejected.Approver, rejected.Comment)
 	}
-	return verdict{metav1.ConditionTrue, "IdentityChangePending", fmt.Sprintf(
+	return verdict{metav1.ConditionTrue, sgv1.ReasonIdentityChangePending, fmt.Sprintf(
 		"S8: the change (%s) %s; until every level signs it, the approved identity stays in force", strings.Join(changes, "; "), state)}
 }
 

@@ -52,7 +52,7 @@ func (r *GovWebsiteReconciler) observeInspections(ctx context.Context, site *sgv
 	r.warnOnNewTickets(site, before, rec.Tickets)
 	now := r.Clock.Now()
 	for _, v := range compliance.Verdicts(rec, st.Availability, now, clock.Shanghai) {
-		if v.Type == compliance.ConditionRectificationRequired && v.Status == metav1.ConditionTrue &&
+		if v.Type == sgv1.ConditionRectificationRequired && v.Status == metav1.ConditionTrue &&
 			!meta.IsStatusConditionTrue(st.Conditions, v.Type) {
 			r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, v.Reason, "Rectification", v.Message)
 		}
@@ -82,7 +82,7 @@ func (r *GovWebsiteReconciler) launch(site *sgv1.GovWebsite, prelaunch *sgv1.Ins
 	case v.ok():
 		at := metav1.NewTime(r.Clock.Now())
 		site.Status.Launch = &sgv1.LaunchStatus{PrelaunchRun: prelaunch.Name, LaunchedAt: &at}
-		r.Recorder.Eventf(site, nil, corev1.EventTypeNormal, "Launched", "Launch", v.message)
+		r.Recorder.Eventf(site, nil, corev1.EventTypeNormal, sgv1.ReasonLaunched, "Launch", v.message)
 	default:
 		site.Status.Launch = &sgv1.LaunchStatus{PrelaunchRun: builders.PrelaunchRunName(site)}
 	}
@@ -97,7 +97,7 @@ func (r *GovWebsiteReconciler) warnOnNewTickets(site *sgv1.GovWebsite, before, a
 	}
 	for _, t := range after {
 		if !known[t.ID] && t.ClosedAt == nil {
-			r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, "TicketOpened", "Rectification",
+			r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, sgv1.ReasonTicketOpened, "Rectification",
 				"T9: %s; fix it by %s", t.Problem, t.DueBy.UTC().Format("2006-01-02 15:04 MST"))
 		}
 	}
@@ -121,11 +121,11 @@ func (r *GovWebsiteReconciler) requestRectification(ctx context.Context, site *s
 	if _, err := apply.Ensure(ctx, r.Client, req); err != nil {
 		// The takedown webhook may refuse it (T3: one temporary takedown a
 		// year; one open takedown at a time): people must decide.
-		r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, "RectificationNotRequested", "Rectification",
+		r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, sgv1.ReasonRectificationNotRequested, "Rectification",
 			"T8: could not create TakedownRequest %s: %v", name, err)
 		return nil
 	}
-	r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, "RectificationRequested", "Rectification",
+	r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, sgv1.ReasonRectificationRequested, "Rectification",
 		"T8: created TakedownRequest %s (Pending; it needs approval up the chain)", name)
 	return nil
 }

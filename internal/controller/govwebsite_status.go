@@ -19,16 +19,6 @@ import (
 	"sitegroup.io/operator/internal/policy"
 )
 
-// Domain condition types of a GovWebsite.
-const (
-	ConditionApproved = "Approved"
-	ConditionPlaced   = "Placed"
-	ConditionIsolated = "Isolated"
-	ConditionServing  = "Serving"
-	// ConditionLaunched: the site passed its prelaunch inspection (S5).
-	ConditionLaunched = "Launched"
-)
-
 // verdict is one condition's outcome before it is stamped on the object.
 type verdict struct {
 	status  metav1.ConditionStatus
@@ -52,11 +42,11 @@ func approvalVerdict(approvals []sgv1.Approval, levels []sgv1.ApprovalLevel) ver
 	_, rejected, missing := policy.ReadChain(approvals, names)
 	switch {
 	case rejected != nil:
-		return verdict{metav1.ConditionFalse, "Rejected", fmt.Sprintf("S1: rejected at level %s by %s: %s", rejected.Level, rejected.Approver, rejected.Comment)}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonRejected, fmt.Sprintf("S1: rejected at level %s by %s: %s", rejected.Level, rejected.Approver, rejected.Comment)}
 	case len(missing) > 0:
-		return verdict{metav1.ConditionFalse, "AwaitingApproval", "S1: waiting for approval at level " + strings.Join(missing, ", ") + "; the site is provisioned but not routed"}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonAwaitingApproval, "S1: waiting for approval at level " + strings.Join(missing, ", ") + "; the site is provisioned but not routed"}
 	}
-	return verdict{metav1.ConditionTrue, "Approved", "S1: approved at every level (" + strings.Join(names, ", ") + ")"}
+	return verdict{metav1.ConditionTrue, sgv1.ReasonApproved, "S1: approved at every level (" + strings.Join(names, ", ") + ")"}
 }
 
 // observedPod is what placement needs to know of one pod of the site.
@@ -106,12 +96,12 @@ func placedVerdict(pods []observedPod, report *sgv1.PlacementReport, allowed []s
 			if region == "" {
 				region = "no region label"
 			}
-			return verdict{metav1.ConditionFalse, "OutsideAllowedRegions", fmt.Sprintf("S6: pod %s runs on node %s (%s), outside the allowed regions %s", v.Pod, v.Node, region, strings.Join(allowed, ", "))}
+			return verdict{metav1.ConditionFalse, sgv1.ReasonOutsideAllowedRegions, fmt.Sprintf("S6: pod %s runs on node %s (%s), outside the allowed regions %s", v.Pod, v.Node, region, strings.Join(allowed, ", "))}
 		}
 	}
 	for _, p := range pods {
 		if p.Unschedulable != "" {
-			return verdict{metav1.ConditionFalse, "Unschedulable", fmt.Sprintf("S6: pod %s cannot be placed on a node in %s: %s", p.Name, strings.Join(allowed, ", "), p.Unschedulable)}
+			return verdict{metav1.ConditionFalse, sgv1.ReasonUnschedulable, fmt.Sprintf("S6: pod %s cannot be placed on a node in %s: %s", p.Name, strings.Join(allowed, ", "), p.Unschedulable)}
 		}
 	}
 	scheduled := 0
@@ -121,9 +111,9 @@ func placedVerdict(pods []observedPod, report *sgv1.PlacementReport, allowed []s
 		}
 	}
 	if scheduled == 0 {
-		return verdict{metav1.ConditionUnknown, "NoPodsScheduled", "S6: no pod of the site is scheduled yet"}
+		return verdict{metav1.ConditionUnknown, sgv1.ReasonNoPodsScheduled, "S6: no pod of the site is scheduled yet"}
 	}
-	return verdict{metav1.ConditionTrue, "Domestic", fmt.Sprintf("S6: %d pods on nodes in %s", scheduled, strings.Join(allowed, ", "))}
+	return verdict{metav1.ConditionTrue, sgv1.ReasonDomestic, fmt.Sprintf("S6: %d pods on nodes in %s", scheduled, strings.Join(allowed, ", "))}
 }
 
 // isolatedVerdict decides S7: front end and admin on different hosts, and
@@ -137,57 +127,57 @@ func isolatedVerdict(report *sgv1.PlacementReport, hostSeparation string, inForc
 	}
 	switch {
 	case len(notInForce) > 0:
-		return verdict{metav1.ConditionFalse, "NetworkPolicyNotInForce", "S7: NetworkPolicy " + strings.Join(notInForce, ", ") + " is missing or not as the operator wrote it; the admin is not isolated until it is restored"}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonNetworkPolicyNotInForce, "S7: NetworkPolicy " + strings.Join(notInForce, ", ") + " is missing or not as the operator wrote it; the admin is not isolated until it is restored"}
 	case len(shared) > 0 && hostSeparation != policy.HostSeparationPreferred:
-		return verdict{metav1.ConditionFalse, "SharedHost", "S7: front end and admin share node " + strings.Join(shared, ", ")}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonSharedHost, "S7: front end and admin share node " + strings.Join(shared, ", ")}
 	case len(shared) > 0:
-		return verdict{metav1.ConditionTrue, "SharedHostAllowed", fmt.Sprintf("S7: front end and admin share node %s (policy hostSeparation=Preferred); %d NetworkPolicies keep the admin off the internet", strings.Join(shared, ", "), inForce)}
+		return verdict{metav1.ConditionTrue, sgv1.ReasonSharedHostAllowed, fmt.Sprintf("S7: front end and admin share node %s (policy hostSeparation=Preferred); %d NetworkPolicies keep the admin off the internet", strings.Join(shared, ", "), inForce)}
 	}
-	return verdict{metav1.ConditionTrue, "Separated", fmt.Sprintf("S7: front end on %s, admin on %s; %d NetworkPolicies keep the admin off the internet",
+	return verdict{metav1.ConditionTrue, sgv1.ReasonSeparated, fmt.Sprintf("S7: front end on %s, admin on %s; %d NetworkPolicies keep the admin off the internet",
 		listOrNone(report.FrontendNodes), listOrNone(report.AdminNodes), inForce)}
 }
 
 // servingVerdict decides whether the public reaches the site.
 func servingVerdict(approved, launched bool, frontend *appsv1.Deployment, routedBy string) verdict {
 	if frontend == nil {
-		return verdict{metav1.ConditionFalse, "FrontendMissing", "the front end is being created"}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonFrontendMissing, "the front end is being created"}
 	}
 	want := ptr.Deref(frontend.Spec.Replicas, 1)
 	if frontend.Status.ObservedGeneration < frontend.Generation || frontend.Status.AvailableReplicas < want || want == 0 {
-		return verdict{metav1.ConditionFalse, "FrontendUnavailable", fmt.Sprintf("front end %d/%d available", frontend.Status.AvailableReplicas, want)}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonFrontendUnavailable, fmt.Sprintf("front end %d/%d available", frontend.Status.AvailableReplicas, want)}
 	}
 	if !approved {
-		return verdict{metav1.ConditionFalse, "NotRouted", fmt.Sprintf("front end %d/%d available; not routed until approved (S1)", frontend.Status.AvailableReplicas, want)}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonNotRouted, fmt.Sprintf("front end %d/%d available; not routed until approved (S1)", frontend.Status.AvailableReplicas, want)}
 	}
 	if !launched {
-		return verdict{metav1.ConditionFalse, "NotLaunched", fmt.Sprintf("front end %d/%d available; not routed until its prelaunch inspection passes (S5)", frontend.Status.AvailableReplicas, want)}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonNotLaunched, fmt.Sprintf("front end %d/%d available; not routed until its prelaunch inspection passes (S5)", frontend.Status.AvailableReplicas, want)}
 	}
 	if routedBy == "" && launched {
-		return verdict{metav1.ConditionTrue, "ServiceOnly", fmt.Sprintf("front end %d/%d available through its Service; the policy names no Gateway or ingress class", frontend.Status.AvailableReplicas, want)}
+		return verdict{metav1.ConditionTrue, sgv1.ReasonServiceOnly, fmt.Sprintf("front end %d/%d available through its Service; the policy names no Gateway or ingress class", frontend.Status.AvailableReplicas, want)}
 	}
-	return verdict{metav1.ConditionTrue, "Serving", fmt.Sprintf("front end %d/%d available, routed by %s", frontend.Status.AvailableReplicas, want, routedBy)}
+	return verdict{metav1.ConditionTrue, sgv1.ReasonServing, fmt.Sprintf("front end %d/%d available, routed by %s", frontend.Status.AvailableReplicas, want, routedBy)}
 }
 
 // adminVerdict says whether the back office is available; it gates Ready
 // but is not a condition of its own.
 func adminVerdict(admin *appsv1.Deployment) verdict {
 	if admin == nil {
-		return verdict{metav1.ConditionFalse, "AdminMissing", "the admin is being created"}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonAdminMissing, "the admin is being created"}
 	}
 	want := ptr.Deref(admin.Spec.Replicas, 1)
 	if admin.Status.ObservedGeneration < admin.Generation || admin.Status.AvailableReplicas < want {
-		return verdict{metav1.ConditionFalse, "AdminUnavailable", fmt.Sprintf("admin %d/%d available", admin.Status.AvailableReplicas, want)}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonAdminUnavailable, fmt.Sprintf("admin %d/%d available", admin.Status.AvailableReplicas, want)}
 	}
-	return verdict{metav1.ConditionTrue, "AdminAvailable", "admin available"}
+	return verdict{metav1.ConditionTrue, sgv1.ReasonAdminAvailable, "admin available"}
 }
 
 // takenDownVerdict: while a takedown is in force the site does not serve
 // its content; the notice pods answer in its place (T5).
 func takenDownVerdict(name string, notice *appsv1.Deployment) verdict {
 	if notice == nil || notice.Status.ObservedGeneration < notice.Generation || notice.Status.AvailableReplicas < 1 {
-		return verdict{metav1.ConditionFalse, "NoticeStarting", "T5: takedown " + name + " is in force; the notice page is starting"}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonNoticeStarting, "T5: takedown " + name + " is in force; the notice page is starting"}
 	}
-	return verdict{metav1.ConditionFalse, "NoticeServing", "T5: takedown " + name + " is in force; the public Service serves the notice page, the front end is scaled to zero, the admin and the content stay"}
+	return verdict{metav1.ConditionFalse, sgv1.ReasonNoticeServing, "T5: takedown " + name + " is in force; the public Service serves the notice page, the front end is scaled to zero, the admin and the content stay"}
 }
 
 // mergeHistory adds new records to the compliance history, once each,
@@ -219,11 +209,11 @@ func mergeHistory(existing, add []sgv1.ComplianceRecord, limit int) []sgv1.Compl
 func contentVerdict(c *sgv1.ContentStatus) verdict {
 	switch {
 	case c == nil || c.ImportPhase == "" || c.ImportPhase == "Succeeded":
-		return verdict{metav1.ConditionTrue, "ContentReady", "content in place"}
+		return verdict{metav1.ConditionTrue, sgv1.ReasonContentReady, "content in place"}
 	case c.ImportPhase == "Failed":
-		return verdict{metav1.ConditionFalse, "ImportFailed", "content import failed: " + c.ImportMessage}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonImportFailed, "content import failed: " + c.ImportMessage}
 	}
-	return verdict{metav1.ConditionFalse, "Importing", "importing the migrated content: " + c.ImportMessage}
+	return verdict{metav1.ConditionFalse, sgv1.ReasonImporting, "importing the migrated content: " + c.ImportMessage}
 }
 
 // siteOutcome combines the domain verdicts into the kstatus triad and the
@@ -237,14 +227,14 @@ type siteOutcome struct {
 }
 
 func (o siteOutcome) apply(st *sgv1.GovWebsiteStatus, generation int64) {
-	o.approval.set(&st.Conditions, generation, ConditionApproved)
-	o.placed.set(&st.Conditions, generation, ConditionPlaced)
-	o.isolated.set(&st.Conditions, generation, ConditionIsolated)
-	o.serving.set(&st.Conditions, generation, ConditionServing)
-	o.launch.set(&st.Conditions, generation, ConditionLaunched)
+	o.approval.set(&st.Conditions, generation, sgv1.ConditionApproved)
+	o.placed.set(&st.Conditions, generation, sgv1.ConditionPlaced)
+	o.isolated.set(&st.Conditions, generation, sgv1.ConditionIsolated)
+	o.serving.set(&st.Conditions, generation, sgv1.ConditionServing)
+	o.launch.set(&st.Conditions, generation, sgv1.ConditionLaunched)
 	switch {
-	case o.approval.reason == "Rejected":
-		conditions.MarkStalled(&st.Conditions, generation, "Rejected", o.approval.message)
+	case o.approval.reason == sgv1.ReasonRejected:
+		conditions.MarkStalled(&st.Conditions, generation, sgv1.ReasonRejected, o.approval.message)
 		st.State = sgv1.StateRejected
 	case o.placed.status == metav1.ConditionFalse:
 		conditions.MarkStalled(&st.Conditions, generation, o.placed.reason, o.placed.message)
@@ -252,16 +242,16 @@ func (o siteOutcome) apply(st *sgv1.GovWebsiteStatus, generation int64) {
 	case o.isolated.status == metav1.ConditionFalse:
 		conditions.MarkStalled(&st.Conditions, generation, o.isolated.reason, o.isolated.message)
 		st.State = sgv1.StateDegraded
-	case o.content.reason == "ImportFailed":
+	case o.content.reason == sgv1.ReasonImportFailed:
 		conditions.MarkStalled(&st.Conditions, generation, o.content.reason, o.content.message)
 		st.State = sgv1.StateDegraded
 	case o.takenDown != nil:
-		o.takenDown.set(&st.Conditions, generation, ConditionServing)
+		o.takenDown.set(&st.Conditions, generation, sgv1.ConditionServing)
 		st.State = sgv1.StateTakenDown
-		if o.takenDown.reason == "NoticeServing" {
-			conditions.MarkReady(&st.Conditions, generation, "TakenDown", o.takenDown.message)
+		if o.takenDown.reason == sgv1.ReasonNoticeServing {
+			conditions.MarkReady(&st.Conditions, generation, sgv1.ReasonTakenDown, o.takenDown.message)
 		} else {
-			conditions.MarkReconciling(&st.Conditions, generation, "TakingDown", o.takenDown.message)
+			conditions.MarkReconciling(&st.Conditions, generation, sgv1.ReasonTakingDown, o.takenDown.message)
 		}
 	case !o.approval.ok():
 		conditions.MarkReconciling(&st.Conditions, generation, o.approval.reason, o.approval.message)
@@ -273,10 +263,10 @@ func (o siteOutcome) apply(st *sgv1.GovWebsiteStatus, generation int64) {
 		conditions.MarkReconciling(&st.Conditions, generation, o.launch.reason, o.launch.message)
 		st.State = sgv1.StateLaunching
 	case !o.serving.ok() || !o.placed.ok() || !o.admin.ok() || !o.content.ok():
-		conditions.MarkReconciling(&st.Conditions, generation, "Provisioning", firstNotOK(o.serving, o.admin, o.placed, o.content).message)
+		conditions.MarkReconciling(&st.Conditions, generation, sgv1.ReasonProvisioning, firstNotOK(o.serving, o.admin, o.placed, o.content).message)
 		st.State = sgv1.StateProvisioning
 	default:
-		conditions.MarkReady(&st.Conditions, generation, "Serving", o.serving.message)
+		conditions.MarkReady(&st.Conditions, generation, sgv1.ReasonServing, o.serving.message)
 		st.State = sgv1.StateServing
 	}
 	st.ObservedGeneration = generation
@@ -339,15 +329,15 @@ func prelaunchNotOperators(run *sgv1.InspectionRun) verdict {
 func launchVerdict(launch *sgv1.LaunchStatus, prelaunch *sgv1.InspectionRun) verdict {
 	switch {
 	case launch != nil && launch.LaunchedAt != nil:
-		return verdict{metav1.ConditionTrue, "Launched", "S5: prelaunch inspection " + launch.PrelaunchRun + " passed"}
+		return verdict{metav1.ConditionTrue, sgv1.ReasonLaunched, "S5: prelaunch inspection " + launch.PrelaunchRun + " passed"}
 	case prelaunch == nil:
-		return verdict{metav1.ConditionFalse, "AwaitingPrelaunch", "S5: the prelaunch inspection is being created"}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonAwaitingPrelaunch, "S5: the prelaunch inspection is being created"}
 	case prelaunch.Status.Phase == sgv1.InspectionSucceeded && prelaunch.Status.Verdict == sgv1.VerdictPass:
-		return verdict{metav1.ConditionTrue, "Launched", "S5: prelaunch inspection " + prelaunch.Name + " passed"}
+		return verdict{metav1.ConditionTrue, sgv1.ReasonLaunched, "S5: prelaunch inspection " + prelaunch.Name + " passed"}
 	case prelaunch.Status.Phase == sgv1.InspectionSucceeded:
 		return verdict{metav1.ConditionFalse, sgv1.ReasonPrelaunchFailed, fmt.Sprintf("S5: prelaunch inspection %s failed (%s); fix the site and delete the run to inspect again", prelaunch.Name, verdictMessage(prelaunch.Status))}
 	case prelaunch.Status.Phase == sgv1.InspectionFailed:
 		return verdict{metav1.ConditionFalse, sgv1.ReasonPrelaunchFailed, fmt.Sprintf("S5: prelaunch inspection %s could not run: %s; delete the run to try again", prelaunch.Name, prelaunch.Status.FailureReason)}
 	}
-	return verdict{metav1.ConditionFalse, "Inspecting", "S5: prelaunch inspection " + prelaunch.Name + " is running against the site's internal Service"}
+	return verdict{metav1.ConditionFalse, sgv1.ReasonInspecting, "S5: prelaunch inspection " + prelaunch.Name + " is running against the site's internal Service"}
 }

@@ -343,7 +343,7 @@ func TestSiteOutcome(t *testing.T) {
 			if r := meta.FindStatusCondition(st.Conditions, sgv1.ConditionReady); r != nil && r.Reason != c.reason {
 				t.Errorf("Ready reason %q, want %q", r.Reason, c.reason)
 			}
-			for typ, v := range map[string]verdict{ConditionApproved: c.o.approval, ConditionLaunched: c.o.launch, ConditionPlaced: c.o.placed, ConditionIsolated: c.o.isolated, ConditionServing: c.o.serving} {
+			for typ, v := range map[string]verdict{sgv1.ConditionApproved: c.o.approval, sgv1.ConditionLaunched: c.o.launch, sgv1.ConditionPlaced: c.o.placed, sgv1.ConditionIsolated: c.o.isolated, sgv1.ConditionServing: c.o.serving} {
 				got := meta.FindStatusCondition(st.Conditions, typ)
 				if got == nil || got.Status != v.status || got.Reason != v.reason || got.Message != v.message || got.ObservedGeneration != 5 {
 					t.Errorf("%s condition %+v, want %s/%s", typ, got, v.status, v.reason)

@@ -84,7 +84,7 @@ func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 
 	p, err := policy.Get(ctx, r.Client)
 	if errors.Is(err, policy.ErrMissing) {
-		conditions.MarkStalled(&run.Status.Conditions, run.Generation, "PolicyMissing", err.Error())
+		conditions.MarkStalled(&run.Status.Conditions, run.Generation, sgv1.ReasonPolicyMissing, err.Error())
 		return ctrl.Result{}, nil
 	} else if err != nil {
 		return ctrl.Result{}, err
@@ -94,7 +94,7 @@ func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 		return ctrl.Result{}, err
 	}
 	if run.Spec.SiteRef != nil && site == nil {
-		r.fail(run, "SiteNotFound", fmt.Sprintf("GovWebsite %s/%s does not exist", run.Namespace, run.Spec.SiteRef.Name))
+		r.fail(run, sgv1.ReasonSiteNotFound, fmt.Sprintf("GovWebsite %s/%s does not exist", run.Namespace, run.Spec.SiteRef.Name))
 		return ctrl.Result{}, nil
 	}
 	job, err := r.job(ctx, run)
@@ -104,7 +104,7 @@ func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 	if job == nil && site != nil && takedown.SiteDown(site.Status.CurrentTakedown) && run.Spec.Purpose != sgv1.PurposePrereturn {
 		// T5: the public site is the notice page; crawling it would record
 		// vetoes (and T9 tickets) against a site that is lawfully down.
-		r.fail(run, "SiteTakenDown", fmt.Sprintf("site %s is taken down (takedown %s): only a prereturn run inspects it, behind the notice (T6)",
+		r.fail(run, sgv1.ReasonSiteTakenDown, fmt.Sprintf("site %s is taken down (takedown %s): only a prereturn run inspects it, behind the notice (T6)",
 			site.Name, site.Status.CurrentTakedown.Name))
 		return ctrl.Result{}, nil
 	}
@@ -112,13 +112,13 @@ func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 		if other, err := r.otherActiveRun(ctx, run); err != nil || other != "" {
 			msg := "waiting for run " + other + " of the same site to finish: no two runs of a site at once"
 			run.Status.Phase = sgv1.InspectionPending
-			conditions.MarkReconciling(&run.Status.Conditions, run.Generation, "WaitingForOtherRun", msg)
+			conditions.MarkReconciling(&run.Status.Conditions, run.Generation, sgv1.ReasonWaitingForOtherRun, msg)
 			return ctrl.Result{RequeueAfter: waitForOtherRun}, err
 		}
 		if err := r.copyScoringProfile(ctx, run, p); err != nil {
 			var missing profileMissingError
 			if errors.As(err, &missing) {
-				r.fail(run, "ScoringProfileNotFound", err.Error())
+				r.fail(run, sgv1.ReasonScoringProfileNotFound, err.Error())
 				return ctrl.Result{}, nil
 			}
 			return ctrl.Result{}, err
@@ -248,11 +248,11 @@ func (r *InspectionRunReconciler) record(ctx context.Context, run *sgv1.Inspecti
 			run.Status.FailureReason = "full report unavailable: " + err.Error()
 		}
 		r.finish(run, sgv1.InspectionSucceeded)
-		conditions.MarkReady(&run.Status.Conditions, run.Generation, "Inspected", verdictMessage(run.Status))
-		r.Recorder.Eventf(run, nil, corev1.EventTypeNormal, "Inspected", "Inspection", verdictMessage(run.Status))
+		conditions.MarkReady(&run.Status.Conditions, run.Generation, sgv1.ReasonInspected, verdictMessage(run.Status))
+		r.Recorder.Eventf(run, nil, corev1.EventTypeNormal, sgv1.ReasonInspected, "Inspection", verdictMessage(run.Status))
 		metrics.RecordRun(string(run.Spec.Purpose), string(run.Status.Verdict))
 	case sgv1.InspectionFailed:
-		r.fail(run, "JobFailed", js.Detail)
+		r.fail(run, sgv1.ReasonJobFailed, js.Detail)
 	default:
 		run.Status.Phase = js.Phase
 		conditions.MarkReconciling(&run.Status.Conditions, run.Generation, string(js.Phase), js.Detail)

@@ -27,6 +27,12 @@ type jobState struct {
 // readJob decides a run's phase from its Job and pods. A Job that completes
 // gives the inspector's verdict; a Job that fails is an infrastructure
 // failure (image, memory, deadline), never a site verdict.
+// Container state reasons the kubelet writes (it exports no constants for them).
+const (
+	kubeletReasonContainerCreating = "ContainerCreating"
+	kubeletReasonOOMKilled         = "OOMKilled"
+)
+
 func readJob(job *batchv1.Job, pods []corev1.Pod) jobState {
 	if job == nil {
 		return jobState{Phase: sgv1.InspectionPending, Detail: "creating the inspection Job"}
@@ -110,13 +116,13 @@ func jobFailure(reason, message string) string {
 func podTrouble(pods []corev1.Pod) string {
 	for _, pod := range pods {
 		for _, cs := range pod.Status.ContainerStatuses {
-			if w := cs.State.Waiting; w != nil && w.Reason != "" && w.Reason != "ContainerCreating" {
+			if w := cs.State.Waiting; w != nil && w.Reason != "" && w.Reason != kubeletReasonContainerCreating {
 				return fmt.Sprintf("pod %s cannot start its container: %s %s", pod.Name, w.Reason, w.Message)
 			}
 			t := cs.State.Terminated
 			switch {
 			case t == nil || t.ExitCode == 0:
-			case t.Reason == "OOMKilled":
+			case t.Reason == kubeletReasonOOMKilled:
 				return fmt.Sprintf("pod %s ran out of memory (OOMKilled)", pod.Name)
 			default:
 				return fmt.Sprintf("pod %s: the inspector exited %d: %s", pod.Name, t.ExitCode, firstLine(t.Message))

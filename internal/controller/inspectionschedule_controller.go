@@ -68,14 +68,14 @@ func (r *InspectionScheduleReconciler) Reconcile(ctx context.Context, req ctrl.R
 	if err := r.pruneHistory(ctx, site, runs, p.History); err != nil {
 		return ctrl.Result{}, err
 	}
-	if !meta.IsStatusConditionTrue(site.Status.Conditions, ConditionApproved) {
+	if !meta.IsStatusConditionTrue(site.Status.Conditions, sgv1.ConditionApproved) {
 		return ctrl.Result{}, nil // nothing is inspected before approval (S1)
 	}
 	launched := site.Status.Launch != nil && site.Status.Launch.LaunchedAt != nil
 	if !launched {
 		// S5: inspect the site once its front end serves behind its Service,
 		// before any route points at it.
-		if c := meta.FindStatusCondition(site.Status.Conditions, ConditionServing); c == nil || c.Reason != "NotLaunched" {
+		if c := meta.FindStatusCondition(site.Status.Conditions, sgv1.ConditionServing); c == nil || c.Reason != sgv1.ReasonNotLaunched {
 			return ctrl.Result{}, nil
 		}
 		_, err := apply.Ensure(ctx, r.Client, builders.ScheduledRun(site, builders.PrelaunchRunName(site), sgv1.PurposePrelaunch, time.Time{}))
@@ -93,7 +93,7 @@ func (r *InspectionScheduleReconciler) startDue(ctx context.Context, site *sgv1.
 	plan, err := schedule.PlanFor(schedule.EntriesFor(site, p), lastScheduled(runs), since, now,
 		p.TimeZone, time.Duration(p.StartingDeadlineSeconds)*time.Second)
 	if err != nil {
-		r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, "InvalidSchedule", "Schedule", err.Error())
+		r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, sgv1.ReasonInvalidSchedule, "Schedule", err.Error())
 		return ctrl.Result{}, nil
 	}
 	loc, _ := time.LoadLocation(p.TimeZone)
@@ -105,7 +105,7 @@ func (r *InspectionScheduleReconciler) startDue(ctx context.Context, site *sgv1.
 	}
 	if len(plan.Missed) > 0 && r.firstReport(client.ObjectKeyFromObject(site), plan.NextAt) {
 		for purpose, n := range plan.Missed {
-			r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, "MissedSchedule", "Schedule",
+			r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, sgv1.ReasonMissedSchedule, "Schedule",
 				"%d %s run(s) skipped: not started within the starting deadline", n, purpose)
 		}
 	}
@@ -224,7 +224,7 @@ func (r *InspectionScheduleReconciler) SetupWithManager(mgr ctrl.Manager, allSit
 func launchOrTakedownChanged() predicate.Funcs {
 	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
 		o, n := e.ObjectOld.(*sgv1.GovWebsite), e.ObjectNew.(*sgv1.GovWebsite)
-		return meta.IsStatusConditionTrue(o.Status.Conditions, ConditionApproved) != meta.IsStatusConditionTrue(n.Status.Conditions, ConditionApproved) ||
+		return meta.IsStatusConditionTrue(o.Status.Conditions, sgv1.ConditionApproved) != meta.IsStatusConditionTrue(n.Status.Conditions, sgv1.ConditionApproved) ||
 			servingReason(o) != servingReason(n) ||
 			(o.Status.Launch == nil) != (n.Status.Launch == nil) ||
 			(o.Status.Launch != nil && n.Status.Launch != nil && (o.Status.Launch.LaunchedAt == nil) != (n.Status.Launch.LaunchedAt == nil)) ||
@@ -234,7 +234,7 @@ func launchOrTakedownChanged() predicate.Funcs {
 }
 
 func servingReason(site *sgv1.GovWebsite) string {
-	if c := meta.FindStatusCondition(site.Status.Conditions, ConditionServing); c != nil {
+	if c := meta.FindStatusCondition(site.Status.Conditions, sgv1.ConditionServing); c != nil {
 		return c.Reason
 	}
 	return ""

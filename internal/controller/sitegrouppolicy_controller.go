@@ -38,7 +38,7 @@ func (r *SiteGroupPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	inForce := policy.InForce(obj.Spec)
 	obj.Status.InForce = &inForce
 	obj.Status.ObservedGeneration = obj.Generation
-	conditions.MarkReady(&obj.Status.Conditions, obj.Generation, "InForce", summary(inForce))
+	conditions.MarkReady(&obj.Status.Conditions, obj.Generation, sgv1.ReasonInForce, summary(inForce))
 	return ctrl.Result{}, nil
 }
 

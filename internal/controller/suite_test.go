@@ -27,8 +27,8 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
-	"sitegroup.io/operator/internal/controller"
 	"sitegroup.io/operator/internal/clock"
+	"sitegroup.io/operator/internal/controller"
 	"sitegroup.io/operator/internal/testenv"
 )
 

@@ -60,7 +60,7 @@ func (r *TakedownRequestReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 
 	p, err := policy.Get(ctx, r.Client)
 	if errors.Is(err, policy.ErrMissing) {
-		conditions.MarkStalled(&t.Status.Conditions, t.Generation, "PolicyMissing", err.Error())
+		conditions.MarkStalled(&t.Status.Conditions, t.Generation, sgv1.ReasonPolicyMissing, err.Error())
 		return ctrl.Result{}, nil
 	} else if err != nil {
 		return ctrl.Result{}, err

@@ -17,8 +17,8 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
-	"sitegroup.io/operator/internal/controller"
 	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/controller"
 )
 
 // The trust model, tried as each persona would: the party a rule binds
@@ -133,7 +133,7 @@ var _ = Describe("the trust model: S1 signatures are the signers' own", func() {
 		s := site()
 		Expect(updateAs(as(department), s, func() { s.Spec.Organization.Name = "天津市和平区教育局（修订）" })).To(Succeed())
 		signSiteChain(ns, "edu", chainSigners[:1])
-		Eventually(func() metav1.Condition { return condition(ns, controller.ConditionApproved) }, timeout, interval).
+		Eventually(func() metav1.Condition { return condition(ns, sgv1.ConditionApproved) }, timeout, interval).
 			Should(And(HaveField("Reason", "AwaitingApproval"), HaveField("Message", ContainSubstring("level city, province"))))
 	})
 })
@@ -176,7 +176,7 @@ var _ = Describe("the trust model: what a department may not write", func() {
 		oldDomain, newDomain := siteDomain(ns), "new-"+siteDomain(ns)
 		s := site()
 		Expect(updateAs(as(department), s, func() { s.Spec.Domains = []sgv1.Domain{sgv1.Domain(newDomain)} })).To(Succeed())
-		Eventually(func() metav1.Condition { return condition(ns, controller.ConditionApproved) }, timeout, interval).
+		Eventually(func() metav1.Condition { return condition(ns, sgv1.ConditionApproved) }, timeout, interval).
 			Should(And(HaveField("Status", metav1.ConditionTrue), HaveField("Reason", "IdentityChangePending"),
 				HaveField("Message", ContainSubstring("domains: "+oldDomain+" → "+newDomain))))
 		Consistently(func() []gatewayv1.Hostname {
@@ -272,7 +272,7 @@ var _ = Describe("the trust model: evidence the record is built from", func() {
 		makeServing(ns, "node-bj-1", "node-sh-1")
 		completeInspection(ns, "edu-prelaunch", passing(100))
 		completeInspection(ns, "my-monthly", passing(100))
-		Eventually(func() metav1.Condition { return condition(ns, controller.ConditionLaunched) }, timeout, interval).
+		Eventually(func() metav1.Condition { return condition(ns, sgv1.ConditionLaunched) }, timeout, interval).
 			Should(And(HaveField("Reason", "PrelaunchNotOperators"), HaveField("Message", ContainSubstring("created by webmaster, not the operator"))))
 
 		Consistently(func() *sgv1.InspectionSummary { return getSite(ns).Status.LastInspection }, 2*time.Second, interval).
@@ -457,7 +457,7 @@ var _ = Describe("the trust model: the site namespace is the operator's (S1, S6,
 		exists(deny, ns, "edu-default-deny")
 		Expect(deny.Spec.PodSelector.MatchLabels).To(BeEmpty())
 		Expect(deny.Spec.PodSelector.MatchExpressions).To(BeEmpty())
-		Eventually(func() string { return condition(ns, controller.ConditionIsolated).Reason }, timeout, interval).
+		Eventually(func() string { return condition(ns, sgv1.ConditionIsolated).Reason }, timeout, interval).
 			ShouldNot(Equal("NetworkPolicyNotInForce"))
 	})
 })

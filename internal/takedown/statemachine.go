@@ -103,14 +103,14 @@ func Next(t *sgv1.TakedownRequest, l Limits, f Facts) Decision {
 
 func pending(t *sgv1.TakedownRequest, l Limits, f Facts) Decision {
 	if t.Spec.Cancel {
-		return Decision{Phase: sgv1.TakedownCancelled, Reason: "Cancelled", Message: "T1: withdrawn before it went live"}
+		return Decision{Phase: sgv1.TakedownCancelled, Reason: sgv1.ReasonCancelled, Message: "T1: withdrawn before it went live"}
 	}
 	signed, rejected, missing := policy.ReadChain(t.Spec.Approvals, l.TakedownLevels)
 	if rejected != nil {
-		return Decision{Phase: sgv1.TakedownRejected, Reason: "Rejected", Message: fmt.Sprintf("T1: rejected at level %s by %s: %s", rejected.Level, rejected.Approver, rejected.Comment)}
+		return Decision{Phase: sgv1.TakedownRejected, Reason: sgv1.ReasonRejected, Message: fmt.Sprintf("T1: rejected at level %s by %s: %s", rejected.Level, rejected.Approver, rejected.Comment)}
 	}
 	if len(missing) > 0 {
-		return Decision{Phase: sgv1.TakedownPending, Reason: "AwaitingApproval", Message: "T1: waiting for approval at level " + strings.Join(missing, ", ")}
+		return Decision{Phase: sgv1.TakedownPending, Reason: sgv1.ReasonAwaitingApproval, Message: "T1: waiting for approval at level " + strings.Join(missing, ", ")}
 	}
 	d := approved(t, f)
 	if d.Phase == sgv1.TakedownApproved {
@@ -121,11 +121,11 @@ func pending(t *sgv1.TakedownRequest, l Limits, f Facts) Decision {
 
 func approved(t *sgv1.TakedownRequest, f Facts) Decision {
 	if t.Spec.Cancel {
-		return Decision{Phase: sgv1.TakedownCancelled, Reason: "Cancelled", Message: "T1: withdrawn before it went live"}
+		return Decision{Phase: sgv1.TakedownCancelled, Reason: sgv1.ReasonCancelled, Message: "T1: withdrawn before it went live"}
 	}
 	start := t.Spec.Start.Time
 	if f.Now.Before(start) {
-		return Decision{Phase: sgv1.TakedownApproved, Reason: "WaitingForStart", Message: "goes live at " + stamp(start), RequeueAt: start}
+		return Decision{Phase: sgv1.TakedownApproved, Reason: sgv1.ReasonWaitingForStart, Message: "goes live at " + stamp(start), RequeueAt: start}
 	}
 	return activated(t, f)
 }
@@ -133,9 +133,9 @@ func approved(t *sgv1.TakedownRequest, f Facts) Decision {
 // activated is the first decision of a live takedown.
 func activated(t *sgv1.TakedownRequest, f Facts) Decision {
 	if t.Spec.Type == sgv1.TakedownPermanent {
-		return Decision{Phase: sgv1.TakedownActive, Reason: "NoticeShown", Message: "T7: the closure notice replaces the site"}
+		return Decision{Phase: sgv1.TakedownActive, Reason: sgv1.ReasonNoticeShown, Message: "T7: the closure notice replaces the site"}
 	}
-	return Decision{Phase: sgv1.TakedownActive, Reason: "NoticeShown", Message: "T5: the notice page replaces the site until " + stamp(t.Spec.End.Time), RequeueAt: t.Spec.End.Time}
+	return Decision{Phase: sgv1.TakedownActive, Reason: sgv1.ReasonNoticeShown, Message: "T5: the notice page replaces the site until " + stamp(t.Spec.End.Time), RequeueAt: t.Spec.End.Time}
 }
 
 // temporaryDown handles a temporary takedown that is live: the return (T6)
@@ -147,7 +147,7 @@ func temporaryDown(t *sgv1.TakedownRequest, l Limits, f Facts) Decision {
 	overdue := !f.Now.Before(end)
 	waiting := func(reason, msg string, requeue time.Time) Decision {
 		if overdue {
-			return Decision{Phase: sgv1.TakedownOverdue, Reason: "Overdue", Warning: true,
+			return Decision{Phase: sgv1.TakedownOverdue, Reason: sgv1.ReasonOverdue, Warning: true,
 				Message: fmt.Sprintf("T6: the planned return %s passed without a passed return check; the site stays down: %s", stamp(end), msg)}
 		}
 		phase := sgv1.TakedownActive
@@ -160,7 +160,7 @@ func temporaryDown(t *sgv1.TakedownRequest, l Limits, f Facts) Decision {
 		return waiting("NoticeShown", "T5: the notice page replaces the site; apply for the return from "+stamp(windowOpens), end)
 	}
 	if rr.FiledAt.Time.Before(windowOpens) {
-		return Decision{Phase: sgv1.TakedownActive, Reason: "ReturnTooEarly", RequeueAt: end,
+		return Decision{Phase: sgv1.TakedownActive, Reason: sgv1.ReasonReturnTooEarly, RequeueAt: end,
 			Message: fmt.Sprintf("T6: the return is applied for within the %d days before going live: file it on or after %s", l.ReturnWindowDays, stamp(windowOpens))}
 	}
 	run := f.Prereturn
@@ -181,24 +181,24 @@ func temporaryDown(t *sgv1.TakedownRequest, l Limits, f Facts) Decision {
 	case len(missing) > 0:
 		return waiting("AwaitingReturnApproval", "T6: the prereturn inspection passed; waiting for the return approval at level "+strings.Join(missing, ", "), end)
 	}
-	return Decision{Phase: sgv1.TakedownRestored, Reason: "Restored", Message: "T6: self-check, inspection " + run.Name + " and the approvals passed; the site is back"}
+	return Decision{Phase: sgv1.TakedownRestored, Reason: sgv1.ReasonRestored, Message: "T6: self-check, inspection " + run.Name + " and the approvals passed; the site is back"}
 }
 
 // noticePeriod shows a permanent closure's notice for the policy's days (T7).
 func noticePeriod(t *sgv1.TakedownRequest, l Limits, f Facts) Decision {
 	until := NoticeUntil(t, l)
 	if f.Now.Before(until) {
-		return Decision{Phase: sgv1.TakedownActive, Reason: "NoticeShown", RequeueAt: until,
+		return Decision{Phase: sgv1.TakedownActive, Reason: sgv1.ReasonNoticeShown, RequeueAt: until,
 			Message: fmt.Sprintf("T7: the closure notice is shown until %s; then the content is archived", stamp(until))}
 	}
-	return Decision{Phase: sgv1.TakedownArchiving, Reason: "Archiving", StartArchive: true, Message: "T7: archiving the content before anything is released"}
+	return Decision{Phase: sgv1.TakedownArchiving, Reason: sgv1.ReasonArchiving, StartArchive: true, Message: "T7: archiving the content before anything is released"}
 }
 
 // archiving waits for the verified archive; then the site is closed and the
 // deregistration deadline runs.
 func archiving(t *sgv1.TakedownRequest, l Limits, f Facts) Decision {
 	if !f.ArchiveVerified {
-		return Decision{Phase: sgv1.TakedownArchiving, Reason: "Archiving", StartArchive: true, Message: "T7: archiving the content before anything is released"}
+		return Decision{Phase: sgv1.TakedownArchiving, Reason: sgv1.ReasonArchiving, StartArchive: true, Message: "T7: archiving the content before anything is released"}
 	}
 	d := closed(t, l, f)
 	d.Message = "T7: closed; the archive is verified. " + d.Message
@@ -211,12 +211,12 @@ func closed(t *sgv1.TakedownRequest, l Limits, f Facts) Decision {
 	done := d != nil && d.DomainCancelledAt != nil && d.ICPCancelledAt != nil
 	switch {
 	case done:
-		return Decision{Phase: sgv1.TakedownClosed, Reason: "Deregistered", Message: "T7: closed; domain and ICP filing cancelled"}
+		return Decision{Phase: sgv1.TakedownClosed, Reason: sgv1.ReasonDeregistered, Message: "T7: closed; domain and ICP filing cancelled"}
 	case f.Now.After(due):
-		return Decision{Phase: sgv1.TakedownClosed, Reason: "DeregistrationOverdue", Warning: true,
+		return Decision{Phase: sgv1.TakedownClosed, Reason: sgv1.ReasonDeregistrationOverdue, Warning: true,
 			Message: "T7: the domain and ICP filing were due to be cancelled by " + stamp(due) + "; record spec.deregistration when done"}
 	}
-	return Decision{Phase: sgv1.TakedownClosed, Reason: "AwaitingDeregistration", RequeueAt: due,
+	return Decision{Phase: sgv1.TakedownClosed, Reason: sgv1.ReasonAwaitingDeregistration, RequeueAt: due,
 		Message: "T7: cancel the domain and ICP filing by " + stamp(due) + " and record it in spec.deregistration"}
 }
 
