@@ -55,8 +55,10 @@ const (
 	ReasonApproved = "Approved"
 	// ReasonOverdue: a deadline passed (T6, T9).
 	ReasonOverdue = "Overdue"
-	// ReasonSuspended: a platform engineer suspended reconciliation.
-	ReasonSuspended = "Suspended"
+	// ReasonReadFailed: a step could not read an object it needs; retried.
+	ReasonReadFailed = "ReadFailed"
+	// ReasonApplyFailed: a step could not write an object; retried.
+	ReasonApplyFailed = "ApplyFailed"
 )
 
 // Reasons of a GovWebsite's conditions, and of the events it emits.

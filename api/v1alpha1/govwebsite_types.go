@@ -356,6 +356,14 @@ type ContentStatus struct {
 	ImportedAt *metav1.Time `json:"importedAt,omitempty"`
 }
 
+// Phases of a content import (status.content.importPhase).
+const (
+	ImportPending   = "Pending"
+	ImportRunning   = "Running"
+	ImportSucceeded = "Succeeded"
+	ImportFailed    = "Failed"
+)
+
 // TakedownReference is the takedown in force on a site.
 type TakedownReference struct {
 	// Name of the TakedownRequest.

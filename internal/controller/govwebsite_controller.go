@@ -2,10 +2,7 @@ package controller
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
-	"time"
 
 	certmanagerv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -14,7 +11,6 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/client-go/tools/events"
@@ -33,7 +29,6 @@ import (
 	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/conditions"
-	"sitegroup.io/operator/internal/identity"
 	"sitegroup.io/operator/internal/policy"
 	"sitegroup.io/operator/internal/statuspatch"
 )
@@ -74,8 +69,10 @@ type GovWebsiteReconciler struct {
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificates,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
-// Reconcile gets the site, holds it with a finalizer, and runs the steps in
-// order; one deferred patch writes the status, and only if it changed.
+// Reconcile gets the site, holds it with a finalizer, and runs the steps of
+// siteSteps in order. One deferred patch writes the status, computed from
+// what the steps found even when one failed, and only if it changed; the
+// events the steps decided on follow it.
 func (r *GovWebsiteReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, retErr error) {
 	site := &sgv1.GovWebsite{}
 	if err := r.Get(ctx, req.NamespacedName, site); err != nil {
@@ -91,234 +88,19 @@ func (r *GovWebsiteReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 			return ctrl.Result{}, err
 		}
 	}
+	s := &siteScope{site: site, now: r.Clock.Now()}
 	patcher := statuspatch.New(site)
-	defer func() { retErr = kerrors.NewAggregate([]error{retErr, patcher.Patch(ctx, r.Client, site)}) }()
-
-	// S6, S7: the namespace is labelled for the admission policies first,
-	// suspended or not.
-	if err := r.labelNamespace(ctx, site.Namespace); err != nil {
-		return ctrl.Result{}, err
-	}
-	if site.Spec.Suspend {
-		site.Status.State = sgv1.StateSuspended
-		site.Status.ObservedGeneration = site.Generation
-		return ctrl.Result{}, nil
-	}
-	p, err := policy.Get(ctx, r.Client)
-	if errors.Is(err, policy.ErrMissing) {
-		conditions.MarkStalled(&site.Status.Conditions, site.Generation, sgv1.ReasonPolicyMissing, err.Error())
-		site.Status.ObservedGeneration = site.Generation
-		return ctrl.Result{}, nil
-	} else if err != nil {
-		return ctrl.Result{}, err
-	}
-	return r.reconcileSite(ctx, site, p)
-}
-
-// reconcileSite runs the ordered steps of a live site.
-func (r *GovWebsiteReconciler) reconcileSite(ctx context.Context, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) (ctrl.Result, error) {
-	approval := r.observeIdentity(site, p)
-	now := r.Clock.Now()
-	notice, noticeEnds := domainNotice(site, now)
-	importContent, err := r.observeContent(ctx, site)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	takedowns, err := r.observeTakedowns(ctx, site, p)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	site.Status.CurrentTakedown, site.Status.TakedownQuota = takedowns.current, takedowns.quota
-	site.Status.ComplianceHistory = mergeHistory(site.Status.ComplianceHistory, takedowns.history, int(p.History.ComplianceEntries))
-	board, err := r.takedownBoard(ctx, site)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	launch, err := r.observeInspections(ctx, site, p)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	plan, err := builders.Desired(builders.Inputs{
-		Site: identity.InForce(site), Policy: p, Approved: approval.ok(), Launched: launch.ok(), ImportContent: importContent, Takedown: takedowns.inForce, Board: board,
-		DomainNotice: notice, OperatorImage: r.OperatorImage, HaveGatewayAPI: r.HaveGatewayAPI, HaveCertManager: r.HaveCertManager,
-	})
-	if err != nil {
-		conditions.MarkStalled(&site.Status.Conditions, site.Generation, sgv1.ReasonInvalidSpec, err.Error())
-		site.Status.ObservedGeneration = site.Generation
-		return ctrl.Result{}, nil
-	}
-	if err := r.applyPlan(ctx, plan); err != nil {
-		return ctrl.Result{}, err
-	}
-	if err := r.observe(ctx, site, p, approval, launch, takedowns.inForce); err != nil {
-		return ctrl.Result{}, err
-	}
-	if notice != nil { // S8: the old domains' notice goes when its period ends
-		return ctrl.Result{RequeueAfter: min(noticeEnds.Sub(now), 24*time.Hour)}, nil
-	}
-	return ctrl.Result{}, nil
-}
-
-// labelNamespace enforces Pod Security "restricted" on the site's namespace
-// and marks it for the S6 admission policy; no write when already labelled.
-func (r *GovWebsiteReconciler) labelNamespace(ctx context.Context, name string) error {
-	desired := builders.SiteNamespace(name)
-	live := &metav1.PartialObjectMetadata{}
-	live.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
-	if err := r.Get(ctx, client.ObjectKey{Name: name}, live); err != nil {
-		return err
-	}
-	for k, v := range desired.Labels {
-		if live.Labels[k] != v {
-			return r.Patch(ctx, desired, client.Apply, apply.FieldOwner, client.ForceOwnership) //nolint:staticcheck
+	defer func() {
+		summarizeSite(s, retErr)
+		if err := patcher.Patch(ctx, r.Client, site); err != nil {
+			retErr = kerrors.NewAggregate([]error{retErr, err})
+			return
 		}
-	}
-	return nil
-}
-
-// observeContent reads the content volume and the import Job, records the
-// import's result, and says whether the import Job is (still) wanted.
-func (r *GovWebsiteReconciler) observeContent(ctx context.Context, site *sgv1.GovWebsite) (bool, error) {
-	st := site.Status.Content
-	if st == nil {
-		st = &sgv1.ContentStatus{}
-		site.Status.Content = st
-	}
-	st.ClaimName = builders.ContentClaimName(site)
-	if site.Spec.Content.ImportFrom == nil {
-		st.ImportPhase, st.ImportMessage = "", ""
-		return false, nil
-	}
-	pvc := &corev1.PersistentVolumeClaim{}
-	err := r.Get(ctx, client.ObjectKey{Namespace: site.Namespace, Name: st.ClaimName}, pvc)
-	if err != nil && client.IgnoreNotFound(err) != nil {
-		return false, err
-	}
-	if at, done := pvc.Annotations[builders.AnnotationContentImported]; done {
-		st.ImportPhase, st.ImportMessage = "Succeeded", "content imported at "+at
-		return false, nil
-	}
-	job := &batchv1.Job{}
-	err = r.Get(ctx, client.ObjectKey{Namespace: site.Namespace, Name: builders.ImportJobName(site)}, job)
-	if client.IgnoreNotFound(err) != nil {
-		return false, err
-	}
-	if err != nil { // no Job yet
-		st.ImportPhase, st.ImportMessage = "Pending", "import Job being created"
-		return true, nil
-	}
-	switch phase, msg := jobOutcome(job); phase {
-	case "Succeeded":
-		now := metav1.Now()
-		st.ImportPhase, st.ImportMessage, st.ImportedAt = phase, msg, &now
-		return false, r.markImported(ctx, pvc, now)
-	default:
-		st.ImportPhase, st.ImportMessage = phase, msg
-		return true, nil
-	}
-}
-
-// markImported records the import on the volume itself, which outlives the site.
-func (r *GovWebsiteReconciler) markImported(ctx context.Context, pvc *corev1.PersistentVolumeClaim, at metav1.Time) error {
-	if pvc.Name == "" {
-		return nil
-	}
-	patch := client.MergeFrom(pvc.DeepCopy())
-	if pvc.Annotations == nil {
-		pvc.Annotations = map[string]string{}
-	}
-	pvc.Annotations[builders.AnnotationContentImported] = at.UTC().Format("2006-01-02T15:04:05Z")
-	return r.Patch(ctx, pvc, patch)
-}
-
-// jobOutcome reads a Job's terminal conditions.
-func jobOutcome(job *batchv1.Job) (phase, message string) {
-	for _, c := range job.Status.Conditions {
-		if c.Status != corev1.ConditionTrue {
-			continue
+		for _, e := range s.events {
+			eventLog(ctx, r.Recorder, site, e)
 		}
-		switch c.Type {
-		case batchv1.JobComplete:
-			return "Succeeded", "import Job completed"
-		case batchv1.JobFailed:
-			return "Failed", fmt.Sprintf("import Job failed: %s: %s", c.Reason, c.Message)
-		}
-	}
-	if job.Status.Active > 0 {
-		return "Running", "import Job running"
-	}
-	return "Pending", "import Job waiting for its pod"
-}
-
-// applyPlan applies the desired objects and removes the unwanted ones.
-func (r *GovWebsiteReconciler) applyPlan(ctx context.Context, plan builders.Plan) error {
-	for _, obj := range plan.Apply {
-		if _, err := apply.Ensure(ctx, r.Client, obj); err != nil {
-			return err
-		}
-	}
-	for _, obj := range plan.Absent {
-		if _, err := apply.Delete(ctx, r.Client, obj); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// observe reads what runs and computes the status.
-func (r *GovWebsiteReconciler) observe(ctx context.Context, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, approval, launch verdict, down *builders.Takedown) error {
-	pods, err := r.observePods(ctx, site, p.Placement.NodeLabelKey)
-	if err != nil {
-		return err
-	}
-	report := placementReport(pods, p.Placement.AllowedRegions, p.Placement.HostSeparation)
-	site.Status.Placement = report
-	frontend, err := r.deployment(ctx, site.Namespace, builders.FrontendName(site))
-	if err != nil {
-		return err
-	}
-	admin, err := r.deployment(ctx, site.Namespace, builders.AdminName(site))
-	if err != nil {
-		return err
-	}
-	policies := builders.NetworkPolicies(site, p)
-	notInForce, err := r.networkPoliciesNotInForce(ctx, policies)
-	if err != nil {
-		return err
-	}
-	routing := builders.RoutingFor(site, p)
-	routedBy := ""
-	switch {
-	case routing.UsesIngress():
-		routedBy = "Ingress " + builders.RouteName(site) + " (class " + *routing.IngressClass + ")"
-	case routing.UsesGateway() && r.HaveGatewayAPI:
-		routedBy = fmt.Sprintf("HTTPRoute %s on Gateway %s/%s", builders.RouteName(site), routing.Gateway.Namespace, routing.Gateway.Name)
-	}
-	outcome := siteOutcome{
-		approval: approval,
-		launch:   launch,
-		placed:   placedVerdict(pods, report, p.Placement.AllowedRegions),
-		isolated: isolatedVerdict(report, p.Placement.HostSeparation, len(policies)-len(notInForce), notInForce),
-		serving:  servingVerdict(approval.ok(), launch.ok(), frontend, routedBy),
-		admin:    adminVerdict(admin),
-		content:  contentVerdict(site.Status.Content),
-	}
-	if down != nil {
-		notice, err := r.deployment(ctx, site.Namespace, builders.NoticeName(site))
-		if err != nil {
-			return err
-		}
-		v := takenDownVerdict(down.Name, notice)
-		outcome.takenDown = &v
-	}
-	r.warnOnPlacementLoss(site, outcome.placed)
-	outcome.apply(&site.Status, site.Generation)
-	tls, err := r.certificateReady(ctx, site, approval.ok() && routing.Issuer != nil)
-	if err != nil {
-		return err
-	}
-	site.Status.Endpoints = endpoints(identity.InForce(site), approval.ok(), tls)
-	return nil
+	}()
+	return runSteps(ctx, s, r.siteSteps())
 }
 
 // networkPoliciesNotInForce reads the site's NetworkPolicies as they exist
@@ -345,14 +127,6 @@ func (r *GovWebsiteReconciler) deployment(ctx context.Context, ns, name string) 
 		return nil, client.IgnoreNotFound(err)
 	}
 	return d, nil
-}
-
-// warnOnPlacementLoss emits one Warning event when Placed turns False.
-func (r *GovWebsiteReconciler) warnOnPlacementLoss(site *sgv1.GovWebsite, placed verdict) {
-	prev := meta.FindStatusCondition(site.Status.Conditions, sgv1.ConditionPlaced)
-	if placed.status == metav1.ConditionFalse && (prev == nil || prev.Status != metav1.ConditionFalse || prev.Reason != placed.reason) {
-		r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, placed.reason, "Placement", placed.message)
-	}
 }
 
 // observePods lists the site's pods with their nodes' regions.
@@ -386,27 +160,18 @@ func (r *GovWebsiteReconciler) observePods(ctx context.Context, site *sgv1.GovWe
 	return out, nil
 }
 
-// certificateReady reports whether the site's certificate is issued.
-func (r *GovWebsiteReconciler) certificateReady(ctx context.Context, site *sgv1.GovWebsite, wanted bool) (bool, error) {
-	if !wanted || !r.HaveCertManager {
-		return false, nil
-	}
+// certificate reads the site's Certificate; nil when it does not exist.
+func (r *GovWebsiteReconciler) certificate(ctx context.Context, site *sgv1.GovWebsite) (*certmanagerv1.Certificate, error) {
 	cert := &certmanagerv1.Certificate{}
 	if err := r.Get(ctx, client.ObjectKey{Namespace: site.Namespace, Name: builders.CertificateName(site)}, cert); err != nil {
-		return false, client.IgnoreNotFound(err)
+		return nil, client.IgnoreNotFound(err)
 	}
-	ready := false
-	for _, c := range cert.Status.Conditions {
-		if c.Type == certmanagerv1.CertificateConditionReady && c.Status == "True" {
-			ready = true
-		}
-	}
-	status, reason, msg := metav1.ConditionFalse, sgv1.ReasonCertificateNotReady, "cert-manager has not issued "+cert.Name+" yet"
-	if ready {
-		status, reason, msg = metav1.ConditionTrue, sgv1.ReasonCertificateReady, "certificate "+cert.Name+" issued"
-	}
-	conditions.Set(&site.Status.Conditions, site.Generation, sgv1.ConditionCertificateReady, status, reason, msg)
-	return ready, nil
+	return cert, nil
+}
+
+// job reads one of the site's Jobs; nil when it does not exist.
+func (r *GovWebsiteReconciler) job(ctx context.Context, ns, name string) (*batchv1.Job, error) {
+	return getJob(ctx, r.Client, client.ObjectKey{Namespace: ns, Name: name})
 }
 
 // finalize removes a deleted site's children but never its content, and

@@ -22,7 +22,8 @@ import (
 // site's record (status.identityChanges, the compliance history, an event).
 // While a change waits for its signatures the approved identity stays in
 // force and the site keeps serving under it.
-func (r *GovWebsiteReconciler) observeIdentity(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) verdict {
+func observeIdentity(s *siteScope, p sgv1.SiteGroupPolicySpec) verdict {
+	site := s.site
 	levels, historyLimit := policy.LevelsFor(p, sgv1.ScopeSite), int(p.History.ComplianceEntries)
 	v := approvalVerdict(identity.Signatures(site), levels)
 	st := &site.Status
@@ -31,7 +32,7 @@ func (r *GovWebsiteReconciler) observeIdentity(site *sgv1.GovWebsite, p sgv1.Sit
 	case v.ok() && st.ApprovedIdentity == nil:
 		st.ApprovedIdentity = &applied
 	case v.ok() && identity.Pending(site):
-		change := sgv1.IdentityChange{ApprovedAt: metav1.NewTime(r.Clock.Now().UTC().Truncate(time.Second)),
+		change := sgv1.IdentityChange{ApprovedAt: metav1.NewTime(s.now.UTC().Truncate(time.Second)),
 			Changes: identity.Changes(*st.ApprovedIdentity, applied), Signers: signersOf(identity.Signatures(site)),
 			RetiredDomains: identity.RetiredBy(*st.ApprovedIdentity, applied)}
 		if len(change.RetiredDomains) > 0 {
@@ -45,7 +46,7 @@ func (r *GovWebsiteReconciler) observeIdentity(site *sgv1.GovWebsite, p sgv1.Sit
 		summary := truncate("S8: basic information changed, signed by "+strings.Join(change.Signers, ", ")+": "+strings.Join(change.Changes, "; "), 500)
 		st.ComplianceHistory = mergeHistory(st.ComplianceHistory, []sgv1.ComplianceRecord{
 			{Time: change.ApprovedAt, Kind: "Approval", Ref: site.Name, Summary: summary}}, historyLimit)
-		r.Recorder.Eventf(site, nil, corev1.EventTypeNormal, sgv1.ReasonIdentityChanged, "Approval", "%s", summary)
+		s.event(corev1.EventTypeNormal, sgv1.ReasonIdentityChanged, "Approval", summary)
 		st.ApprovedIdentity = &applied
 	case !v.ok() && identity.Pending(site):
 		return pendingChange(identity.Changes(*st.ApprovedIdentity, applied), identity.Signatures(site), policy.LevelNames(p, sgv1.ScopeSite))

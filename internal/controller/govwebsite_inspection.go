@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -19,12 +20,14 @@ import (
 )
 
 // observeInspections folds the site's finished runs into its record (last
-// run, monthly results, tickets; T8, T9), sets the record's conditions and
-// decides whether the site may launch (S5).
-func (r *GovWebsiteReconciler) observeInspections(ctx context.Context, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec) (verdict, error) {
+// run, monthly results, tickets; T8, T9), sets the record's conditions,
+// decides whether the site may launch (S5) and whether T8 calls for a
+// rectification takedown.
+func (r *GovWebsiteReconciler) observeInspections(ctx context.Context, s *siteScope) error {
+	site, p := s.site, s.policy
 	list := &sgv1.InspectionRunList{}
 	if err := r.List(ctx, list, client.InNamespace(site.Namespace), client.MatchingFields{IndexRunSite: site.Name}); err != nil {
-		return verdict{}, err
+		return err
 	}
 	var done []compliance.Run
 	var prelaunch, squatter *sgv1.InspectionRun
@@ -49,24 +52,23 @@ func (r *GovWebsiteReconciler) observeInspections(ctx context.Context, site *sgv
 	st := &site.Status
 	st.LastInspection, st.MonthlyResults, st.ConsecutiveFailingMonths, st.Tickets = rec.Last, rec.Monthly, rec.ConsecutiveFailingMonths, rec.Tickets
 	st.ComplianceHistory = mergeHistory(st.ComplianceHistory, rec.History, int(p.History.ComplianceEntries))
-	r.warnOnNewTickets(site, before, rec.Tickets)
-	now := r.Clock.Now()
-	for _, v := range compliance.Verdicts(rec, st.Availability, now, clock.Shanghai) {
+	warnOnNewTickets(s, before, rec.Tickets)
+	for _, v := range compliance.Verdicts(rec, st.Availability, s.now, clock.Shanghai) {
 		if v.Type == sgv1.ConditionRectificationRequired && v.Status == metav1.ConditionTrue &&
 			!meta.IsStatusConditionTrue(st.Conditions, v.Type) {
-			r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, v.Reason, "Rectification", v.Message)
+			s.event(corev1.EventTypeWarning, v.Reason, "Rectification", v.Message)
 		}
 		conditions.Set(&st.Conditions, site.Generation, v.Type, v.Status, v.Reason, v.Message)
 	}
 	if rec.ConsecutiveFailingMonths >= compliance.RectificationAfterMonths {
-		if err := r.requestRectification(ctx, site, rec, p); err != nil {
-			return verdict{}, err
-		}
+		s.rectification = &rec
 	}
 	if prelaunch == nil && squatter != nil && !launched(site) {
-		return prelaunchNotOperators(squatter), nil
+		s.launch = prelaunchNotOperators(squatter)
+		return nil
 	}
-	return r.launch(site, prelaunch), nil
+	s.launch = launch(s, prelaunch)
+	return nil
 }
 
 func launched(site *sgv1.GovWebsite) bool {
@@ -75,14 +77,15 @@ func launched(site *sgv1.GovWebsite) bool {
 
 // launch records the moment the prelaunch run passed (S5); a launched
 // site stays launched whatever later runs find (T8 handles those).
-func (r *GovWebsiteReconciler) launch(site *sgv1.GovWebsite, prelaunch *sgv1.InspectionRun) verdict {
+func launch(s *siteScope, prelaunch *sgv1.InspectionRun) verdict {
+	site := s.site
 	v := launchVerdict(site.Status.Launch, prelaunch)
 	switch {
 	case launched(site):
 	case v.ok():
-		at := metav1.NewTime(r.Clock.Now())
+		at := metav1.NewTime(s.now)
 		site.Status.Launch = &sgv1.LaunchStatus{PrelaunchRun: prelaunch.Name, LaunchedAt: &at}
-		r.Recorder.Eventf(site, nil, corev1.EventTypeNormal, sgv1.ReasonLaunched, "Launch", v.message)
+		s.event(corev1.EventTypeNormal, sgv1.ReasonLaunched, "Launch", v.message)
 	default:
 		site.Status.Launch = &sgv1.LaunchStatus{PrelaunchRun: builders.PrelaunchRunName(site)}
 	}
@@ -90,44 +93,46 @@ func (r *GovWebsiteReconciler) launch(site *sgv1.GovWebsite, prelaunch *sgv1.Ins
 }
 
 // warnOnNewTickets emits a Warning per ticket opened (T9).
-func (r *GovWebsiteReconciler) warnOnNewTickets(site *sgv1.GovWebsite, before, after []sgv1.RectificationTicket) {
+func warnOnNewTickets(s *siteScope, before, after []sgv1.RectificationTicket) {
 	known := map[string]bool{}
 	for _, t := range before {
 		known[t.ID] = true
 	}
 	for _, t := range after {
 		if !known[t.ID] && t.ClosedAt == nil {
-			r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, sgv1.ReasonTicketOpened, "Rectification",
-				"T9: %s; fix it by %s", t.Problem, t.DueBy.UTC().Format("2006-01-02 15:04 MST"))
+			s.event(corev1.EventTypeWarning, sgv1.ReasonTicketOpened, "Rectification",
+				fmt.Sprintf("T9: %s; fix it by %s", t.Problem, t.DueBy.UTC().Format("2006-01-02 15:04 MST")))
 		}
 	}
 }
 
 // requestRectification creates T8's rectification takedown for the
-// failing streak, once; it stays Pending until people approve it. A
-// portal cannot be taken down temporarily (T2): it is told in an event.
-func (r *GovWebsiteReconciler) requestRectification(ctx context.Context, site *sgv1.GovWebsite, rec compliance.Record, p sgv1.SiteGroupPolicySpec) error {
+// failing streak the record found, once; it stays Pending until people
+// approve it. A portal cannot be taken down temporarily (T2): its
+// RectificationRequired condition says so instead.
+func (r *GovWebsiteReconciler) requestRectification(ctx context.Context, s *siteScope) (stepResult, error) {
+	site, rec := s.site, s.rectification
+	if rec == nil || identity.InForce(site).Spec.SiteKind == sgv1.SiteKindPortal {
+		return stepResult{}, nil
+	}
 	month := rec.Monthly[len(rec.Monthly)-1].Month
 	name := builders.RectificationRequestName(site, month)
-	if identity.InForce(site).Spec.SiteKind == sgv1.SiteKindPortal {
-		return nil // the RectificationRequired condition says it; T2 forbids the temporary takedown
-	}
 	existing := &sgv1.TakedownRequest{}
 	err := r.Get(ctx, client.ObjectKey{Namespace: site.Namespace, Name: name}, existing)
 	if err == nil || client.IgnoreNotFound(err) != nil {
-		return client.IgnoreNotFound(err)
+		return stepResult{}, client.IgnoreNotFound(err)
 	}
-	req := builders.RectificationRequest(site, month, r.Clock.Now(), p.Takedown.MaxTemporaryDays)
+	req := builders.RectificationRequest(site, month, s.now, s.policy.Takedown.MaxTemporaryDays)
 	if _, err := apply.Ensure(ctx, r.Client, req); err != nil {
 		// The takedown webhook may refuse it (T3: one temporary takedown a
 		// year; one open takedown at a time): people must decide.
-		r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, sgv1.ReasonRectificationNotRequested, "Rectification",
-			"T8: could not create TakedownRequest %s: %v", name, err)
-		return nil
+		s.event(corev1.EventTypeWarning, sgv1.ReasonRectificationNotRequested, "Rectification",
+			fmt.Sprintf("T8: could not create TakedownRequest %s: %v", name, err))
+		return stepResult{}, nil
 	}
-	r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, sgv1.ReasonRectificationRequested, "Rectification",
-		"T8: created TakedownRequest %s (Pending; it needs approval up the chain)", name)
-	return nil
+	s.event(corev1.EventTypeWarning, sgv1.ReasonRectificationRequested, "Rectification",
+		fmt.Sprintf("T8: created TakedownRequest %s (Pending; it needs approval up the chain)", name))
+	return stepResult{}, nil
 }
 
 // requestedByOperator says the operator itself created obj: the webhook

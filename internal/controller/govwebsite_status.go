@@ -4,18 +4,24 @@ package controller
 // reconciler observed. Each function decides one condition.
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
+	certmanagerv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/conditions"
+	"sitegroup.io/operator/internal/identity"
 	"sitegroup.io/operator/internal/policy"
 )
 
@@ -208,12 +214,92 @@ func mergeHistory(existing, add []sgv1.ComplianceRecord, limit int) []sgv1.Compl
 // contentVerdict: a migrated site is not ready before its content is in.
 func contentVerdict(c *sgv1.ContentStatus) verdict {
 	switch {
-	case c == nil || c.ImportPhase == "" || c.ImportPhase == "Succeeded":
+	case c == nil || c.ImportPhase == "" || c.ImportPhase == sgv1.ImportSucceeded:
 		return verdict{metav1.ConditionTrue, sgv1.ReasonContentReady, "content in place"}
-	case c.ImportPhase == "Failed":
+	case c.ImportPhase == sgv1.ImportFailed:
 		return verdict{metav1.ConditionFalse, sgv1.ReasonImportFailed, "content import failed: " + c.ImportMessage}
 	}
 	return verdict{metav1.ConditionFalse, sgv1.ReasonImporting, "importing the migrated content: " + c.ImportMessage}
+}
+
+// summarizeSite computes the site's status from what the reconcile found,
+// in the deferred patch, whichever step ended it (as Cluster API's
+// machineset_controller_status.go does): a failed step leaves Ready False
+// with the step's reason and error, to be retried; a halt says why the
+// reconcile stopped; a full pass sets every condition from the children.
+// The generation counts as observed only when the reconcile got through.
+func summarizeSite(s *siteScope, err error) {
+	site := s.site
+	st, gen := &site.Status, site.Generation
+	if err != nil {
+		reason := sgv1.ReasonReadFailed
+		var failed *stepError
+		if errors.As(err, &failed) && failed.reason != "" {
+			reason = failed.reason
+		}
+		conditions.MarkReconciling(&st.Conditions, gen, reason, err.Error())
+		return
+	}
+	switch {
+	case s.halt != nil && s.halt.suspended:
+		st.State = sgv1.StateSuspended
+	case s.halt != nil:
+		conditions.MarkStalled(&st.Conditions, gen, s.halt.stalled.reason, s.halt.stalled.message)
+	case s.children != nil:
+		summarizeChildren(s)
+	default:
+		return
+	}
+	st.ObservedGeneration = gen
+}
+
+// summarizeChildren sets the domain conditions, the kstatus triad, the
+// state, the placement report and the endpoints from a full pass.
+func summarizeChildren(s *siteScope) {
+	site, c, p := s.site, s.children, s.policy
+	st := &site.Status
+	report := placementReport(c.pods, p.Placement.AllowedRegions, p.Placement.HostSeparation)
+	st.Placement = report
+	outcome := siteOutcome{
+		approval: s.approval,
+		launch:   s.launch,
+		placed:   placedVerdict(c.pods, report, p.Placement.AllowedRegions),
+		isolated: isolatedVerdict(report, p.Placement.HostSeparation, c.policiesInForce, c.policiesNotInForce),
+		serving:  servingVerdict(s.approval.ok(), s.launch.ok(), c.frontend, c.routedBy),
+		admin:    adminVerdict(c.admin),
+		content:  contentVerdict(st.Content),
+	}
+	if down := s.takedowns.inForce; down != nil {
+		v := takenDownVerdict(down.Name, c.notice)
+		outcome.takenDown = &v
+	}
+	warnOnPlacementLoss(s, outcome.placed)
+	outcome.apply(st, site.Generation)
+	tls := false
+	if c.certificate != nil {
+		v := certificateVerdict(c.certificate)
+		v.set(&st.Conditions, site.Generation, sgv1.ConditionCertificateReady)
+		tls = v.ok()
+	}
+	st.Endpoints = endpoints(identity.InForce(site), s.approval.ok(), tls)
+}
+
+// warnOnPlacementLoss emits one Warning event when Placed turns False (S6).
+func warnOnPlacementLoss(s *siteScope, placed verdict) {
+	prev := meta.FindStatusCondition(s.site.Status.Conditions, sgv1.ConditionPlaced)
+	if placed.status == metav1.ConditionFalse && (prev == nil || prev.Status != metav1.ConditionFalse || prev.Reason != placed.reason) {
+		s.event(corev1.EventTypeWarning, placed.reason, "Placement", placed.message)
+	}
+}
+
+// certificateVerdict: cert-manager issued the site's certificate.
+func certificateVerdict(cert *certmanagerv1.Certificate) verdict {
+	for _, c := range cert.Status.Conditions {
+		if c.Type == certmanagerv1.CertificateConditionReady && c.Status == cmmeta.ConditionTrue {
+			return verdict{metav1.ConditionTrue, sgv1.ReasonCertificateReady, "certificate " + cert.Name + " issued"}
+		}
+	}
+	return verdict{metav1.ConditionFalse, sgv1.ReasonCertificateNotReady, "cert-manager has not issued " + cert.Name + " yet"}
 }
 
 // siteOutcome combines the domain verdicts into the kstatus triad and the

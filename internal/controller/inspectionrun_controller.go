@@ -296,23 +296,6 @@ func (r *InspectionRunReconciler) keepReport(ctx context.Context, run *sgv1.Insp
 	return nil
 }
 
-// jobPods lists the pods the Job controls (by its UID), from the
-// label-selected cache: a pod that merely carries the Job's job-name label
-// cannot hand the run a forged termination message (V1–V5).
-func jobPods(ctx context.Context, c client.Client, job *batchv1.Job) ([]corev1.Pod, error) {
-	pods := &corev1.PodList{}
-	if err := c.List(ctx, pods, client.InNamespace(job.Namespace), client.MatchingLabels{"batch.kubernetes.io/job-name": job.Name}); err != nil {
-		return nil, err
-	}
-	var out []corev1.Pod
-	for _, p := range pods.Items {
-		if metav1.IsControlledBy(&p, job) {
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
-
 // IndexRunSite indexes InspectionRuns by the site they inspect.
 const IndexRunSite = "spec.siteRef.name"
 

@@ -24,43 +24,36 @@ type jobState struct {
 	Detail string
 }
 
-// readJob decides a run's phase from its Job and pods. A Job that completes
-// gives the inspector's verdict; a Job that fails is an infrastructure
-// failure (image, memory, deadline), never a site verdict.
 // Container state reasons the kubelet writes (it exports no constants for them).
 const (
 	kubeletReasonContainerCreating = "ContainerCreating"
 	kubeletReasonOOMKilled         = "OOMKilled"
 )
 
+// readJob decides a run's phase from its Job and pods. A Job that completes
+// gives the inspector's verdict; a Job that fails is an infrastructure
+// failure (image, memory, deadline), never a site verdict.
 func readJob(job *batchv1.Job, pods []corev1.Pod) jobState {
 	if job == nil {
 		return jobState{Phase: sgv1.InspectionPending, Detail: "creating the inspection Job"}
 	}
-	for _, c := range job.Status.Conditions {
-		if c.Status != corev1.ConditionTrue {
-			continue
+	switch c := jobTerminal(job); {
+	case c != nil && c.Type == batchv1.JobComplete:
+		if sum, pod, ok := summaryOf(pods); ok {
+			return jobState{Phase: sgv1.InspectionSucceeded, Summary: &sum, Pod: pod}
 		}
-		switch c.Type {
-		case batchv1.JobComplete:
-			for _, pod := range pods {
-				if sum, ok := summaryOf(pod); ok {
-					return jobState{Phase: sgv1.InspectionSucceeded, Summary: &sum, Pod: pod.Name}
-				}
-			}
-			if pod := finishedWithoutSummary(pods); pod != "" {
-				return jobState{Phase: sgv1.InspectionFailed, Pod: pod,
-					Detail: "pod " + pod + " finished without the inspector's summary in its termination message"}
-			}
-			// The pod may reach the cache after the Job's completion does.
-			return jobState{Phase: sgv1.InspectionRunning, Detail: "Job complete; waiting for its pod's summary"}
-		case batchv1.JobFailed:
-			detail := jobFailure(c.Reason, c.Message)
-			if pod := podTrouble(pods); pod != "" {
-				detail += "; " + pod
-			}
-			return jobState{Phase: sgv1.InspectionFailed, Detail: detail}
+		if pod := finishedWithoutSummary(pods); pod != "" {
+			return jobState{Phase: sgv1.InspectionFailed, Pod: pod,
+				Detail: "pod " + pod + " finished without the inspector's summary in its termination message"}
 		}
+		// The pod may reach the cache after the Job's completion does.
+		return jobState{Phase: sgv1.InspectionRunning, Detail: "Job complete; waiting for its pod's summary"}
+	case c != nil:
+		detail := jobFailure(c.Reason, c.Message)
+		if pod := podTrouble(pods); pod != "" {
+			detail += "; " + pod
+		}
+		return jobState{Phase: sgv1.InspectionFailed, Detail: detail}
 	}
 	if trouble := podTrouble(pods); trouble != "" {
 		return jobState{Phase: sgv1.InspectionRunning, Detail: trouble}
@@ -71,19 +64,16 @@ func readJob(job *batchv1.Job, pods []corev1.Pod) jobState {
 	return jobState{Phase: sgv1.InspectionPending, Detail: "waiting for the inspection pod to start"}
 }
 
-// summaryOf reads a finished inspector's termination message.
-func summaryOf(pod corev1.Pod) (findings.Summary, bool) {
-	var sum findings.Summary
-	for _, cs := range pod.Status.ContainerStatuses {
-		term := cs.State.Terminated
-		if term == nil || term.ExitCode != 0 || term.Message == "" {
-			continue
-		}
-		if err := json.Unmarshal([]byte(term.Message), &sum); err == nil && sum.Verdict != "" {
-			return sum, true
+// summaryOf reads a finished inspector's termination message, and the pod
+// it came from.
+func summaryOf(pods []corev1.Pod) (findings.Summary, string, bool) {
+	for _, m := range terminationMessages(pods) {
+		var sum findings.Summary
+		if err := json.Unmarshal([]byte(m.message), &sum); err == nil && sum.Verdict != "" {
+			return sum, m.pod, true
 		}
 	}
-	return sum, false
+	return findings.Summary{}, "", false
 }
 
 // finishedWithoutSummary names a pod whose container ended well but left

@@ -116,26 +116,20 @@ func (r *TakedownRequestReconciler) observe(ctx context.Context, t *sgv1.Takedow
 // termination message: the Job writes and re-reads the tarball itself.
 func (r *TakedownRequestReconciler) archiveResult(ctx context.Context, t *sgv1.TakedownRequest) (archive.Result, bool, error) {
 	var res archive.Result
-	job := &batchv1.Job{}
-	if err := r.Get(ctx, client.ObjectKey{Namespace: t.Namespace, Name: builders.ArchiveJobName(t)}, job); err != nil {
-		return res, false, client.IgnoreNotFound(err)
-	}
-	if phase, _ := jobOutcome(job); phase != "Succeeded" {
-		return res, false, nil
-	}
-	pods := &corev1.PodList{}
-	if err := r.List(ctx, pods, client.InNamespace(t.Namespace), client.MatchingLabels{"batch.kubernetes.io/job-name": job.Name}); err != nil {
+	job, err := getJob(ctx, r.Client, client.ObjectKey{Namespace: t.Namespace, Name: builders.ArchiveJobName(t)})
+	if err != nil || job == nil {
 		return res, false, err
 	}
-	for _, pod := range pods.Items {
-		for _, cs := range pod.Status.ContainerStatuses {
-			term := cs.State.Terminated
-			if term == nil || term.ExitCode != 0 || term.Message == "" {
-				continue
-			}
-			if err := json.Unmarshal([]byte(term.Message), &res); err == nil && len(res.SHA256) == 64 {
-				return res, true, nil
-			}
+	if c := jobTerminal(job); c == nil || c.Type != batchv1.JobComplete {
+		return res, false, nil
+	}
+	pods, err := jobPods(ctx, r.Client, job)
+	if err != nil {
+		return res, false, err
+	}
+	for _, m := range terminationMessages(pods) {
+		if err := json.Unmarshal([]byte(m.message), &res); err == nil && len(res.SHA256) == 64 {
+			return res, true, nil
 		}
 	}
 	return res, false, nil
