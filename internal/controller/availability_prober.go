@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"net/http"
@@ -84,8 +85,10 @@ func (p *AvailabilityProber) NeedLeaderElection() bool { return true }
 // windows that are due a write.
 func (p *AvailabilityProber) Probe(ctx context.Context) error {
 	pol, err := policy.Get(ctx, p.Client)
-	if err != nil {
-		return client.IgnoreNotFound(err)
+	if errors.Is(err, policy.ErrMissing) {
+		return nil // no site can be placed, let alone probed; the sites say PolicyMissing
+	} else if err != nil {
+		return err
 	}
 	sites := &sgv1.GovWebsiteList{}
 	if err := p.Client.List(ctx, sites); err != nil {
@@ -196,7 +199,7 @@ func (p *AvailabilityProber) probeAndRecord(ctx context.Context, site *sgv1.GovW
 	p.mu.Unlock()
 	if fire {
 		v := window.Judge(now, clock.Shanghai)
-		p.Recorder.Eventf(site, nil, corev1.EventTypeWarning, sgv1.ReasonAvailabilityWarning, "Probe", v.Reason)
+		eventLog(ctx, p.Recorder, site, pendingEvent{corev1.EventTypeWarning, sgv1.ReasonAvailabilityWarning, "Probe", v.Reason})
 	}
 	return nil
 }

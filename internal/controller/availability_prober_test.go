@@ -1,6 +1,7 @@
 package controller_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -8,10 +9,14 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/tools/events"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/controller"
+	"sitegroup.io/operator/internal/testenv"
 )
 
 // flakyHomepage answers 500 to every nth request (n=0: never).
@@ -84,4 +89,18 @@ var _ = Describe("availability prober (V1)", func() {
 		Entry("1 in 24 fails (4.2%): pass with the 3% early warning", int64(24), sgv1.VerdictPass, true),
 		Entry("1 in 12 fails (8.3%): V1 fails at 5%", int64(12), sgv1.VerdictFail, false),
 	)
+
+	It("has nothing to probe, and no error to log, before the platform has a policy", func() {
+		// The real API server, seen by a client that finds no policy there.
+		direct, err := client.NewWithWatch(cfg, client.Options{Scheme: testenv.Scheme()})
+		Expect(err).NotTo(HaveOccurred())
+		noPolicy := interceptor.NewClient(direct, interceptor.Funcs{Get: func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+			if _, isPolicy := obj.(*sgv1.SiteGroupPolicy); isPolicy {
+				return apierrors.NewNotFound(sgv1.GroupVersion.WithResource("sitegrouppolicies").GroupResource(), key.Name)
+			}
+			return c.Get(ctx, key, obj, opts...)
+		}})
+		prober := controller.NewAvailabilityProber(noPolicy, events.NewFakeRecorder(1), testClock)
+		Expect(prober.Probe(ctx)).To(Succeed())
+	})
 })

@@ -94,7 +94,7 @@ func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 		return ctrl.Result{}, err
 	}
 	if run.Spec.SiteRef != nil && site == nil {
-		r.fail(run, sgv1.ReasonSiteNotFound, fmt.Sprintf("GovWebsite %s/%s does not exist", run.Namespace, run.Spec.SiteRef.Name))
+		r.fail(ctx, run, sgv1.ReasonSiteNotFound, fmt.Sprintf("GovWebsite %s/%s does not exist", run.Namespace, run.Spec.SiteRef.Name))
 		return ctrl.Result{}, nil
 	}
 	job, err := r.job(ctx, run)
@@ -104,21 +104,25 @@ func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 	if job == nil && site != nil && takedown.SiteDown(site.Status.CurrentTakedown) && run.Spec.Purpose != sgv1.PurposePrereturn {
 		// T5: the public site is the notice page; crawling it would record
 		// vetoes (and T9 tickets) against a site that is lawfully down.
-		r.fail(run, sgv1.ReasonSiteTakenDown, fmt.Sprintf("site %s is taken down (takedown %s): only a prereturn run inspects it, behind the notice (T6)",
+		r.fail(ctx, run, sgv1.ReasonSiteTakenDown, fmt.Sprintf("site %s is taken down (takedown %s): only a prereturn run inspects it, behind the notice (T6)",
 			site.Name, site.Status.CurrentTakedown.Name))
 		return ctrl.Result{}, nil
 	}
 	if job == nil {
-		if other, err := r.otherActiveRun(ctx, run); err != nil || other != "" {
+		other, err := r.otherActiveRun(ctx, run)
+		if err != nil {
+			return ctrl.Result{}, err // retried with backoff; a RequeueAfter beside it would be dropped
+		}
+		if other != "" {
 			msg := "waiting for run " + other + " of the same site to finish: no two runs of a site at once"
 			run.Status.Phase = sgv1.InspectionPending
 			conditions.MarkReconciling(&run.Status.Conditions, run.Generation, sgv1.ReasonWaitingForOtherRun, msg)
-			return ctrl.Result{RequeueAfter: waitForOtherRun}, err
+			return ctrl.Result{RequeueAfter: waitForOtherRun}, nil
 		}
 		if err := r.copyScoringProfile(ctx, run, p); err != nil {
 			var missing profileMissingError
 			if errors.As(err, &missing) {
-				r.fail(run, sgv1.ReasonScoringProfileNotFound, err.Error())
+				r.fail(ctx, run, sgv1.ReasonScoringProfileNotFound, err.Error())
 				return ctrl.Result{}, nil
 			}
 			return ctrl.Result{}, err
@@ -249,10 +253,10 @@ func (r *InspectionRunReconciler) record(ctx context.Context, run *sgv1.Inspecti
 		}
 		r.finish(run, sgv1.InspectionSucceeded)
 		conditions.MarkReady(&run.Status.Conditions, run.Generation, sgv1.ReasonInspected, verdictMessage(run.Status))
-		r.Recorder.Eventf(run, nil, corev1.EventTypeNormal, sgv1.ReasonInspected, "Inspection", verdictMessage(run.Status))
+		eventLog(ctx, r.Recorder, run, pendingEvent{corev1.EventTypeNormal, sgv1.ReasonInspected, "Inspection", verdictMessage(run.Status)})
 		metrics.RecordRun(string(run.Spec.Purpose), string(run.Status.Verdict))
 	case sgv1.InspectionFailed:
-		r.fail(run, sgv1.ReasonJobFailed, js.Detail)
+		r.fail(ctx, run, sgv1.ReasonJobFailed, js.Detail)
 	default:
 		run.Status.Phase = js.Phase
 		conditions.MarkReconciling(&run.Status.Conditions, run.Generation, string(js.Phase), js.Detail)
@@ -261,11 +265,11 @@ func (r *InspectionRunReconciler) record(ctx context.Context, run *sgv1.Inspecti
 }
 
 // fail ends the run as an infrastructure failure: not a site verdict.
-func (r *InspectionRunReconciler) fail(run *sgv1.InspectionRun, reason, detail string) {
+func (r *InspectionRunReconciler) fail(ctx context.Context, run *sgv1.InspectionRun, reason, detail string) {
 	run.Status.FailureReason = truncate(detail, 1000)
 	r.finish(run, sgv1.InspectionFailed)
 	conditions.MarkStalled(&run.Status.Conditions, run.Generation, reason, "the inspection could not run (no verdict on the site): "+detail)
-	r.Recorder.Eventf(run, nil, corev1.EventTypeWarning, reason, "Inspection", detail)
+	eventLog(ctx, r.Recorder, run, pendingEvent{corev1.EventTypeWarning, reason, "Inspection", detail})
 	metrics.RecordRun(string(run.Spec.Purpose), "error")
 }
 

@@ -1,6 +1,8 @@
 package controller_test
 
 import (
+	"context"
+	"errors"
 	"time"
 
 	kstatus "github.com/fluxcd/cli-utils/pkg/kstatus/status"
@@ -10,10 +12,17 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/controller"
 	"sitegroup.io/operator/internal/findings"
 	"sitegroup.io/operator/internal/reportstore"
+	"sitegroup.io/operator/internal/testenv"
 )
 
 // selfcheck is a run a person starts by hand.
@@ -164,5 +173,31 @@ var _ = Describe("InspectionRun controller", func() {
 		Expect(k8sClient.Get(ctx, key(ns, "second-inspect"), &batchv1.Job{})).NotTo(Succeed())
 		completeInspection(ns, "first", passing(90))
 		exists(&batchv1.Job{}, ns, "second-inspect")
+	})
+
+	It("returns a failed lookup of the site's other runs as an error alone, without a half-written wait", func() {
+		Expect(k8sClient.Create(ctx, selfcheck(ns, "busy"))).To(Succeed())
+		Eventually(func() string { return runOf(ns, "busy").Status.JobName }, timeout, interval).ShouldNot(BeEmpty())
+		Expect(k8sClient.Create(ctx, selfcheck(ns, "queued"))).To(Succeed())
+		Eventually(func() string {
+			return findCondition(runOf(ns, "queued").Status.Conditions, sgv1.ConditionReconciling).Reason
+		}, timeout, interval).Should(Equal(sgv1.ReasonWaitingForOtherRun))
+
+		// A reconciler of its own whose list of runs fails, over the real API server.
+		lookupFailed := errors.New("the API server is restarting")
+		direct, err := client.NewWithWatch(cfg, client.Options{Scheme: testenv.Scheme()})
+		Expect(err).NotTo(HaveOccurred())
+		r := &controller.InspectionRunReconciler{Recorder: events.NewFakeRecorder(10), Clock: testClock,
+			Client: interceptor.NewClient(direct, interceptor.Funcs{List: func(ctx context.Context, c client.WithWatch, list client.ObjectList, opts ...client.ListOption) error {
+				if _, runs := list.(*sgv1.InspectionRunList); runs {
+					return lookupFailed
+				}
+				return c.List(ctx, list, opts...)
+			}})}
+		res, err := r.Reconcile(ctx, reconcile.Request{NamespacedName: key(ns, "queued")})
+		Expect(err).To(MatchError(lookupFailed))
+		Expect(res).To(Equal(ctrl.Result{}), "controller-runtime drops a RequeueAfter returned with an error")
+		Expect(findCondition(runOf(ns, "queued").Status.Conditions, sgv1.ConditionReconciling).Message).
+			To(ContainSubstring("waiting for run busy"), "the wait names the run it waits for, never an empty name")
 	})
 })

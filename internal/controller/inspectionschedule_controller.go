@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"fmt"
 	"errors"
 	"sort"
 	"sync"
@@ -93,7 +94,7 @@ func (r *InspectionScheduleReconciler) startDue(ctx context.Context, site *sgv1.
 	plan, err := schedule.PlanFor(schedule.EntriesFor(site, p), lastScheduled(runs), since, now,
 		p.TimeZone, time.Duration(p.StartingDeadlineSeconds)*time.Second)
 	if err != nil {
-		r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, sgv1.ReasonInvalidSchedule, "Schedule", err.Error())
+		eventLog(ctx, r.Recorder, site, pendingEvent{corev1.EventTypeWarning, sgv1.ReasonInvalidSchedule, "Schedule", err.Error()})
 		return ctrl.Result{}, nil
 	}
 	loc, _ := time.LoadLocation(p.TimeZone)
@@ -105,8 +106,8 @@ func (r *InspectionScheduleReconciler) startDue(ctx context.Context, site *sgv1.
 	}
 	if len(plan.Missed) > 0 && r.firstReport(client.ObjectKeyFromObject(site), plan.NextAt) {
 		for purpose, n := range plan.Missed {
-			r.Recorder.Eventf(site, nil, corev1.EventTypeWarning, sgv1.ReasonMissedSchedule, "Schedule",
-				"%d %s run(s) skipped: not started within the starting deadline", n, purpose)
+			eventLog(ctx, r.Recorder, site, pendingEvent{corev1.EventTypeWarning, sgv1.ReasonMissedSchedule, "Schedule",
+				fmt.Sprintf("%d %s run(s) skipped: not started within the starting deadline", n, purpose)})
 		}
 	}
 	if plan.NextAt.IsZero() {

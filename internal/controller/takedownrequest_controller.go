@@ -75,7 +75,7 @@ func (r *TakedownRequestReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	if err := r.act(ctx, t, d, p); err != nil {
 		return ctrl.Result{}, err
 	}
-	r.record(t, d, limits, now)
+	r.record(ctx, t, d, limits, now)
 	if !d.RequeueAt.IsZero() && d.RequeueAt.After(now) {
 		return ctrl.Result{RequeueAfter: min(d.RequeueAt.Sub(now), 24*time.Hour)}, nil
 	}
@@ -165,7 +165,7 @@ func (r *TakedownRequestReconciler) act(ctx context.Context, t *sgv1.TakedownReq
 
 // record writes the decision into the status: phase, times, conditions,
 // the bounded timeline, and an event for every transition.
-func (r *TakedownRequestReconciler) record(t *sgv1.TakedownRequest, d takedown.Decision, l takedown.Limits, now time.Time) {
+func (r *TakedownRequestReconciler) record(ctx context.Context, t *sgv1.TakedownRequest, d takedown.Decision, l takedown.Limits, now time.Time) {
 	st := &t.Status
 	prev := st.Phase
 	at := metav1.NewTime(now)
@@ -207,10 +207,10 @@ func (r *TakedownRequestReconciler) record(t *sgv1.TakedownRequest, d takedown.D
 	}
 	if prev != d.Phase {
 		st.Timeline = appendTimeline(st.Timeline, sgv1.TimelineEntry{Time: at, Phase: string(d.Phase), Message: truncate(d.Message, 500)})
-		r.Recorder.Eventf(t, nil, corev1.EventTypeNormal, string(d.Phase), "Transition", "%s → %s: %s", phaseOrNew(prev), d.Phase, d.Message)
+		eventLog(ctx, r.Recorder, t, pendingEvent{corev1.EventTypeNormal, string(d.Phase), "Transition", fmt.Sprintf("%s → %s: %s", phaseOrNew(prev), d.Phase, d.Message)})
 	}
 	if d.Warning && prevReason != d.Reason {
-		r.Recorder.Eventf(t, nil, corev1.EventTypeWarning, d.Reason, "Deadline", d.Message)
+		eventLog(ctx, r.Recorder, t, pendingEvent{corev1.EventTypeWarning, d.Reason, "Deadline", d.Message})
 	}
 }
 
