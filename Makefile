@@ -8,7 +8,7 @@ SHELL := /usr/bin/env bash -o pipefail
 .SHELLFLAGS := -ec
 
 BIN          := $(CURDIR)/bin
-K8S_VERSION  := v1.37.2
+K8S_VERSION  := $(shell hack/k8s-version.sh)
 K8S_BIN      := $(BIN)/k8s/$(K8S_VERSION)
 export GOTOOLCHAIN := local
 

@@ -8,7 +8,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-k8s_version=v1.37.2
+k8s_version=$("$root/hack/k8s-version.sh")
 etcd_version=v3.6.6
 out="$root/bin/k8s/$k8s_version"
 mkdir -p "$out"

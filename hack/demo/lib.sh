@@ -1,7 +1,7 @@
 # Shared by up.sh and down.sh: where the demo keeps its state, and how it
 # starts and stops processes by PID (only what it started, nothing else).
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-k8s_bin="$root/bin/k8s/v1.37.2"
+k8s_bin="$root/bin/k8s/$("$root/hack/k8s-version.sh")"
 demo_dir="$root/bin/demo"
 pid_dir="$demo_dir/pids"
 log_dir="$demo_dir/logs"

@@ -7,7 +7,12 @@ KUBECONFORM_VERSION         := v0.8.0
 # Only its ServiceMonitor CRD is used, to validate the chart's ServiceMonitor
 # (the newest version the module proxy serves).
 PROMETHEUS_OPERATOR_VERSION := v0.85.0
-HELM        := $(BIN)/helm-$(HELM_VERSION)
+# helm's release build stamps the Kubernetes version it assumes when it
+# has no cluster to ask (`helm template`, `helm lint`); a plain `go install`
+# leaves v1.20, below the chart's kubeVersion. Stamp ours (hack/k8s-version.sh).
+K8S_MINOR   := $(word 2,$(subst ., ,$(K8S_VERSION)))
+HELM        := $(BIN)/helm-$(HELM_VERSION)-k8s1.$(K8S_MINOR)
+HELM_LDFLAGS := $(foreach pkg,pkg/lint/rules pkg/chartutil,-X helm.sh/helm/v3/$(pkg).k8sVersionMajor=1 -X helm.sh/helm/v3/$(pkg).k8sVersionMinor=$(K8S_MINOR))
 KUBECONFORM := $(BIN)/kubeconform-$(KUBECONFORM_VERSION)
 # `kubectl kustomize`: the pinned kubectl when built (make control-plane), else the one on PATH.
 CHART_KUBECTL = $(firstword $(wildcard $(K8S_BIN)/kubectl) $(shell command -v kubectl))
@@ -29,7 +34,7 @@ chart-sync: ## Copy the CRDs, RBAC, webhooks and S6 policy from config/ into the
 	hack/sync-chart.sh
 
 $(HELM):
-	hack/go-install.sh $@ helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+	hack/go-install.sh $@ helm.sh/helm/v3/cmd/helm@$(HELM_VERSION) '$(HELM_LDFLAGS)'
 
 $(KUBECONFORM):
 	hack/go-install.sh $@ github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)

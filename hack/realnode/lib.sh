@@ -4,7 +4,7 @@
 # namespace. Sourced, not run.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here="$root/hack/realnode"
-k8s_version=v1.37.2
+k8s_version=$("$root/hack/k8s-version.sh")
 k8s_bin="$root/bin/k8s/$k8s_version"
 rn_dir="$root/bin/realnode"          # all state, logs and built tools
 pid_dir="$rn_dir/pids"

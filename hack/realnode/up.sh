@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Brings up a real single-node Kubernetes v1.37.2 cluster on this machine,
+# Brings up a real single-node Kubernetes cluster (hack/k8s-version.sh) on this machine,
 # inside its own network namespace with no link out (nothing leaves the box):
 # containerd + runc (Debian), etcd and the k8s components (built from the
 # module proxy), Cilium enforcing NetworkPolicy, CoreDNS, a default

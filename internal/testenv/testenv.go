@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
@@ -17,8 +19,33 @@ import (
 	"sitegroup.io/operator/internal/scheme"
 )
 
-// KubernetesVersion is the version of the control plane built into bin/.
-const KubernetesVersion = "v1.37.2"
+// KubernetesVersion is the version of the control plane built into
+// bin/k8s/<version>, as hack/k8s-version.sh reads it from the go.mod files
+// (the one source of the number).
+func KubernetesVersion() (string, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	out, err := exec.Command(filepath.Join(root, "hack", "k8s-version.sh")).Output()
+	if err != nil {
+		return "", fmt.Errorf("hack/k8s-version.sh: %w", err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// BinDir is bin/k8s/<version>, where the control plane's binaries are built.
+func BinDir() (string, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	version, err := KubernetesVersion()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "bin", "k8s", version), nil
+}
 
 // RepoRoot finds the module root by walking up to go.mod.
 func RepoRoot() (string, error) {
@@ -52,7 +79,9 @@ func New(withWebhooks bool) (*envtest.Environment, error) {
 	}
 	assets := os.Getenv("KUBEBUILDER_ASSETS")
 	if assets == "" {
-		assets = filepath.Join(root, "bin", "k8s", KubernetesVersion)
+		if assets, err = BinDir(); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := os.Stat(filepath.Join(assets, "kube-apiserver")); err != nil {
 		return nil, fmt.Errorf("no kube-apiserver in %s: run `make control-plane-envtest` first: %w", assets, err)

@@ -12,7 +12,7 @@
 #   5. chart and kustomize give the same objects: default vs config/default,
 #      certManager.enabled=false vs config/certrotation
 # Needs: HELM, KUBECONFORM (paths), KUBECTL (for `kubectl kustomize`),
-# K8S_VERSION (v1.37.2), PROMETHEUS_OPERATOR_VERSION; run from the Makefile.
+# K8S_VERSION (hack/k8s-version.sh), PROMETHEUS_OPERATOR_VERSION; run from the Makefile.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/test/chart"
@@ -69,6 +69,11 @@ render() {
     --include-crds "$@" >"$out/renders/$name.yaml"
   echo "$out/renders/$name.yaml"
 }
+
+step "helm knows the Kubernetes version without --kube-version"
+# A user runs `helm template` with no cluster and no flag: the chart's
+# kubeVersion must hold against the version bin/helm was built for.
+"$HELM" template x "$chart" --namespace sitegroup-system >/dev/null || fail "helm template without --kube-version"
 
 step "helm lint"
 "$HELM" lint "$chart" --strict --kube-version "$kube_version" --namespace sitegroup-system

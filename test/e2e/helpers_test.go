@@ -69,7 +69,11 @@ func portForward(ns, svc string) string {
 }
 
 func startPortForward(ns, svc string) (string, error) {
-	kubectl := filepath.Join(root, "bin", "k8s", testenv.KubernetesVersion, "kubectl")
+	bin, err := testenv.BinDir()
+	if err != nil {
+		return "", err
+	}
+	kubectl := filepath.Join(bin, "kubectl")
 	cmd := exec.Command(kubectl, "--kubeconfig", filepath.Join(root, "bin", "realnode", "kubeconfig"),
 		"-n", ns, "port-forward", "--address", "127.0.0.1", "svc/"+svc, ":80")
 	out, err := cmd.StdoutPipe()
