@@ -2,28 +2,38 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"io"
 	"os"
 
+	"github.com/spf13/cobra"
+
 	"sitegroup.io/operator/internal/archive"
+	"sitegroup.io/operator/internal/jobargs"
 )
+
+func (c *cli) archiveCommand() *cobra.Command {
+	// The archive Job leaves --report here: the termination message is where
+	// the operator reads the verified digest.
+	a := jobargs.Archive{From: "/srv/www", Report: "/dev/termination-log"}
+	cmd := &cobra.Command{
+		Use:   "archive --to FILE",
+		Short: "archive a site's content and verify it (permanent closure)",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return c.run(a, func() error { return runArchive(a, c.stdout) })
+		},
+	}
+	a.Bind(cmd.Flags())
+	return cmd
+}
 
 // runArchive archives a site's content before a permanent closure (T7) and
 // reports the verified digest through the Job's termination message.
-func runArchive(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("archive", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	from := fs.String("from", "/srv/www", "content directory")
-	to := fs.String("to", "", "archive file to write (.tar.gz)")
-	report := fs.String("report", "/dev/termination-log", "where to write the JSON result")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	if *to == "" {
+func runArchive(a jobargs.Archive, stdout io.Writer) error {
+	if a.To == "" {
 		return usageError{"--to is required"}
 	}
-	res, err := archive.Write(*from, *to)
+	res, err := archive.Write(a.From, a.To)
 	if err != nil {
 		return err
 	}
@@ -31,7 +41,7 @@ func runArchive(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(*report, data, 0o644); err != nil {
+	if err := os.WriteFile(a.Report, data, 0o644); err != nil {
 		return err
 	}
 	_, err = stdout.Write(append(data, '\n'))

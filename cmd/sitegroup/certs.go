@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/open-policy-agent/cert-controller/pkg/rotator"
+	"github.com/spf13/pflag"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
@@ -27,7 +27,7 @@ type certRotationOptions struct {
 	mutating   string
 }
 
-func bindCertRotationFlags(fs *flag.FlagSet, o *certRotationOptions) {
+func bindCertRotationFlags(fs *pflag.FlagSet, o *certRotationOptions) {
 	fs.BoolVar(&o.enabled, "cert-rotation", false, "generate and rotate the webhook's certificates itself (clusters without cert-manager)")
 	fs.StringVar(&o.namespace, "cert-rotation-namespace", "", "namespace of the certificate Secret and webhook Service; $POD_NAMESPACE or the pod's own when empty")
 	fs.StringVar(&o.secret, "cert-rotation-secret", "sitegroup-webhook-server-cert", "Secret the rotated certificates are kept in (mounted at --webhook-cert-dir)")

@@ -4,41 +4,78 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"sitegroup.io/operator/internal/findings"
 	"sitegroup.io/operator/internal/inspector"
 	"sitegroup.io/operator/internal/inspector/scoring"
+	"sitegroup.io/operator/internal/jobargs"
 )
 
-// inspectOptions is the command line of `sitegroup inspect` (issue 7; the
-// InspectionRun Job passes the flags internal/builders.inspectArgs writes).
-type inspectOptions struct {
-	cfg    inspector.Config
-	output string
-	sink   reportSink
+// inspectFlags is the command line of `sitegroup inspect` (issue 7): the
+// flags the InspectionRun Job passes (internal/builders.InspectionJob
+// writes them) and those only a run by hand sets.
+type inspectFlags struct {
+	job           jobargs.Inspect
+	now           time.Time
+	maxLinks      int
+	concurrency   int
+	probes        int
+	retries       int
+	externalLinks string
 }
 
-// runInspect crawls one site and prints its report. It exits 0 whenever
-// the inspection ran, whatever the verdict; bad arguments are usage errors.
-func runInspect(args []string, stdout, stderr io.Writer) error {
-	opts, err := parseInspect(args, stderr)
+func (c *cli) inspectCommand() *cobra.Command {
+	f := inspectFlags{
+		job: jobargs.Inspect{Output: "text", MaxPages: inspector.DefaultMaxPages, MaxDepth: inspector.DefaultMaxDepth,
+			Rate: inspector.DefaultRate, Timeout: inspector.DefaultTimeout},
+		concurrency:   inspector.DefaultConcurrency,
+		probes:        inspector.DefaultProbes,
+		retries:       inspector.DefaultRetries,
+		externalLinks: string(inspector.ExternalAuto),
+	}
+	cmd := &cobra.Command{
+		Use:   "inspect --url URL",
+		Short: "inspect one site against the national indicators",
+		Long: "Inspect crawls one site and judges it against the national indicators; the report goes to stdout.\n" +
+			"It exits 0 whenever the inspection ran, whatever the verdict, and 2 on bad arguments.\n\n" +
+			"Check families (--checks): " + strings.Join(inspector.Families, ", ") + ".",
+		Args: noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return c.run(f, func() error { return runInspect(f, c.stdout) })
+		},
+	}
+	fs := cmd.Flags()
+	f.job.Bind(fs)
+	bindNow(fs, &f.now, "today as RFC 3339 (reproducible results); the clock when empty")
+	fs.IntVar(&f.maxLinks, "max-links", 0, "links checked at most (10 × max-pages, at least 1000, when 0)")
+	fs.IntVar(&f.concurrency, "concurrency", f.concurrency, "requests in flight at most")
+	fs.IntVar(&f.probes, "probes", f.probes, "homepage probes for V1 (one before the crawl, the rest after)")
+	fs.IntVar(&f.retries, "retries", f.retries, "retries of a transient failure")
+	fs.StringVar(&f.externalLinks, "external-links", f.externalLinks, "check links to other sites: auto (not with --host-header), check, skip")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"json", "text"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("external-links", cobra.FixedCompletions([]string{"auto", "check", "skip"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// runInspect crawls one site and prints its report. Bad arguments are
+// usage errors; a site that fails is a verdict, not an error.
+func runInspect(f inspectFlags, stdout io.Writer) error {
+	cfg, err := f.config()
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+		return usageError{err.Error()}
+	}
+	report := inspector.Run(context.Background(), cfg)
+	if err := writeReport(stdout, f.job.Output, report); err != nil {
 		return err
 	}
-	report := inspector.Run(context.Background(), opts.cfg)
-	if err := writeReport(stdout, opts.output, report); err != nil {
-		return err
-	}
-	return opts.sink.publish(report)
+	return reportSink{summaryFile: f.job.SummaryFile}.publish(report)
 }
 
 func writeReport(w io.Writer, output string, r findings.Report) error {
@@ -50,101 +87,53 @@ func writeReport(w io.Writer, output string, r findings.Report) error {
 	return enc.Encode(r)
 }
 
-// multiFlag collects a repeatable flag (--column-hint).
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
-func parseInspect(args []string, stderr io.Writer) (inspectOptions, error) {
-	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var (
-		o                                  inspectOptions
-		rawURL, now, profile, checks, exts string
-		hints                              multiFlag
-	)
-	fs.StringVar(&rawURL, "url", "", "the site's homepage, http(s)://... (required)")
-	fs.StringVar(&o.cfg.HostHeader, "host-header", "", "the site's public domain: sent as Host to --url's address; links to it are the site's own")
-	fs.StringVar(&now, "now", "", "today as RFC 3339 (reproducible results); the clock when empty")
-	fs.StringVar(&profile, "profile", "", "scoring profile YAML (the embedded 2019 profile when empty)")
-	fs.IntVar(&o.cfg.MaxPages, "max-pages", inspector.DefaultMaxPages, "pages crawled at most")
-	fs.IntVar(&o.cfg.MaxDepth, "max-depth", inspector.DefaultMaxDepth, "link hops from the homepage at most")
-	fs.IntVar(&o.cfg.MaxLinks, "max-links", 0, "links checked at most (10 × max-pages, at least 1000, when 0)")
-	fs.IntVar(&o.cfg.Concurrency, "concurrency", inspector.DefaultConcurrency, "requests in flight at most")
-	fs.Float64Var(&o.cfg.Rate, "rate", inspector.DefaultRate, "requests per second per host; 0 is unlimited")
-	fs.DurationVar(&o.cfg.Timeout, "timeout", inspector.DefaultTimeout, "time budget of the whole crawl")
-	fs.IntVar(&o.cfg.Probes, "probes", inspector.DefaultProbes, "homepage probes for V1 (one before the crawl, the rest after)")
-	fs.IntVar(&o.cfg.Retries, "retries", inspector.DefaultRetries, "retries of a transient failure")
-	fs.StringVar(&checks, "checks", "", "check families to run, comma-separated (all when empty): "+strings.Join(inspector.Families, ","))
-	fs.Var(&hints, "column-hint", "name=kind: a column's kind when its name does not tell (repeatable)")
-	fs.StringVar(&exts, "external-links", string(inspector.ExternalAuto), "check links to other sites: auto (not with --host-header), check, skip")
-	fs.StringVar(&o.output, "output", "text", "json or text")
-	fs.StringVar(&o.sink.summaryFile, "summary-file", "", "also write the summary (the Job's termination message) here")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return o, err
-		}
-		return o, usageError{err.Error()}
+// config reads and checks what the flags said.
+func (f inspectFlags) config() (inspector.Config, error) {
+	a := f.job
+	cfg := inspector.Config{
+		HostHeader: a.HostHeader, MaxPages: a.MaxPages, MaxDepth: a.MaxDepth, MaxLinks: f.maxLinks,
+		Concurrency: f.concurrency, Rate: a.Rate, Timeout: a.Timeout, Probes: f.probes, Retries: f.retries,
+		Backoff: inspector.DefaultBackoff, Now: f.now,
 	}
-	if fs.NArg() > 0 {
-		return o, usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	}
-	o.cfg.Backoff = inspector.DefaultBackoff
-	if err := o.complete(rawURL, now, profile, checks, exts, hints); err != nil {
-		return o, usageError{err.Error()}
-	}
-	return o, nil
-}
-
-// complete reads and checks what the flags said.
-func (o *inspectOptions) complete(rawURL, now, profile, checks, exts string, hints []string) error {
-	u, err := url.Parse(rawURL)
+	u, err := url.Parse(a.URL)
 	switch {
-	case rawURL == "":
-		return errors.New("--url is required")
+	case a.URL == "":
+		return cfg, errors.New("--url is required")
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		return fmt.Errorf("--url %q is not an http(s) URL", rawURL)
-	case o.output != "json" && o.output != "text":
-		return fmt.Errorf("--output %q: json or text", o.output)
-	case o.cfg.MaxPages < 1 || o.cfg.MaxDepth < 0 || o.cfg.MaxLinks < 0:
-		return errors.New("--max-pages must be at least 1, --max-depth and --max-links at least 0")
-	case o.cfg.Concurrency < 1 || o.cfg.Concurrency > 256:
-		return errors.New("--concurrency must be within 1..256")
-	case o.cfg.Rate < 0 || o.cfg.Timeout <= 0 || o.cfg.Probes < 0 || o.cfg.Retries < 0 || o.cfg.Retries > 5:
-		return errors.New("--rate must be at least 0, --timeout positive, --probes at least 0, --retries within 0..5")
-	case strings.ContainsAny(o.cfg.HostHeader, "/ @"):
-		return fmt.Errorf("--host-header %q is not a host name", o.cfg.HostHeader)
+		return cfg, fmt.Errorf("--url %q is not an http(s) URL", a.URL)
+	case a.Output != "json" && a.Output != "text":
+		return cfg, fmt.Errorf("--output %q: json or text", a.Output)
+	case cfg.MaxPages < 1 || cfg.MaxDepth < 0 || cfg.MaxLinks < 0:
+		return cfg, errors.New("--max-pages must be at least 1, --max-depth and --max-links at least 0")
+	case cfg.Concurrency < 1 || cfg.Concurrency > 256:
+		return cfg, errors.New("--concurrency must be within 1..256")
+	case cfg.Rate < 0 || cfg.Timeout <= 0 || cfg.Probes < 0 || cfg.Retries < 0 || cfg.Retries > 5:
+		return cfg, errors.New("--rate must be at least 0, --timeout positive, --probes at least 0, --retries within 0..5")
+	case strings.ContainsAny(cfg.HostHeader, "/ @"):
+		return cfg, fmt.Errorf("--host-header %q is not a host name", cfg.HostHeader)
 	}
-	o.cfg.URL = u
-	switch inspector.External(exts) {
+	cfg.URL = u
+	switch inspector.External(f.externalLinks) {
 	case inspector.ExternalAuto, inspector.ExternalCheck, inspector.ExternalSkip:
-		o.cfg.External = inspector.External(exts)
+		cfg.External = inspector.External(f.externalLinks)
 	default:
-		return fmt.Errorf("--external-links %q: auto, check or skip", exts)
+		return cfg, fmt.Errorf("--external-links %q: auto, check or skip", f.externalLinks)
 	}
-	if now != "" {
-		t, err := time.Parse(time.RFC3339, now)
+	if cfg.Profile, err = loadProfile(a.Profile); err != nil {
+		return cfg, err
+	}
+	if cfg.Checks, err = inspector.ParseChecks(strings.Join(a.Checks, ",")); err != nil {
+		return cfg, err
+	}
+	cfg.ColumnHints = map[string]string{}
+	for _, h := range a.ColumnHints {
+		name, kind, err := inspector.ParseColumnHint(h, cfg.Profile)
 		if err != nil {
-			return fmt.Errorf("--now %q is not RFC 3339 (2026-11-20T09:00:00+08:00)", now)
+			return cfg, err
 		}
-		o.cfg.Now = t
+		cfg.ColumnHints[name] = kind
 	}
-	if o.cfg.Profile, err = loadProfile(profile); err != nil {
-		return err
-	}
-	if o.cfg.Checks, err = inspector.ParseChecks(checks); err != nil {
-		return err
-	}
-	o.cfg.ColumnHints = map[string]string{}
-	for _, h := range hints {
-		name, kind, err := inspector.ParseColumnHint(h, o.cfg.Profile)
-		if err != nil {
-			return err
-		}
-		o.cfg.ColumnHints[name] = kind
-	}
-	return nil
+	return cfg, nil
 }
 
 func loadProfile(path string) (*scoring.Profile, error) {

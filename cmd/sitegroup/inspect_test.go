@@ -59,7 +59,7 @@ func TestInspectBadArguments(t *testing.T) {
 		{[]string{"--url", "http://x/", "--profile", "/nonexistent.yaml"}, "no such file"},
 		{[]string{"--url", "http://x/", "--external-links", "maybe"}, "auto, check or skip"},
 		{[]string{"--url", "http://x/", "--host-header", "a/b"}, "not a host name"},
-		{[]string{"--url", "http://x/", "--bogus"}, "flag provided but not defined"},
+		{[]string{"--url", "http://x/", "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"--url", "http://x/", "extra"}, "unexpected argument"},
 	} {
 		code, stdout, stderr := runCLI(tc.args...)
@@ -69,10 +69,11 @@ func TestInspectBadArguments(t *testing.T) {
 	}
 }
 
+// TestInspectHelp: the help asked for goes to stdout, with every flag.
 func TestInspectHelp(t *testing.T) {
-	code, _, stderr := runCLI("--help")
-	if code != 0 || !strings.Contains(stderr, "--max-pages") && !strings.Contains(stderr, "-max-pages") {
-		t.Errorf("exit %d stderr %q", code, stderr)
+	code, stdout, stderr := runCLI("--help")
+	if code != 0 || !strings.Contains(stdout, "--max-pages") || stderr != "" {
+		t.Errorf("exit %d stdout %q stderr %q", code, stdout, stderr)
 	}
 }
 

@@ -4,31 +4,24 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"sort"
+	"time"
 	_ "time/tzdata" // Asia/Shanghai in images without a zoneinfo database
+
+	"github.com/spf13/cobra"
 )
 
-// command is one subcommand: run gets the arguments after its name.
-type command struct {
-	summary string
-	run     func(args []string, stdout, stderr io.Writer) error
-}
-
-// commands lists every subcommand; add a new one here and in its own file.
-var commands = map[string]command{
-	"manager": {"run the operator's controllers and webhooks", runManager},
-	"inspect": {"inspect one site against the national indicators", runInspect},
-	"version": {"print version information", runVersion},
-
-	"serve-static":   {"serve a site's content (the samples' front end and admin)", runServeStatic},
-	"content-import": {"fill a content volume from a migrated site, once", runContentImport},
-	"notice":         {"serve a taken-down site's closure-notice page", runNotice},
-	"archive":        {"archive a site's content and verify it (permanent closure)", runArchive},
-	"sample-content": {"write a sample department site (the demo's migrated content)", runSampleContent},
-	"report":         {"print the yearly site-management report (监管年度报表) as Markdown or CSV", runReport},
+// cli is what the command tree runs with: where it writes, its clock and,
+// in tests, a stop right after parsing.
+type cli struct {
+	stdout, stderr io.Writer
+	now            func() time.Time
+	// parsed, when set, receives a subcommand's parsed flags in place of
+	// running it: tests parse a Job's command line with the real tree.
+	parsed func(flags any)
 }
 
 // usageError marks a bad invocation: main exits 2 instead of 1.
@@ -40,38 +33,69 @@ func main() {
 	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// dispatch runs one command line and returns its exit code: 0 done, 1 the
+// command failed, 2 the command line is wrong.
 func dispatch(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		printUsage(stderr)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
-	}
-	cmd, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "sitegroup: unknown command %q\n\n", args[0])
-		printUsage(stderr)
-		return 2
-	}
-	if err := cmd.run(args[1:], stdout, stderr); err != nil {
-		fmt.Fprintf(stderr, "sitegroup %s: %v\n", args[0], err)
-		if _, bad := err.(usageError); bad {
-			return 2
-		}
-		return 1
-	}
-	return 0
+	c := &cli{stdout: stdout, stderr: stderr, now: time.Now}
+	return c.dispatch(args)
 }
 
-func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: sitegroup <command> [flags]\n\ncommands:")
-	names := make([]string, 0, len(commands))
-	for name := range commands {
-		names = append(names, name)
+func (c *cli) dispatch(args []string) int {
+	cmd, err := c.execute(args)
+	if err == nil {
+		return 0
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", name, commands[name].summary)
+	fmt.Fprintf(c.stderr, "%s: %v\n", cmd.CommandPath(), err)
+	// A command that cannot run only fails at choosing a subcommand.
+	if errors.As(err, new(usageError)) || !cmd.Runnable() {
+		fmt.Fprintf(c.stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		return 2
 	}
+	return 1
+}
+
+// execute runs one command line and returns the command it chose.
+func (c *cli) execute(args []string) (*cobra.Command, error) {
+	root := c.rootCommand()
+	if len(args) == 0 {
+		return root, usageError{"a command is required"}
+	}
+	root.SetArgs(args)
+	return root.ExecuteC()
+}
+
+// rootCommand is the command tree; add a subcommand here and in its own file.
+func (c *cli) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "sitegroup",
+		Short: "the site group platform's operator and the tools its pods run",
+		// dispatch reports errors itself, with the exit code they mean.
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetOut(c.stdout)
+	root.SetErr(c.stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
+	root.AddCommand(
+		c.managerCommand(),
+		c.inspectCommand(),
+		c.versionCommand(),
+		c.serveStaticCommand(),
+		c.contentImportCommand(),
+		c.noticeCommand(),
+		c.archiveCommand(),
+		c.sampleContentCommand(),
+		c.reportCommand(),
+	)
+	return root
+}
+
+// run runs a subcommand on its parsed flags, unless a test only wants the
+// flags.
+func (c *cli) run(flags any, run func() error) error {
+	if c.parsed != nil {
+		c.parsed(flags)
+		return nil
+	}
+	return run()
 }

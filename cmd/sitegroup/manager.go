@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/go-logr/logr"
+	"github.com/spf13/cobra"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -37,11 +36,18 @@ type managerOptions struct {
 	zap             zap.Options
 }
 
-func parseManagerFlags(args []string, stderr io.Writer) (managerOptions, error) {
+func (c *cli) managerCommand() *cobra.Command {
 	o := managerOptions{}
-	fs := flag.NewFlagSet("manager", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "path to a kubeconfig; in-cluster or $KUBECONFIG when empty")
+	cmd := &cobra.Command{
+		Use:   "manager",
+		Short: "run the operator's controllers and webhooks",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return c.run(o, func() error { return runManager(o) })
+		},
+	}
+	fs := cmd.Flags()
+	bindKubeconfig(fs, &o.kubeconfig)
 	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus metrics endpoint; 0 disables it")
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
 	fs.BoolVar(&o.leaderElect, "leader-elect", true, "elect a leader so that only one replica reconciles")
@@ -52,24 +58,15 @@ func parseManagerFlags(args []string, stderr io.Writer) (managerOptions, error) 
 	fs.StringVar(&o.operatorImage, "operator-image", "sitegroup.io/sitegroup:dev", "image of the operator's own Jobs (content import, inspection)")
 	fs.BoolVar(&o.probes, "availability-probes", true, "probe live sites' homepages for V1 (needs the sites' Service IPs to be reachable from the manager)")
 	bindCertRotationFlags(fs, &o.certs)
-	o.zap.BindFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return o, err
-		}
-		return o, usageError{err.Error()}
-	}
-	return o, nil
+	// controller-runtime binds its logging flags (--zap-log-level, ...) to a
+	// Go flag set only.
+	zapFlags := flag.NewFlagSet("zap", flag.ContinueOnError)
+	o.zap.BindFlags(zapFlags)
+	fs.AddGoFlagSet(zapFlags)
+	return cmd
 }
 
-func runManager(args []string, _, stderr io.Writer) error {
-	opts, err := parseManagerFlags(args, stderr)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return err
-	}
+func runManager(opts managerOptions) error {
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts.zap)))
 	log := ctrl.Log.WithName("setup")
 

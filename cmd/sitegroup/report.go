@@ -2,12 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
 
+	"github.com/spf13/cobra"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -34,23 +33,56 @@ var newReportReader = func(kubeconfig string) (client.Reader, error) {
 	return client.New(cfg, client.Options{Scheme: scheme.New()})
 }
 
-// reportOptions are the parsed flags of `sitegroup report`.
+// reportOptions is what `sitegroup report` reads and from where.
 type reportOptions struct {
 	kubeconfig string
 	req        yearreport.Request
 }
 
+// reportFlags are the flags of `sitegroup report`.
+type reportFlags struct {
+	year         int
+	yearSet      bool
+	previousYear bool
+	format       string
+	kubeconfig   string
+	namespace    string
+	now          time.Time
+}
+
+func (c *cli) reportCommand() *cobra.Command {
+	f := reportFlags{format: string(yearreport.FormatMarkdown)}
+	cmd := &cobra.Command{
+		Use:   "report (--year YYYY | --previous-year)",
+		Short: "print the yearly site-management report (监管年度报表) as Markdown or CSV",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.yearSet = cmd.Flags().Changed("year")
+			return c.run(f, func() error {
+				o, err := f.options(c.now)
+				if err != nil {
+					return err
+				}
+				return runReport(o, c.stdout)
+			})
+		},
+	}
+	fs := cmd.Flags()
+	fs.IntVar(&f.year, "year", 0, "calendar year reported (Asia/Shanghai calendar), e.g. 2026")
+	fs.BoolVar(&f.previousYear, "previous-year", false, "report the year before --now (instead of --year), for a January schedule")
+	fs.StringVar(&f.format, "format", f.format, "output format: markdown or csv")
+	bindKubeconfig(fs, &f.kubeconfig)
+	fs.StringVar(&f.namespace, "namespace", "", "report the sites of one namespace; all namespaces when empty")
+	bindNow(fs, &f.now, "generation time, RFC 3339 (default: the current time)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(
+		[]string{string(yearreport.FormatMarkdown), string(yearreport.FormatCSV)}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
 // runReport prints the yearly site-management report (监管年度报表, due by
 // 31 January: RULES.md §4) of one calendar year from the cluster's
 // GovWebsites, TakedownRequests and InspectionRuns.
-func runReport(args []string, stdout, stderr io.Writer) error {
-	o, err := parseReportFlags(args, stderr, time.Now)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return err
-	}
+func runReport(o reportOptions, stdout io.Writer) error {
 	c, err := newReportReader(o.kubeconfig)
 	if err != nil {
 		return fmt.Errorf("connecting to the cluster: %w", err)
@@ -60,60 +92,32 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	return yearreport.Write(ctx, c, o.req, stdout)
 }
 
-func parseReportFlags(args []string, stderr io.Writer, now func() time.Time) (reportOptions, error) {
-	var o reportOptions
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	year := fs.Int("year", 0, "calendar year reported (Asia/Shanghai calendar), e.g. 2026")
-	previous := fs.Bool("previous-year", false, "report the year before --now (instead of --year), for a January schedule")
-	format := fs.String("format", string(yearreport.FormatMarkdown), "output format: markdown or csv")
-	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "path to a kubeconfig; in-cluster or $KUBECONFIG when empty")
-	fs.StringVar(&o.req.Namespace, "namespace", "", "report the sites of one namespace; all namespaces when empty")
-	nowFlag := fs.String("now", "", "generation time, RFC 3339 (default: the current time)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: sitegroup report (--year YYYY | --previous-year) [--format markdown|csv] [--kubeconfig PATH] [--namespace NS] [--now RFC3339]")
-		fs.PrintDefaults()
+// options checks the flags and says which year is reported; now is the
+// clock --now stands for.
+func (f reportFlags) options(now func() time.Time) (reportOptions, error) {
+	o := reportOptions{kubeconfig: f.kubeconfig, req: yearreport.Request{Namespace: f.namespace, Now: f.now}}
+	if o.req.Now.IsZero() {
+		o.req.Now = now()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return o, err
-		}
-		return o, usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return o, usageError{fmt.Sprintf("unexpected arguments %q", fs.Args())}
-	}
-
-	o.req.Now = now()
-	if *nowFlag != "" {
-		t, err := time.Parse(time.RFC3339, *nowFlag)
-		if err != nil {
-			return o, usageError{fmt.Sprintf("--now %q is not an RFC 3339 time: %v", *nowFlag, err)}
-		}
-		o.req.Now = t
-	}
-
-	yearSet := false
-	fs.Visit(func(f *flag.Flag) { yearSet = yearSet || f.Name == "year" })
 	switch {
-	case yearSet && *previous:
+	case f.yearSet && f.previousYear:
 		return o, usageError{"give --year or --previous-year, not both"}
-	case *previous:
+	case f.previousYear:
 		o.req.Year = o.req.Now.In(clock.Shanghai).Year() - 1
-	case yearSet:
-		if *year < 1970 || *year > 9999 {
-			return o, usageError{fmt.Sprintf("--year %d is not a calendar year (YYYY)", *year)}
+	case f.yearSet:
+		if f.year < 1970 || f.year > 9999 {
+			return o, usageError{fmt.Sprintf("--year %d is not a calendar year (YYYY)", f.year)}
 		}
-		o.req.Year = *year
+		o.req.Year = f.year
 	default:
 		return o, usageError{"--year YYYY (or --previous-year) is required"}
 	}
 
-	switch f := yearreport.Format(*format); f {
+	switch format := yearreport.Format(f.format); format {
 	case yearreport.FormatMarkdown, yearreport.FormatCSV:
-		o.req.Format = f
+		o.req.Format = format
 	default:
-		return o, usageError{fmt.Sprintf("--format %q: markdown or csv", *format)}
+		return o, usageError{fmt.Sprintf("--format %q: markdown or csv", f.format)}
 	}
 	return o, nil
 }

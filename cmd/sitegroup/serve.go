@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,25 +11,43 @@ import (
 	"syscall"
 	"time"
 
-	"sitegroup.io/operator/internal/contentimport"
+	"github.com/spf13/cobra"
+
+	"sitegroup.io/operator/internal/jobargs"
 	"sitegroup.io/operator/internal/webserver"
 )
 
-// runServeStatic serves a site's content: the samples' front end and admin.
-func runServeStatic(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve-static", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	root := fs.String("root", os.Getenv("CONTENT_DIR"), "directory to serve")
-	port := fs.String("port", envOr("PORT", "8080"), "port to listen on")
-	admin := fs.Bool("admin", false, "admin mode: PUT publishes a page")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+// serveStaticFlags are the flags of `sitegroup serve-static`.
+type serveStaticFlags struct {
+	root  string
+	port  string
+	admin bool
+}
+
+func (c *cli) serveStaticCommand() *cobra.Command {
+	f := serveStaticFlags{root: os.Getenv("CONTENT_DIR"), port: envOr("PORT", "8080")}
+	cmd := &cobra.Command{
+		Use:   "serve-static --root DIR",
+		Short: "serve a site's content (the samples' front end and admin)",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return c.run(f, func() error { return runServeStatic(f, c.stdout) })
+		},
 	}
-	if *root == "" {
+	fs := cmd.Flags()
+	fs.StringVar(&f.root, "root", f.root, "directory to serve")
+	jobargs.BindPort(fs, &f.port)
+	fs.BoolVar(&f.admin, "admin", false, "admin mode: PUT publishes a page")
+	return cmd
+}
+
+// runServeStatic serves a site's content: the samples' front end and admin.
+func runServeStatic(f serveStaticFlags, stdout io.Writer) error {
+	if f.root == "" {
 		return usageError{"--root (or CONTENT_DIR) is required"}
 	}
-	fmt.Fprintf(stdout, "serving %s on :%s (admin=%v)\n", *root, *port, *admin)
-	return serveUntilSignal(":"+*port, webserver.Handler(*root, *admin))
+	fmt.Fprintf(stdout, "serving %s on :%s (admin=%v)\n", f.root, f.port, f.admin)
+	return serveUntilSignal(":"+f.port, webserver.Handler(f.root, f.admin))
 }
 
 // serveUntilSignal serves until SIGTERM or SIGINT, then drains for 5 s.
@@ -48,34 +65,6 @@ func serveUntilSignal(addr string, h http.Handler) error {
 		return err
 	}
 	return nil
-}
-
-// runContentImport fills a content volume once from a migrated site.
-func runContentImport(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("content-import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	to := fs.String("to", "", "content directory to fill")
-	fromDir := fs.String("from-dir", "", "copy the files of this directory")
-	archiveURL := fs.String("archive-url", "", "fetch and unpack this .tar.gz")
-	timeout := fs.Duration("timeout", 30*time.Minute, "time limit of a fetch")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	if *to == "" || (*fromDir == "") == (*archiveURL == "") {
-		return usageError{"--to and exactly one of --from-dir or --archive-url are required"}
-	}
-	var st contentimport.Stats
-	var err error
-	if *fromDir != "" {
-		st, err = contentimport.CopyDir(*fromDir, *to)
-	} else {
-		st, err = contentimport.FetchArchive(context.Background(), *archiveURL, *to, *timeout)
-	}
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(stdout, "imported %d files, %d bytes into %s\n", st.Files, st.Bytes, *to)
-	return err
 }
 
 func envOr(key, def string) string {

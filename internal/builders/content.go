@@ -7,6 +7,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/jobargs"
 )
 
 // AnnotationContentImported on the content volume records that the import
@@ -38,22 +39,22 @@ func ContentClaim(site *sgv1.GovWebsite) *corev1.PersistentVolumeClaim {
 // nodes like every pod of the site (S6).
 func ImportJob(site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, operatorImage string) *batchv1.Job {
 	src := site.Spec.Content.ImportFrom
-	args := []string{"content-import", "--to", ContentMountPath}
+	args := jobargs.ContentImport{To: ContentMountPath}
 	volumes := contentVolumes(site, false)
 	mounts := contentMounts(false)
 	if src.ExistingClaim != "" {
-		args = append(args, "--from-dir", "/import")
+		args.FromDir = "/import"
 		volumes = append(volumes, corev1.Volume{Name: "import", VolumeSource: corev1.VolumeSource{
 			PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: src.ExistingClaim, ReadOnly: true},
 		}})
 		mounts = append(mounts, corev1.VolumeMount{Name: "import", MountPath: "/import", ReadOnly: true})
 	} else {
-		args = append(args, "--archive-url", src.ArchiveURL)
+		args.ArchiveURL = src.ArchiveURL
 	}
 	return operatorJob(childMeta(site, ImportJobName(site), ComponentLabels(site, ComponentImport)), p, 3600, corev1.Container{
 		Name:         "import",
 		Image:        operatorImage,
-		Args:         args,
+		Args:         args.Args(),
 		VolumeMounts: mounts,
 		Resources: corev1.ResourceRequirements{
 			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("50m"), corev1.ResourceMemory: resource.MustParse("64Mi")},

@@ -2,7 +2,6 @@ package builders
 
 import (
 	"fmt"
-	"strconv"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -13,6 +12,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/jobargs"
 )
 
 // ComponentInspection runs the inspector (`sitegroup inspect`) for one run.
@@ -54,33 +54,27 @@ func TargetFor(run *sgv1.InspectionRun, site *sgv1.GovWebsite) InspectionTarget 
 	return InspectionTarget{}
 }
 
-// inspectArgs is the inspector's command line for a run (the contract of
-// `sitegroup inspect`): bounded by the run's budget, its summary written
-// to the termination message (kept under 4 KiB).
-func inspectArgs(run *sgv1.InspectionRun, site *sgv1.GovWebsite, target InspectionTarget) []string {
+// inspectArgs is the inspector's command line for a run: bounded by the
+// run's budget, its summary written to the termination message (kept under
+// 4 KiB), the full report to the log.
+func inspectArgs(run *sgv1.InspectionRun, site *sgv1.GovWebsite, target InspectionTarget) jobargs.Inspect {
 	b := run.Spec.Budget
-	args := []string{"inspect", "--url", target.URL, "--output", "json", "--summary-file", "/dev/termination-log",
-		"--max-pages", strconv.Itoa(int(ptrOr(b.MaxPages, 500))),
-		"--max-depth", strconv.Itoa(int(ptrOr(b.MaxDepth, 5))),
-		"--rate", strconv.Itoa(int(b.RequestsPerSecond)),
-		"--timeout", inspectionTimeout(run).String(),
+	args := jobargs.Inspect{
+		URL:         target.URL,
+		HostHeader:  target.Host,
+		Output:      "json",
+		SummaryFile: corev1.TerminationMessagePathDefault,
+		MaxPages:    int(ptrOr(b.MaxPages, 500)),
+		MaxDepth:    int(ptrOr(b.MaxDepth, 5)),
+		Rate:        float64(b.RequestsPerSecond),
+		Timeout:     inspectionTimeout(run),
 	}
-	if target.Host != "" {
-		args = append(args, "--host-header", target.Host)
-	}
-	if len(run.Spec.Checks) > 0 {
-		checks := ""
-		for i, c := range run.Spec.Checks {
-			if i > 0 {
-				checks += ","
-			}
-			checks += string(c)
-		}
-		args = append(args, "--checks", checks)
+	for _, c := range run.Spec.Checks {
+		args.Checks = append(args.Checks, string(c))
 	}
 	if site != nil {
 		for _, h := range site.Spec.Inspection.ColumnHints {
-			args = append(args, "--column-hint", h.Name+"="+string(h.Kind))
+			args.ColumnHints = append(args.ColumnHints, h.Name+"="+string(h.Kind))
 		}
 	}
 	return args
@@ -120,7 +114,7 @@ func InspectionJob(run *sgv1.InspectionRun, site *sgv1.GovWebsite, p sgv1.SiteGr
 	volumes := []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: ptr.To(resource.MustParse("64Mi"))}}}}
 	if sp := run.Status.ScoringProfile; sp != nil {
 		// The run's own copy of the profile (see ScoringProfileConfigMap).
-		args = append(args, "--profile", scoringProfileDir+"/"+ScoringProfileKey)
+		args.Profile = scoringProfileDir + "/" + ScoringProfileKey
 		mounts = append(mounts, corev1.VolumeMount{Name: "scoring-profile", MountPath: scoringProfileDir, ReadOnly: true})
 		volumes = append(volumes, corev1.Volume{Name: "scoring-profile", VolumeSource: corev1.VolumeSource{
 			ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: sp.ConfigMap}},
@@ -129,7 +123,7 @@ func InspectionJob(run *sgv1.InspectionRun, site *sgv1.GovWebsite, p sgv1.SiteGr
 	job := operatorJob(meta, p, deadline, corev1.Container{
 		Name:                     "inspect",
 		Image:                    operatorImage,
-		Args:                     args,
+		Args:                     args.Args(),
 		TerminationMessagePolicy: corev1.TerminationMessageReadFile,
 		VolumeMounts:             mounts,
 		Resources: corev1.ResourceRequirements{
@@ -166,7 +160,9 @@ func ScoringProfileConfigMap(run *sgv1.InspectionRun, profile string) *corev1.Co
 }
 
 // InspectionEgress lets inspection pods reach DNS and the site's public
-// pods only: the inspector reads the site, nothing else.
+// pods only: the inspector reads the site, nothing else. It selects every
+// inspection pod of the site, so there is one per site, owned by the site:
+// a run that ends must not take it from the runs still going.
 func InspectionEgress(run *sgv1.InspectionRun, site *sgv1.GovWebsite) *networkingv1.NetworkPolicy {
 	return &networkingv1.NetworkPolicy{
 		TypeMeta: metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
@@ -221,8 +217,10 @@ func ScheduledRun(site *sgv1.GovWebsite, name string, purpose sgv1.InspectionPur
 // LabelPurpose says why a scheduled run happens.
 const LabelPurpose = "sitegroup.io/purpose"
 
-// RunOwner makes a run the controlling owner of what it needs (its Job,
-// egress policy, profile copy and report), so they go when the run goes.
+// RunOwner makes a run the controlling owner of what is its alone (its
+// Job, profile copy and report), so they go when the run goes. The egress
+// policy is not among them: the site's runs share one, which the site owns
+// (InspectionEgress).
 func RunOwner(run *sgv1.InspectionRun) metav1.OwnerReference {
 	return metav1.OwnerReference{APIVersion: sgv1.GroupVersion.String(), Kind: "InspectionRun", Name: run.Name, UID: run.UID,
 		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}

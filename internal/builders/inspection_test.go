@@ -9,6 +9,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 )
@@ -118,6 +119,28 @@ func TestInspectionEgressReachesOnlyTheSite(t *testing.T) {
 	to := np.Spec.Egress[1].To[0]
 	if to.PodSelector.MatchLabels[LabelSite] != s.Name || to.PodSelector.MatchLabels[LabelPublic] != "true" || to.NamespaceSelector != nil || to.IPBlock != nil {
 		t.Errorf("the inspection may reach only the site's public pods: %+v", to)
+	}
+}
+
+// TestInspectionOwners: the egress policy is the site's, shared by its
+// runs, so it outlives any one run; the Job and the profile copy are the
+// run's and go with it.
+func TestInspectionOwners(t *testing.T) {
+	s := newSite()
+	run := inspectionRun(func(r *sgv1.InspectionRun) { r.Namespace = s.Namespace })
+	requireController(t, "the inspection egress policy", InspectionEgress(run, s).OwnerReferences)
+	for what, refs := range map[string][]metav1.OwnerReference{
+		"the inspection Job":       InspectionJob(run, s, newPolicy(), "img").OwnerReferences,
+		"the scoring profile copy": ScoringProfileConfigMap(run, "name: x\n").OwnerReferences,
+	} {
+		if len(refs) != 1 {
+			t.Fatalf("%s: %d owner references, want 1", what, len(refs))
+		}
+		r := refs[0]
+		if r.Kind != "InspectionRun" || r.Name != run.Name || r.UID != run.UID || r.APIVersion != sgv1.GroupVersion.String() ||
+			!ptr.Deref(r.Controller, false) || !ptr.Deref(r.BlockOwnerDeletion, false) {
+			t.Errorf("%s: owner %+v is not the run, as controller", what, r)
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/jobargs"
 	"sitegroup.io/operator/internal/notice"
 )
 
@@ -77,7 +78,7 @@ func noticeDeployment(site *sgv1.GovWebsite, name, component string, p sgv1.Site
 						Name:            "notice",
 						Image:           operatorImage,
 						ImagePullPolicy: corev1.PullIfNotPresent,
-						Args:            []string{"notice", "--config", "/etc/notice/notice.json", "--port", itoa(port)},
+						Args:            jobargs.Notice{Config: "/etc/notice/notice.json", Port: itoa(port)}.Args(),
 						Ports:           []corev1.ContainerPort{{Name: "http", ContainerPort: port, Protocol: corev1.ProtocolTCP}},
 						ReadinessProbe:  tcpReadiness(port),
 						SecurityContext: RestrictedContainerSecurity(),

@@ -11,6 +11,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/jobargs"
 )
 
 // ComponentArchive archives content before a permanent closure (T7).
@@ -87,7 +88,7 @@ func ArchiveJob(t *sgv1.TakedownRequest, site *sgv1.GovWebsite, p sgv1.SiteGroup
 	return operatorJob(meta, p, 6*3600, corev1.Container{
 		Name:  "archive",
 		Image: operatorImage,
-		Args:  []string{"archive", "--from", ContentMountPath, "--to", ArchivePath(t)},
+		Args:  jobargs.Archive{From: ContentMountPath, To: ArchivePath(t)}.Args(),
 		VolumeMounts: []corev1.VolumeMount{
 			{Name: "content", MountPath: ContentMountPath, ReadOnly: true},
 			{Name: "archive", MountPath: ArchiveMountPath},
