@@ -65,13 +65,22 @@ func completeInspection(ns, run string, report findings.Report) {
 	GinkgoHelper()
 	job := &batchv1.Job{}
 	exists(job, ns, run+"-inspect")
-	pod := jobPod(ns, job)
 	log, err := json.Marshal(report)
 	Expect(err).NotTo(HaveOccurred())
-	inspectorLogs.set(client.ObjectKeyFromObject(pod), append([]byte("starting inspection\n"), log...))
+	inspectorLogs.set(key(ns, jobPodName(job)), append([]byte("starting inspection\n"), log...))
+	completeJob(ns, job, "inspect", string(findings.Summarize(report).Encode()))
+	Eventually(func() sgv1.InspectionPhase { return runOf(ns, run).Status.Phase }, timeout, interval).Should(Equal(sgv1.InspectionSucceeded))
+}
+
+// completeJob plays the Job controller and kubelet for any of the
+// operator's Jobs: a pod of the Job terminates well with message as its
+// termination message, and the Job completes.
+func completeJob(ns string, job *batchv1.Job, container, message string) {
+	GinkgoHelper()
+	pod := jobPod(ns, job)
 	pod.Status.Phase = corev1.PodSucceeded
-	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "inspect", State: corev1.ContainerState{
-		Terminated: &corev1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed", Message: string(findings.Summarize(report).Encode())},
+	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: container, State: corev1.ContainerState{
+		Terminated: &corev1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed", Message: message},
 	}}}
 	Expect(k8sClient.Status().Update(ctx, pod)).To(Succeed())
 	now := metav1.Now()
@@ -82,15 +91,16 @@ func completeInspection(ns, run string, report findings.Report) {
 		{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now},
 	}
 	Expect(k8sClient.Status().Update(ctx, job)).To(Succeed())
-	Eventually(func() sgv1.InspectionPhase { return runOf(ns, run).Status.Phase }, timeout, interval).Should(Equal(sgv1.InspectionSucceeded))
 }
+
+func jobPodName(job *batchv1.Job) string { return job.Name + "-pod" }
 
 // jobPod creates a pod of the Job, as the Job controller would: its
 // labels, controlled by the Job, created by the controller's user.
 func jobPod(ns string, job *batchv1.Job) *corev1.Pod {
 	GinkgoHelper()
 	pod := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: job.Name + "-pod", Labels: map[string]string{},
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: jobPodName(job), Labels: map[string]string{},
 			OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(job, batchv1.SchemeGroupVersion.WithKind("Job"))}},
 		Spec: *job.Spec.Template.Spec.DeepCopy(),
 	}

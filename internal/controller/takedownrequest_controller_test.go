@@ -290,20 +290,7 @@ var _ = Describe("TakedownRequest controller", func() {
 // terminated with the archive's report, and the Job complete.
 func completeArchiveJob(ns string, job *batchv1.Job, report string) {
 	GinkgoHelper()
-	pod := jobPod(ns, job)
-	pod.Status.Phase = corev1.PodSucceeded
-	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "archive", State: corev1.ContainerState{
-		Terminated: &corev1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed", Message: report},
-	}}}
-	Expect(k8sClient.Status().Update(ctx, pod)).To(Succeed())
-	now := metav1.Now()
-	Expect(k8sClient.Get(ctx, key(ns, job.Name), job)).To(Succeed())
-	job.Status.StartTime, job.Status.CompletionTime, job.Status.Succeeded = &now, &now, 1
-	job.Status.Conditions = []batchv1.JobCondition{
-		{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: now},
-		{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now},
-	}
-	Expect(k8sClient.Status().Update(ctx, job)).To(Succeed())
+	completeJob(ns, job, "archive", report)
 }
 
 var _ = Describe("the portal's takedown board (T5, Nanjing's rule)", func() {
