@@ -14,8 +14,10 @@ export GOTOOLCHAIN := local
 
 CONTROLLER_TOOLS_VERSION := v0.23.0
 KWOK_VERSION             := v0.8.0
+GOLANGCI_LINT_VERSION    := v2.15.0
 CONTROLLER_GEN := $(BIN)/controller-gen-$(CONTROLLER_TOOLS_VERSION)
 KWOK           := $(BIN)/kwok-$(KWOK_VERSION)
+GOLANGCI_LINT  := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)
 
 # Go test flags; override e.g. `make test GOTEST_FLAGS=-v`.
 GOTEST_FLAGS ?=
@@ -33,7 +35,7 @@ demo: build tools ## Start a local control plane with simulated nodes, the opera
 .NOTPARALLEL:
 
 .PHONY: test
-test: $(BIN)/go.mod fmt-check vet verify-generated unit chart-test envtest e2e chart-install-test ## Run every test.
+test: $(BIN)/go.mod fmt-check vet lint verify-generated unit chart-test envtest e2e chart-install-test ## Run every test.
 
 ##@ Development
 
@@ -68,6 +70,10 @@ $(BIN)/go.mod:
 vet: $(BIN)/go.mod ## go vet every package.
 	go vet ./...
 
+.PHONY: lint
+lint: $(BIN)/go.mod $(GOLANGCI_LINT) ## golangci-lint with .golangci.yml (staticcheck, errcheck, imports, ginkgo, ...).
+	$(GOLANGCI_LINT) run ./...
+
 .PHONY: verify-generated
 verify-generated: $(CONTROLLER_GEN) ## Fail when `make manifests generate` would change the tree.
 	hack/verify-generated.sh
@@ -99,7 +105,7 @@ demo-down: ## Stop everything `make demo` started.
 ##@ Tools (cached in bin/)
 
 .PHONY: tools
-tools: control-plane $(CONTROLLER_GEN) $(KWOK) ## Build every tool into bin/.
+tools: control-plane $(CONTROLLER_GEN) $(KWOK) $(GOLANGCI_LINT) ## Build every tool into bin/.
 
 .PHONY: control-plane
 control-plane: ## Build etcd and the Kubernetes control plane from source.
@@ -114,6 +120,9 @@ $(CONTROLLER_GEN):
 
 $(KWOK):
 	hack/go-install.sh $@ sigs.k8s.io/kwok/cmd/kwok@$(KWOK_VERSION)
+
+$(GOLANGCI_LINT):
+	hack/go-install.sh $@ github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 
 .PHONY: help
 help: ## Show this help.

@@ -670,5 +670,5 @@ type GovWebsiteList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&GovWebsite{}, &GovWebsiteList{})
+	register(&GovWebsite{}, &GovWebsiteList{})
 }

@@ -235,5 +235,5 @@ type InspectionRunList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&InspectionRun{}, &InspectionRunList{})
+	register(&InspectionRun{}, &InspectionRunList{})
 }

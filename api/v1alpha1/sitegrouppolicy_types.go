@@ -287,5 +287,5 @@ type SiteGroupPolicyList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&SiteGroupPolicy{}, &SiteGroupPolicyList{})
+	register(&SiteGroupPolicy{}, &SiteGroupPolicyList{})
 }

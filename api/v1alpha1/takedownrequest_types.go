@@ -218,5 +218,5 @@ type TakedownRequestList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&TakedownRequest{}, &TakedownRequestList{})
+	register(&TakedownRequest{}, &TakedownRequestList{})
 }

@@ -156,7 +156,7 @@ func (r *GovWebsiteReconciler) labelNamespace(ctx context.Context, s *siteScope)
 	}
 	for k, v := range desired.Labels {
 		if live.Labels[k] != v {
-			return stepResult{}, r.Patch(ctx, desired, client.Apply, apply.FieldOwner, client.ForceOwnership) //nolint:staticcheck
+			return stepResult{}, r.Patch(ctx, desired, client.Apply, apply.FieldOwner, client.ForceOwnership) //nolint:staticcheck // typed apply of a plain Namespace, as internal/apply does
 		}
 	}
 	return stepResult{}, nil

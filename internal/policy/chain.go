@@ -110,7 +110,7 @@ func AppendedSignature(old, cur, signed []sgv1.Approval, levels []string, rule s
 // the second, as the API server stores them).
 func sameApproval(a, b sgv1.Approval) bool {
 	at, bt := a.Time, b.Time
-	if (at == nil) != (bt == nil) || (at != nil && !at.Time.Truncate(1e9).Equal(bt.Time.Truncate(1e9))) {
+	if (at == nil) != (bt == nil) || (at != nil && !at.Truncate(1e9).Equal(bt.Truncate(1e9))) {
 		return false
 	}
 	a.Time, b.Time = nil, nil

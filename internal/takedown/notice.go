@@ -26,7 +26,7 @@ func NoticePage(t *sgv1.TakedownRequest, site *sgv1.GovWebsite, l Limits, portal
 		p.Domains = append(p.Domains, string(d))
 	}
 	if t.Spec.End != nil {
-		end := t.Spec.End.Time.UTC()
+		end := t.Spec.End.UTC()
 		p.End = &end
 	}
 	if t.Spec.Type == sgv1.TakedownPermanent {

@@ -58,7 +58,7 @@ var _ = Describe("the samples in config/samples", func() {
 					continue
 				}
 				kinds[obj.GetKind()] = true
-				Expect(k8sClient.Patch(ctx, obj, client.Apply, client.FieldOwner("samples-test"), client.DryRunAll)).
+				Expect(k8sClient.Apply(ctx, client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner("samples-test"), client.DryRunAll)).
 					To(Succeed(), "%s %s/%s in %s", obj.GetKind(), obj.GetNamespace(), obj.GetName(), filepath.Base(f))
 			}
 		}
