@@ -82,7 +82,7 @@ var _ = Describe("availability prober (V1)", func() {
 			probeDays(again, end, 1)
 			Expect(getSite(ns).Status.Availability.Days).To(HaveLen(8))
 			if verdict == sgv1.VerdictFail {
-				Eventually(func() string { return condition(ns, "Compliant").Message }, timeout, interval).Should(ContainSubstring("V1"))
+				Eventually(func() string { return condition(ns, sgv1.ConditionCompliant).Message }, timeout, interval).Should(ContainSubstring("V1"))
 			}
 		},
 		Entry("every probe answers: pass", int64(0), sgv1.VerdictPass, false),

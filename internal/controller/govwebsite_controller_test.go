@@ -316,7 +316,7 @@ var _ = Describe("GovWebsite controller", func() {
 		signSiteChain(ns, "edu", chainSigners[:1])
 		exists(&appsv1.Deployment{}, ns, "edu-frontend")
 		Eventually(func() metav1.Condition { return condition(ns, sgv1.ConditionApproved) }, timeout, interval).
-			Should(And(HaveField("Status", metav1.ConditionFalse), HaveField("Reason", "AwaitingApproval"),
+			Should(And(HaveField("Status", metav1.ConditionFalse), HaveField("Reason", sgv1.ReasonAwaitingApproval),
 				HaveField("Message", ContainSubstring("city, province"))))
 		Expect(getSite(ns).Status.State).To(Equal(sgv1.StateAwaitingApproval))
 		Consistently(func() bool {
@@ -384,7 +384,7 @@ var _ = Describe("GovWebsite controller", func() {
 		Expect(k8sClient.Get(ctx, client.ObjectKey{Name: "node-relabel-" + ns}, node)).To(Succeed())
 		update(node, func() { node.Labels["topology.kubernetes.io/region"] = "us-west-1" })
 		Eventually(func() metav1.Condition { return condition(ns, sgv1.ConditionPlaced) }, timeout, interval).
-			Should(And(HaveField("Status", metav1.ConditionFalse), HaveField("Reason", "OutsideAllowedRegions"),
+			Should(And(HaveField("Status", metav1.ConditionFalse), HaveField("Reason", sgv1.ReasonOutsideAllowedRegions),
 				HaveField("Message", ContainSubstring("us-west-1"))))
 		site := getSite(ns)
 		Expect(site.Status.Placement.Violations).To(ContainElement(HaveField("Rule", "S6")))

@@ -87,7 +87,7 @@ var _ = Describe("InspectionRun controller", func() {
 			g.Expect(site.Status.Tickets).To(ConsistOf(And(HaveField("ID", "V2/check-1"), HaveField("ClosedAt", BeNil()))))
 			g.Expect(site.Status.ComplianceHistory).To(ContainElement(HaveField("Ref", "check-1")))
 		}, timeout, interval).Should(Succeed())
-		Expect(condition(ns, "Compliant").Status).To(Equal(metav1.ConditionFalse))
+		Expect(condition(ns, sgv1.ConditionCompliant).Status).To(Equal(metav1.ConditionFalse))
 		Eventually(warningReasons, timeout, interval).WithArguments(ns).Should(ContainElement("TicketOpened"))
 
 		By("T9: the next run that no longer finds it closes the ticket")
@@ -97,7 +97,7 @@ var _ = Describe("InspectionRun controller", func() {
 		completeInspection(ns, "check-2", passing(88))
 		Eventually(func() []sgv1.RectificationTicket { return getSite(ns).Status.Tickets }, timeout, interval).
 			Should(ConsistOf(And(HaveField("ClosedBy", "check-2"), HaveField("ClosedAt", Not(BeNil())))))
-		Eventually(func() metav1.ConditionStatus { return condition(ns, "Compliant").Status }, timeout, interval).Should(Equal(metav1.ConditionTrue))
+		Eventually(func() metav1.ConditionStatus { return condition(ns, sgv1.ConditionCompliant).Status }, timeout, interval).Should(Equal(metav1.ConditionTrue))
 	})
 
 	It("reports a failed Job as an infrastructure failure, not a verdict", func() {
@@ -169,7 +169,7 @@ var _ = Describe("InspectionRun controller", func() {
 		Expect(k8sClient.Create(ctx, selfcheck(ns, "second"))).To(Succeed())
 		Eventually(func() metav1.Condition {
 			return *findCondition(runOf(ns, "second").Status.Conditions, sgv1.ConditionReconciling)
-		}, timeout, interval).Should(And(HaveField("Reason", "WaitingForOtherRun"), HaveField("Message", ContainSubstring("first"))))
+		}, timeout, interval).Should(And(HaveField("Reason", sgv1.ReasonWaitingForOtherRun), HaveField("Message", ContainSubstring("first"))))
 		Expect(k8sClient.Get(ctx, key(ns, "second-inspect"), &batchv1.Job{})).NotTo(Succeed())
 		completeInspection(ns, "first", passing(90))
 		exists(&batchv1.Job{}, ns, "second-inspect")

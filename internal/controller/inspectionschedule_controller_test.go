@@ -113,7 +113,7 @@ var _ = Describe("inspection schedules", func() {
 			g.Expect(site.Status.MonthlyResults).To(HaveLen(2))
 			g.Expect(site.Status.MonthlyResults[1]).To(And(HaveField("Month", "2027-11"), HaveField("Verdict", sgv1.VerdictFail)))
 		}, timeout, interval).Should(Succeed())
-		Eventually(func() metav1.Condition { return condition(ns, "RectificationRequired") }, timeout, interval).
+		Eventually(func() metav1.Condition { return condition(ns, sgv1.ConditionRectificationRequired) }, timeout, interval).
 			Should(And(HaveField("Status", metav1.ConditionTrue), HaveField("Message", ContainSubstring("T8"))))
 		req := &sgv1.TakedownRequest{}
 		exists(req, ns, "edu-rectification-2027-11")
@@ -124,7 +124,7 @@ var _ = Describe("inspection schedules", func() {
 			return req.Status.Phase
 		}, timeout, interval).Should(Equal(sgv1.TakedownPending))
 		Eventually(warningReasons, timeout, interval).WithArguments(ns).Should(ContainElements("ConsecutiveFailingMonths", "RectificationRequested"))
-		Expect(condition(ns, "Compliant").Status).To(Equal(metav1.ConditionFalse))
+		Expect(condition(ns, sgv1.ConditionCompliant).Status).To(Equal(metav1.ConditionFalse))
 
 		By("a pending takedown leaves the site serving, so its inspections go on")
 		Eventually(func() *sgv1.TakedownReference { return getSite(ns).Status.CurrentTakedown }, timeout, interval).

@@ -266,7 +266,7 @@ var _ = Describe("TakedownRequest controller", func() {
 		Expect(k8sClient.Get(ctx, key(ns, "rebuild"), t)).To(Succeed())
 		Expect(t.Status.Archive.SHA256).To(Equal(fmt.Sprintf("%064x", 42)))
 		Expect(t.Status.Deregistration.DueBy.Time.Equal(tdStart.Add(90 * 24 * time.Hour))).To(BeTrue())
-		Expect(meta.FindStatusCondition(t.Status.Conditions, sgv1.ConditionReady).Reason).To(Equal("AwaitingDeregistration"))
+		Expect(meta.FindStatusCondition(t.Status.Conditions, sgv1.ConditionReady).Reason).To(Equal(sgv1.ReasonAwaitingDeregistration))
 
 		By("past 90 days without deregistration: a condition says so")
 		at(ns, tdStart.Add(91*24*time.Hour))

@@ -134,7 +134,7 @@ var _ = Describe("the trust model: S1 signatures are the signers' own", func() {
 		Expect(updateAs(as(department), s, func() { s.Spec.Organization.Name = "天津市和平区教育局（修订）" })).To(Succeed())
 		signSiteChain(ns, "edu", chainSigners[:1])
 		Eventually(func() metav1.Condition { return condition(ns, sgv1.ConditionApproved) }, timeout, interval).
-			Should(And(HaveField("Reason", "AwaitingApproval"), HaveField("Message", ContainSubstring("level city, province"))))
+			Should(And(HaveField("Reason", sgv1.ReasonAwaitingApproval), HaveField("Message", ContainSubstring("level city, province"))))
 	})
 })
 
@@ -177,7 +177,7 @@ var _ = Describe("the trust model: what a department may not write", func() {
 		s := site()
 		Expect(updateAs(as(department), s, func() { s.Spec.Domains = []sgv1.Domain{sgv1.Domain(newDomain)} })).To(Succeed())
 		Eventually(func() metav1.Condition { return condition(ns, sgv1.ConditionApproved) }, timeout, interval).
-			Should(And(HaveField("Status", metav1.ConditionTrue), HaveField("Reason", "IdentityChangePending"),
+			Should(And(HaveField("Status", metav1.ConditionTrue), HaveField("Reason", sgv1.ReasonIdentityChangePending),
 				HaveField("Message", ContainSubstring("domains: "+oldDomain+" → "+newDomain))))
 		Consistently(func() []gatewayv1.Hostname {
 			_ = k8sClient.Get(ctx, key(ns, "edu"), route)
@@ -273,7 +273,7 @@ var _ = Describe("the trust model: evidence the record is built from", func() {
 		completeInspection(ns, "edu-prelaunch", passing(100))
 		completeInspection(ns, "my-monthly", passing(100))
 		Eventually(func() metav1.Condition { return condition(ns, sgv1.ConditionLaunched) }, timeout, interval).
-			Should(And(HaveField("Reason", "PrelaunchNotOperators"), HaveField("Message", ContainSubstring("created by webmaster, not the operator"))))
+			Should(And(HaveField("Reason", sgv1.ReasonPrelaunchNotOperators), HaveField("Message", ContainSubstring("created by webmaster, not the operator"))))
 
 		Consistently(func() *sgv1.InspectionSummary { return getSite(ns).Status.LastInspection }, 2*time.Second, interval).
 			Should(BeNil(), "T8: a department's run is not the record")

@@ -167,7 +167,7 @@ var _ = Describe("a department site on the real node", Ordered, func() {
 		signChain(t, false, "unit", "city", "province")
 		Eventually(func() *metav1.Condition {
 			return meta.FindStatusCondition(site(ns, "edu").Status.Conditions, "Ready")
-		}).Should(And(Not(BeNil()), HaveField("Status", metav1.ConditionTrue), HaveField("Reason", "TakenDown")),
+		}).Should(And(Not(BeNil()), HaveField("Status", metav1.ConditionTrue), HaveField("Reason", sgv1.ReasonTakenDown)),
 			"waiting for the notice pods to serve in place of the site")
 
 		By("the public Service answers with the notice: 503, Retry-After, the notice text")
@@ -236,6 +236,6 @@ var _ = Describe("a site whose pods cannot be placed", func() {
 		signChain(s, false, "unit", "city", "province")
 		Eventually(func() *metav1.Condition {
 			return meta.FindStatusCondition(site(bigNs, "big").Status.Conditions, "Placed")
-		}).Should(And(Not(BeNil()), HaveField("Reason", "Unschedulable"), HaveField("Message", ContainSubstring("Insufficient cpu"))))
+		}).Should(And(Not(BeNil()), HaveField("Reason", sgv1.ReasonUnschedulable), HaveField("Message", ContainSubstring("Insufficient cpu"))))
 	})
 })
