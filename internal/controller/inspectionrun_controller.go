@@ -135,7 +135,9 @@ func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	return ctrl.Result{}, r.record(ctx, run, readJob(job, pods))
+	js := readJob(job, pods)
+	ctrl.LoggerFrom(ctx).V(1).Info("read the Job", "job", job.Name, "phase", js.Phase, "detail", js.Detail)
+	return ctrl.Result{}, r.record(ctx, run, js)
 }
 
 // finished: the run reached a terminal phase.

@@ -72,6 +72,8 @@ func (r *TakedownRequestReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 		return ctrl.Result{}, err
 	}
 	d := takedown.Next(t, limits, facts)
+	ctrl.LoggerFrom(ctx).V(1).Info("decided", "phase", d.Phase, "reason", d.Reason, "requeueAt", d.RequeueAt,
+		"startPrereturn", d.StartPrereturn, "startArchive", d.StartArchive)
 	if err := r.act(ctx, t, d, p); err != nil {
 		return ctrl.Result{}, err
 	}
