@@ -285,6 +285,16 @@ type GovWebsiteSpec struct {
 	// +optional
 	// +kubebuilder:validation:MaxItems=16
 	Approvals []Approval `json:"approvals,omitempty"`
+	// RectificationReports are the department's results (整改结果) of the
+	// rectification tickets in status.tickets, each signed up the policy's
+	// rectification chain (T9, 政府网站问题整改督办单): a ticket closes only
+	// when its result is filed and signed and a later inspection no longer
+	// finds the problem.
+	// +optional
+	// +listType=map
+	// +listMapKey=ticket
+	// +kubebuilder:validation:MaxItems=32
+	RectificationReports []RectificationReport `json:"rectificationReports,omitempty"`
 	// Inspection tunes the site's inspections.
 	// +optional
 	Inspection InspectionSettings `json:"inspection,omitempty"`
@@ -409,6 +419,15 @@ type InspectionSummary struct {
 // +kubebuilder:validation:Enum=Inspection;MonthlyResult;Takedown;Approval;Rectification
 type ComplianceRecordKind string
 
+// Kinds of compliance records.
+const (
+	RecordInspection    ComplianceRecordKind = "Inspection"
+	RecordMonthlyResult ComplianceRecordKind = "MonthlyResult"
+	RecordTakedown      ComplianceRecordKind = "Takedown"
+	RecordApproval      ComplianceRecordKind = "Approval"
+	RecordRectification ComplianceRecordKind = "Rectification"
+)
+
 // ComplianceRecord is one entry of the auditor's history of a site.
 type ComplianceRecord struct {
 	// Time of the event.
@@ -469,13 +488,59 @@ type RectificationTicket struct {
 	// OpenedBy is the run that found it.
 	// +kubebuilder:validation:MaxLength=253
 	OpenedBy string `json:"openedBy"`
-	// ClosedAt is when a later run no longer found it.
+	// FixedAt is when a later run no longer found the problem.
+	// +optional
+	FixedAt *metav1.Time `json:"fixedAt,omitempty"`
+	// FixedBy is that later run.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	FixedBy string `json:"fixedBy,omitempty"`
+	// Result is the department's result (spec.rectificationReports), once
+	// every level of the rectification chain signed it.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2000
+	Result string `json:"result,omitempty"`
+	// ResultSigners are who signed the result, level by level ("unit chen.jing").
+	// +optional
+	// +kubebuilder:validation:MaxItems=8
+	ResultSigners []string `json:"resultSigners,omitempty"`
+	// ResultSignedAt is when the last level signed the result.
+	// +optional
+	ResultSignedAt *metav1.Time `json:"resultSignedAt,omitempty"`
+	// ClosedAt is when the ticket closed: its result filed and signed, and
+	// the problem no longer found (the later of the two).
 	// +optional
 	ClosedAt *metav1.Time `json:"closedAt,omitempty"`
-	// ClosedBy is that later run.
+	// ClosedBy is the run that no longer found the problem.
 	// +optional
 	// +kubebuilder:validation:MaxLength=253
 	ClosedBy string `json:"closedBy,omitempty"`
+}
+
+// RectificationReport is a department's result for one ticket (T9).
+type RectificationReport struct {
+	// Ticket is the ID of the ticket in status.tickets.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=300
+	Ticket string `json:"ticket"`
+	// Result says what was fixed and how (整改结果). Frozen once signed.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=2000
+	Result string `json:"result"`
+	// FiledBy is who filed the result: stamped by the webhook from the
+	// authenticated user.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	FiledBy string `json:"filedBy,omitempty"`
+	// FiledAt is when: stamped by the webhook.
+	// +optional
+	FiledAt *metav1.Time `json:"filedAt,omitempty"`
+	// Approvals sign the result up the policy's rectification chain (the
+	// organizer's head, then the supervisor: 主办单位负责人, 督办人审核),
+	// stamped and checked by the webhook as every signature is. Append-only.
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	Approvals []Approval `json:"approvals,omitempty"`
 }
 
 // MaxTickets bounds status.tickets: every open ticket and the newest closed ones.

@@ -73,13 +73,15 @@ type TakedownPolicy struct {
 }
 
 // ApprovalScope says which approval chain a level signs in.
-// +kubebuilder:validation:Enum=site;takedown;return
+// +kubebuilder:validation:Enum=site;takedown;return;rectification
 type ApprovalScope string
 
 const (
 	ScopeSite     ApprovalScope = "site"
 	ScopeTakedown ApprovalScope = "takedown"
 	ScopeReturn   ApprovalScope = "return"
+	// ScopeRectification signs a rectification ticket's result (T9).
+	ScopeRectification ApprovalScope = "rectification"
 )
 
 // ApprovalLevel is one level of the approval chain (S1, T1, T6). Who may
@@ -95,7 +97,7 @@ type ApprovalLevel struct {
 	Name string `json:"name"`
 	// Scopes this level signs in.
 	// +kubebuilder:validation:MinItems=1
-	// +kubebuilder:validation:MaxItems=3
+	// +kubebuilder:validation:MaxItems=4
 	// +listType=set
 	Scopes []ApprovalScope `json:"scopes"`
 }
@@ -222,7 +224,8 @@ type SiteGroupPolicySpec struct {
 	// +kubebuilder:validation:MaxItems=8
 	// +listType=map
 	// +listMapKey=name
-	// +kubebuilder:default={{name: unit, scopes: {site, takedown, return}}, {name: city, scopes: {site, takedown, return}}, {name: province, scopes: {site, takedown}}}
+	// +kubebuilder:validation:XValidation:rule="['site', 'takedown', 'return', 'rectification'].all(s, self.exists(l, s in l.scopes))",message="S1, T1, T6, T9: approvalLevels must give every chain (site, takedown, return, rectification) at least one level that signs it"
+	// +kubebuilder:default={{name: unit, scopes: {site, takedown, return, rectification}}, {name: city, scopes: {site, takedown, return, rectification}}, {name: province, scopes: {site, takedown}}}
 	ApprovalLevels []ApprovalLevel `json:"approvalLevels,omitempty"`
 	// Routing defaults for sites.
 	// +optional

@@ -176,7 +176,7 @@ func historyEntry(run Run) (sgv1.ComplianceRecord, bool) {
 	for _, v := range run.Vetoes {
 		summary += "; " + v.ID
 	}
-	return sgv1.ComplianceRecord{Time: metav1.NewTime(run.Completed), Kind: "Inspection", Ref: run.Name,
+	return sgv1.ComplianceRecord{Time: metav1.NewTime(run.Completed), Kind: sgv1.RecordInspection, Ref: run.Name,
 		Verdict: run.Verdict, Score: run.Score, Summary: cut(summary, 512)}, true
 }
 

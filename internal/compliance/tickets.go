@@ -1,12 +1,14 @@
 package compliance
 
 import (
+	"slices"
 	"sort"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/policy"
 )
 
 // vetoFamily is the check family that can find each veto: a run restricted
@@ -18,7 +20,8 @@ var vetoFamily = map[string]sgv1.InspectionCheck{
 // foldTickets applies one run (T9): a veto the run found opens a ticket,
 // due a day later, unless a ticket for it already covers the run's time;
 // an open ticket the run looked for, opened before it, and no longer found
-// is closed by it. Replaying a run changes nothing.
+// is fixed by it (it closes once its result is also signed: CloseTickets).
+// Replaying a run changes nothing.
 func foldTickets(tickets []sgv1.RectificationTicket, run Run) []sgv1.RectificationTicket {
 	found := map[string]sgv1.Veto{}
 	for _, v := range run.Vetoes {
@@ -28,11 +31,11 @@ func foldTickets(tickets []sgv1.RectificationTicket, run Run) []sgv1.Rectificati
 	for i := range tickets {
 		t := &tickets[i]
 		veto := vetoOf(*t)
-		if _, still := found[veto]; still || t.ClosedAt != nil || !looked(run.Checks, veto) {
+		if _, still := found[veto]; still || t.FixedAt != nil || !looked(run.Checks, veto) {
 			continue
 		}
 		if before(t.OpenedAt.Time, t.OpenedBy, run.Completed, run.Name) {
-			t.ClosedAt, t.ClosedBy = &at, run.Name
+			t.FixedAt, t.FixedBy = &at, run.Name
 		}
 	}
 	for _, v := range run.Vetoes {
@@ -48,17 +51,70 @@ func foldTickets(tickets []sgv1.RectificationTicket, run Run) []sgv1.Rectificati
 }
 
 // covered: a ticket for the veto was open when the run completed (opened
-// by it or before it, and not closed before it).
+// by it or before it, and not found fixed before it).
 func covered(tickets []sgv1.RectificationTicket, veto string, run Run) bool {
 	for _, t := range tickets {
 		if vetoOf(t) != veto || before(run.Completed, run.Name, t.OpenedAt.Time, t.OpenedBy) {
 			continue
 		}
-		if t.ClosedAt == nil || !before(t.ClosedAt.Time, t.ClosedBy, run.Completed, run.Name) {
+		if t.FixedAt == nil || !before(t.FixedAt.Time, t.FixedBy, run.Completed, run.Name) {
 			return true
 		}
 	}
 	return false
+}
+
+// CloseTickets files the department's signed results onto the tickets and
+// closes each ticket whose result every level of the rectification chain
+// signed and whose problem a later run no longer found (T9: the form is
+// 整改结果 and the signatures; the next run alone never closes a ticket).
+// It closes at the later of the two. A report in the middle of its chain,
+// or rejected, files nothing.
+func CloseTickets(tickets []sgv1.RectificationTicket, reports []sgv1.RectificationReport, levels []string) []sgv1.RectificationTicket {
+	out := append([]sgv1.RectificationTicket(nil), tickets...)
+	for i := range out {
+		t := &out[i]
+		if t.ResultSignedAt == nil {
+			fileResult(t, reports, levels)
+		}
+		if t.ClosedAt == nil && t.ResultSignedAt != nil && t.FixedAt != nil {
+			closed := *t.FixedAt
+			if t.ResultSignedAt.After(closed.Time) {
+				closed = *t.ResultSignedAt
+			}
+			t.ClosedAt, t.ClosedBy = &closed, t.FixedBy
+		}
+	}
+	return boundTickets(out)
+}
+
+// fileResult copies the ticket's report once every level signed it.
+func fileResult(t *sgv1.RectificationTicket, reports []sgv1.RectificationReport, levels []string) {
+	i := slices.IndexFunc(reports, func(r sgv1.RectificationReport) bool { return r.Ticket == t.ID })
+	if i < 0 || len(levels) == 0 {
+		return
+	}
+	r := reports[i]
+	_, rejected, missing := policy.ReadChain(r.Approvals, levels)
+	if rejected != nil || len(missing) > 0 {
+		return
+	}
+	var last *metav1.Time
+	var signers []string
+	for _, a := range r.Approvals {
+		if a.Decision == sgv1.DecisionRejected {
+			last, signers = nil, nil // an earlier round; this round's signatures follow
+			continue
+		}
+		signers = append(signers, a.Level+" "+a.Approver)
+		if a.Time != nil && (last == nil || a.Time.After(last.Time)) {
+			last = a.Time
+		}
+	}
+	if last == nil {
+		return // undated signatures: the webhook stamps every one, so not a signed form
+	}
+	t.Result, t.ResultSigners, t.ResultSignedAt = cut(r.Result, 2000), signers, last
 }
 
 // vetoOf reads the veto id a ticket is about (its id starts with it).

@@ -12,19 +12,25 @@ import (
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 )
 
-// wantTicket is a ticket's id and the run that closed it ("" while open).
-type wantTicket struct{ id, closedBy string }
+// wantTicket is a ticket's id and the run that found it fixed ("" while
+// the problem is still found).
+type wantTicket struct{ id, fixedBy string }
 
+// checkTickets compares what the fold found: which problems later runs no
+// longer find. The fold alone never closes a ticket (T9: CloseTickets).
 func checkTickets(t *testing.T, got []sgv1.RectificationTicket, want []wantTicket) {
 	t.Helper()
 	ids := make([]wantTicket, 0, len(got))
 	for _, tk := range got {
-		ids = append(ids, wantTicket{tk.ID, tk.ClosedBy})
+		ids = append(ids, wantTicket{tk.ID, tk.FixedBy})
 		if !tk.DueBy.Time.Equal(tk.OpenedAt.Add(TicketDue)) {
 			t.Errorf("T9 ticket %s due %v, want a day after %v", tk.ID, tk.DueBy, tk.OpenedAt)
 		}
-		if (tk.ClosedAt == nil) != (tk.ClosedBy == "") {
-			t.Errorf("ticket %s: closedAt %v and closedBy %q disagree", tk.ID, tk.ClosedAt, tk.ClosedBy)
+		if (tk.FixedAt == nil) != (tk.FixedBy == "") {
+			t.Errorf("ticket %s: fixedAt %v and fixedBy %q disagree", tk.ID, tk.FixedAt, tk.FixedBy)
+		}
+		if tk.ClosedAt != nil {
+			t.Errorf("ticket %s closed by the fold alone, without a signed result", tk.ID)
 		}
 	}
 	if fmt.Sprint(ids) != fmt.Sprint(want) {
@@ -132,7 +138,7 @@ func TestTicketFamilies(t *testing.T) {
 		opening := run("r1", sgv1.PurposeDaily, "2026-11-20T22:10:00Z", veto)
 		t.Run(veto+" closed by a "+string(family)+" run", func(t *testing.T) {
 			rec := Fold(Record{}, []Run{opening, withChecks(run("r2", sgv1.PurposeDaily, "2026-11-21T22:10:00Z"), family)}, shanghai)
-			checkTickets(t, rec.Tickets, []wantTicket{{veto + "/r1", "r2"}})
+			checkTickets(t, rec.Tickets, []wantTicket{{veto + "/r1", "r2"}}) // found fixed
 		})
 		t.Run(veto+" left open by a run of every other family", func(t *testing.T) {
 			rec := Fold(Record{}, []Run{opening, withChecks(run("r2", sgv1.PurposeDaily, "2026-11-21T22:10:00Z"), others...)}, shanghai)
@@ -140,6 +146,74 @@ func TestTicketFamilies(t *testing.T) {
 		})
 	}
 }
+
+// testLevels is the rectification chain of the tests: the unit head, then the city office.
+var testLevels = []string{"unit", "city"}
+
+// signedReports are results for every ticket, signed by both levels at at.
+func signedReports(tickets []sgv1.RectificationTicket, at time.Time) []sgv1.RectificationReport {
+	signed := metav1.NewTime(at)
+	var out []sgv1.RectificationReport
+	for _, tk := range tickets {
+		out = append(out, sgv1.RectificationReport{Ticket: tk.ID, Result: "fixed " + tk.ID, Approvals: []sgv1.Approval{
+			{Level: "unit", Approver: "chen.jing", Decision: sgv1.DecisionApproved, Time: &signed},
+			{Level: "city", Approver: "zhang.wei", Decision: sgv1.DecisionApproved, Time: &signed}}})
+	}
+	return out
+}
+
+func TestCloseTickets(t *testing.T) {
+	opened := utc("2026-11-20T22:10:00Z")
+	fixedAt, signedAt := opened.Add(10*time.Hour), opened.Add(20*time.Hour)
+	open := sgv1.RectificationTicket{ID: "V2/r1", Problem: "V2: stale", OpenedAt: metav1.NewTime(opened),
+		DueBy: metav1.NewTime(opened.Add(TicketDue)), OpenedBy: "r1"}
+	fixed := open
+	fixed.FixedAt, fixed.FixedBy = ptrTime(fixedAt), "r2"
+	at := func(d time.Time) *metav1.Time { return ptrTime(d) }
+	sign := func(level, who string, decision sgv1.ApprovalDecision, when time.Time) sgv1.Approval {
+		return sgv1.Approval{Level: level, Approver: who, Decision: decision, Time: at(when)}
+	}
+	report := func(approvals ...sgv1.Approval) []sgv1.RectificationReport {
+		return []sgv1.RectificationReport{{Ticket: "V2/r1", Result: "更新了首页", Approvals: approvals}}
+	}
+	unit := sign("unit", "chen.jing", sgv1.DecisionApproved, signedAt.Add(-time.Hour))
+	city := sign("city", "zhang.wei", sgv1.DecisionApproved, signedAt)
+	cases := []struct {
+		name       string
+		ticket     sgv1.RectificationTicket
+		reports    []sgv1.RectificationReport
+		wantResult bool
+		wantClosed *time.Time
+	}{
+		{"T9 fixed, no result filed: open", fixed, nil, false, nil},
+		{"T9 fixed, result signed by the unit only: open", fixed, report(unit), false, nil},
+		{"T9 fixed, result signed by both levels: closed when the last signed", fixed, report(unit, city), true, &signedAt},
+		{"T9 result signed before the fix: closed when the run found it fixed",
+			func() sgv1.RectificationTicket { f := fixed; f.FixedAt = at(signedAt.Add(time.Hour)); return f }(), report(unit, city), true, ptrT(signedAt.Add(time.Hour))},
+		{"T9 signed result, problem still found: open", open, report(unit, city), true, nil},
+		{"T9 a rejected result files nothing", fixed, report(unit, sign("city", "zhang.wei", sgv1.DecisionRejected, signedAt)), false, nil},
+		{"T9 after a rejection, a new round signed by both closes it", fixed,
+			report(unit, sign("city", "zhang.wei", sgv1.DecisionRejected, signedAt), unit, city), true, &signedAt},
+		{"T9 a report for another ticket does not count", fixed,
+			[]sgv1.RectificationReport{{Ticket: "V3/r1", Result: "x", Approvals: []sgv1.Approval{unit, city}}}, false, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := CloseTickets([]sgv1.RectificationTicket{tc.ticket}, tc.reports, testLevels)[0]
+			if (got.ResultSignedAt != nil) != tc.wantResult || (tc.wantResult && (got.Result != "更新了首页" || len(got.ResultSigners) != 2)) {
+				t.Errorf("result %q signed at %v by %v, want filed: %v", got.Result, got.ResultSignedAt, got.ResultSigners, tc.wantResult)
+			}
+			switch {
+			case tc.wantClosed == nil && got.ClosedAt != nil:
+				t.Errorf("closed at %v, want open", got.ClosedAt)
+			case tc.wantClosed != nil && (got.ClosedAt == nil || !got.ClosedAt.Time.Equal(*tc.wantClosed) || got.ClosedBy != got.FixedBy):
+				t.Errorf("closed at %v by %q, want at %v by the fixing run", got.ClosedAt, got.ClosedBy, tc.wantClosed)
+			}
+		})
+	}
+}
+
+func ptrT(t time.Time) *time.Time { return &t }
 
 func TestFoldBoundsTickets(t *testing.T) {
 	openSince := func(id string) sgv1.RectificationTicket {
@@ -164,7 +238,14 @@ func TestFoldBoundsTickets(t *testing.T) {
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := Fold(tt.rec, ticketEpisodes(tt.episodes), shanghai)
+			// Each episode is fixed and its result signed promptly, so
+			// each ticket closes before the next opens; each reconcile
+			// sees the episode's two runs (older ones are pruned).
+			rec, runs := tt.rec, ticketEpisodes(tt.episodes)
+			for i := 2; i <= len(runs); i += 2 {
+				rec = Fold(rec, runs[i-2:i], shanghai)
+				rec.Tickets = CloseTickets(rec.Tickets, signedReports(rec.Tickets, runs[i-1].Completed), testLevels)
+			}
 			open, oldestClosed := 0, ""
 			for i, tk := range rec.Tickets {
 				if tk.ClosedAt == nil {

@@ -65,6 +65,8 @@ func TestCompliantVerdict(t *testing.T) {
 	openTicket := Fold(Record{}, []Run{run("daily-1", sgv1.PurposeDaily, "2026-11-21T22:10:00Z", "V2")}, shanghai)
 	closedTicket := Fold(Record{}, []Run{run("daily-1", sgv1.PurposeDaily, "2026-11-21T22:10:00Z", "V2"),
 		run("daily-2", sgv1.PurposeDaily, "2026-11-22T22:10:00Z")}, shanghai)
+	fixedUnsigned := closedTicket
+	closedTicket.Tickets = CloseTickets(closedTicket.Tickets, signedReports(closedTicket.Tickets, utc("2026-11-22T23:00:00Z")), testLevels)
 	onlyDaily := Fold(Record{}, []Run{run("daily-1", sgv1.PurposeDaily, "2026-11-21T22:10:00Z")}, shanghai)
 	cases := []struct {
 		name  string
@@ -82,6 +84,7 @@ func TestCompliantVerdict(t *testing.T) {
 			wantVerdict{metav1.ConditionFalse, "NotCompliant", []string{"month 2026-11 failed (run monthly-2026-11)"}}},
 		{"T9 a ticket is open", openTicket, nil, wantVerdict{metav1.ConditionFalse, "NotCompliant", []string{"1 rectification ticket(s) open (T9)"}}},
 		{"T9 the ticket was closed", closedTicket, nil, wantVerdict{metav1.ConditionTrue, "Compliant", []string{"daily-2"}}},
+		{"T9 fixed but its result unsigned: still open", fixedUnsigned, nil, wantVerdict{metav1.ConditionFalse, "NotCompliant", []string{"1 rectification ticket(s) open (T9)"}}},
 		{"V1 the window fails", passingMonth, availFail, wantVerdict{metav1.ConditionFalse, "NotCompliant", []string{"V1: 5.4% of 168 probes"}}},
 		{"T8 T9 V1 every problem is named", Fold(failingMonth, openTicketRuns(), shanghai), availFail,
 			wantVerdict{metav1.ConditionFalse, "NotCompliant", []string{"month 2026-11 failed", "ticket(s) open", "V1:"}}},
@@ -158,6 +161,7 @@ func TestTicketsOverdueVerdict(t *testing.T) {
 	opening := []Run{run("daily-1", sgv1.PurposeDaily, "2026-11-21T22:10:00Z", "V2", "V3")}
 	rec := Fold(Record{}, opening, shanghai)
 	fixed := Fold(rec, append(opening, run("daily-2", sgv1.PurposeDaily, "2026-11-22T23:00:00Z")), shanghai)
+	fixed.Tickets = CloseTickets(fixed.Tickets, signedReports(fixed.Tickets, utc("2026-11-22T23:30:00Z")), testLevels)
 	cases := []struct {
 		name string
 		rec  Record

@@ -328,6 +328,18 @@ var _ = Describe("GovWebsite controller", func() {
 		exists(&gatewayv1.HTTPRoute{}, ns, "edu")
 		Eventually(func() metav1.ConditionStatus { return condition(ns, sgv1.ConditionApproved).Status }, timeout, interval).
 			Should(Equal(metav1.ConditionTrue))
+
+		By("every signature is a dated entry of the site's history, for the auditor")
+		Eventually(func() []string {
+			var out []string
+			for _, r := range getSite(ns).Status.ComplianceHistory {
+				if r.Kind == sgv1.RecordApproval && r.Ref == "edu" {
+					out = append(out, r.Summary)
+				}
+			}
+			return out
+		}, timeout, interval).Should(ConsistOf(
+			"S1: chen.jing approved at level unit", "S1: zhang.wei approved at level city", "S1: li.na approved at level province"))
 	})
 
 	It("is Current for kstatus once serving, with zero writes at steady state", func() {

@@ -45,7 +45,7 @@ func observeIdentity(s *siteScope, p sgv1.SiteGroupPolicySpec) verdict {
 		}
 		summary := truncate("S8: basic information changed, signed by "+strings.Join(change.Signers, ", ")+": "+strings.Join(change.Changes, "; "), 500)
 		st.ComplianceHistory = mergeHistory(st.ComplianceHistory, []sgv1.ComplianceRecord{
-			{Time: change.ApprovedAt, Kind: "Approval", Ref: site.Name, Summary: summary}}, historyLimit)
+			{Time: change.ApprovedAt, Kind: sgv1.RecordApproval, Ref: site.Name, Summary: summary}}, historyLimit)
 		s.event(corev1.EventTypeNormal, sgv1.ReasonIdentityChanged, "Approval", summary)
 		st.ApprovedIdentity = &applied
 	case !v.ok() && identity.Pending(site):

@@ -17,6 +17,7 @@ import (
 	"sitegroup.io/operator/internal/compliance"
 	"sitegroup.io/operator/internal/conditions"
 	"sitegroup.io/operator/internal/identity"
+	"sitegroup.io/operator/internal/policy"
 )
 
 // observeInspections folds the site's finished runs into its record (last
@@ -49,9 +50,15 @@ func (r *GovWebsiteReconciler) observeInspections(ctx context.Context, s *siteSc
 	}
 	before := site.Status.Tickets
 	rec := compliance.Fold(compliance.FromStatus(site.Status), done, clock.Shanghai)
+	// T9: a ticket closes once its result is filed and signed, and a run no longer finds it.
+	rec.Tickets = compliance.CloseTickets(rec.Tickets, site.Spec.RectificationReports, policy.LevelNames(p, sgv1.ScopeRectification))
 	st := &site.Status
 	st.LastInspection, st.MonthlyResults, st.ConsecutiveFailingMonths, st.Tickets = rec.Last, rec.Monthly, rec.ConsecutiveFailingMonths, rec.Tickets
-	st.ComplianceHistory = mergeHistory(st.ComplianceHistory, rec.History, int(p.History.ComplianceEntries))
+	history := append(rec.History, compliance.TicketRecords(rec.Tickets)...)
+	for _, r := range site.Spec.RectificationReports {
+		history = append(history, compliance.ApprovalRecords("T9", r.Ticket, r.Approvals)...)
+	}
+	st.ComplianceHistory = mergeHistory(st.ComplianceHistory, history, int(p.History.ComplianceEntries))
 	warnOnNewTickets(s, before, rec.Tickets)
 	for _, v := range compliance.Verdicts(rec, st.Availability, s.now, clock.Shanghai) {
 		if v.Type == sgv1.ConditionRectificationRequired && v.Status == metav1.ConditionTrue &&

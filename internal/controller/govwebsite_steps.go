@@ -183,9 +183,13 @@ func (r *GovWebsiteReconciler) readPolicy(ctx context.Context, s *siteScope) (st
 	return stepResult{}, err
 }
 
-// readIdentity decides S1 and S8 (govwebsite_identity.go).
+// readIdentity decides S1 and S8 (govwebsite_identity.go); every
+// signature of the site's chain enters its history.
 func (r *GovWebsiteReconciler) readIdentity(_ context.Context, s *siteScope) (stepResult, error) {
 	s.approval = observeIdentity(s, s.policy)
+	st := &s.site.Status
+	st.ComplianceHistory = mergeHistory(st.ComplianceHistory, compliance.ApprovalRecords("S1", s.site.Name, s.site.Spec.Approvals),
+		int(s.policy.History.ComplianceEntries))
 	return stepResult{}, nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/compliance"
 	"sitegroup.io/operator/internal/identity"
 	"sitegroup.io/operator/internal/policy"
 	"sitegroup.io/operator/internal/takedown"
@@ -74,8 +75,12 @@ func takedownRecords(t *sgv1.TakedownRequest) []sgv1.ComplianceRecord {
 	var out []sgv1.ComplianceRecord
 	add := func(at *metav1.Time, summary string) {
 		if at != nil {
-			out = append(out, sgv1.ComplianceRecord{Time: *at, Kind: "Takedown", Ref: t.Name, Summary: summary})
+			out = append(out, sgv1.ComplianceRecord{Time: *at, Kind: sgv1.RecordTakedown, Ref: t.Name, Summary: summary})
 		}
+	}
+	out = append(out, compliance.ApprovalRecords("T1", t.Name, t.Spec.Approvals)...)
+	if rr := t.Spec.ReturnRequest; rr != nil {
+		out = append(out, compliance.ApprovalRecords("T6 return", t.Name, rr.Approvals)...)
 	}
 	add(t.Status.ActivatedAt, fmt.Sprintf("%s takedown went live: %s", t.Spec.Type, truncate(t.Spec.Reason, 200)))
 	add(t.Status.RestoredAt, "restored after the return checks passed (T6)")

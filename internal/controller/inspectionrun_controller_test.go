@@ -13,6 +13,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/client-go/util/retry"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
@@ -90,14 +91,57 @@ var _ = Describe("InspectionRun controller", func() {
 		Expect(condition(ns, sgv1.ConditionCompliant).Status).To(Equal(metav1.ConditionFalse))
 		Eventually(warningReasons, timeout, interval).WithArguments(ns).Should(ContainElement("TicketOpened"))
 
-		By("T9: the next run that no longer finds it closes the ticket")
+		By("T9: the next run that no longer finds it marks the ticket fixed, but does not close it")
 		Expect(asOperator().Create(ctx, selfcheck(ns, "check-2"))).To(Succeed())
 		exists(&batchv1.Job{}, ns, "check-2-inspect")
 		testClock.Advance(time.Hour)
 		completeInspection(ns, "check-2", passing(88))
 		Eventually(func() []sgv1.RectificationTicket { return getSite(ns).Status.Tickets }, timeout, interval).
-			Should(ConsistOf(And(HaveField("ClosedBy", "check-2"), HaveField("ClosedAt", Not(BeNil())))))
+			Should(ConsistOf(And(HaveField("FixedBy", "check-2"), HaveField("ClosedAt", BeNil()))))
+		Consistently(func() metav1.ConditionStatus { return condition(ns, sgv1.ConditionCompliant).Status }, time.Second, interval).
+			Should(Equal(metav1.ConditionFalse), "an open ticket: its result is not filed and signed yet")
+
+		By("T9: the department files its result; a result for a ticket nobody opened is refused")
+		// The operator writes the site's status meanwhile: each write retries on a conflict.
+		fileResult := func(user, ticket, result string) error {
+			return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+				site := getSite(ns)
+				site.Spec.RectificationReports = append(site.Spec.RectificationReports, sgv1.RectificationReport{Ticket: ticket, Result: result})
+				return as(user).Update(ctx, site)
+			})
+		}
+		Expect(fileResult(department, "V9/invented", "nothing")).To(MatchError(ContainSubstring("T9: V9/invented is not a ticket")))
+		Expect(fileResult(department, "V2/check-1", "首页已更新，建立每日更新制度")).To(Succeed())
+		filed := getSite(ns).Spec.RectificationReports[0]
+		Expect(filed.FiledBy).To(Equal(department), "stamped from the authenticated user")
+		Expect(filed.FiledAt).NotTo(BeNil())
+
+		By("T9: the department cannot sign its own result; the unit head and the city office sign it")
+		signResult := func(user, level string) error {
+			return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+				site := getSite(ns)
+				r := &site.Spec.RectificationReports[0]
+				r.Approvals = append(r.Approvals, sgv1.Approval{Level: level, Decision: sgv1.DecisionApproved})
+				return as(user).Update(ctx, site)
+			})
+		}
+		Expect(signResult(department, "unit")).To(MatchError(ContainSubstring("T9: webmaster may not sign at level unit")))
+		Expect(signResult(unitHead, "unit")).To(Succeed())
+		By("T9: a signed result is the form as signed; it does not change")
+		Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			site := getSite(ns)
+			site.Spec.RectificationReports[0].Result = "改写的结果"
+			return as(department).Update(ctx, site)
+		})).To(MatchError(ContainSubstring("T9: the result was signed")))
+		Expect(signResult(cityOffice, "city")).To(Succeed())
+
+		Eventually(func() []sgv1.RectificationTicket { return getSite(ns).Status.Tickets }, timeout, interval).
+			Should(ConsistOf(And(HaveField("ClosedBy", "check-2"), HaveField("ClosedAt", Not(BeNil())),
+				HaveField("Result", "首页已更新，建立每日更新制度"), HaveField("ResultSigners", []string{"unit " + unitHead, "city " + cityOffice}))))
 		Eventually(func() metav1.ConditionStatus { return condition(ns, sgv1.ConditionCompliant).Status }, timeout, interval).Should(Equal(metav1.ConditionTrue))
+		Expect(getSite(ns).Status.ComplianceHistory).To(ContainElements(
+			HaveField("Summary", ContainSubstring("T9: ticket closed")),
+			HaveField("Summary", HavePrefix("T9: "+cityOffice+" approved at level city"))))
 	})
 
 	It("reports a failed Job as an infrastructure failure, not a verdict", func() {

@@ -29,6 +29,8 @@ var (
 		"Failed availability probes over the last 7 complete days (V1 fails at 0.05).", []string{"namespace", "site"}, nil)
 	ticketsDesc = prometheus.NewDesc("sitegroup_open_tickets",
 		"Open rectification tickets of a site (T9).", []string{"namespace", "site"}, nil)
+	overdueDesc = prometheus.NewDesc("sitegroup_overdue_tickets",
+		"Open rectification tickets of a site past their one-day limit (T9): fixed or not, a ticket is open until its result is signed.", []string{"namespace", "site"}, nil)
 	takedownsDesc = prometheus.NewDesc("sitegroup_takedowns_active",
 		"Takedowns in force (the site shows its notice page), by type.", []string{"type"}, nil)
 )
@@ -50,7 +52,7 @@ func RecordRun(purpose, outcome string) { runs.WithLabelValues(purpose, outcome)
 type siteCollector struct{ cache client.Reader }
 
 func (c *siteCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{sitesDesc, scoreDesc, probeDesc, ticketsDesc, takedownsDesc} {
+	for _, d := range []*prometheus.Desc{sitesDesc, scoreDesc, probeDesc, ticketsDesc, overdueDesc, takedownsDesc} {
 		ch <- d
 	}
 }
@@ -62,7 +64,7 @@ func (c *siteCollector) Collect(ch chan<- prometheus.Metric) {
 	if err := c.cache.List(ctx, sites); err != nil {
 		return
 	}
-	for _, s := range Sites(sites.Items) {
+	for _, s := range Sites(sites.Items, time.Now()) {
 		ch <- prometheus.MustNewConstMetric(s.desc, prometheus.GaugeValue, s.value, s.labels...)
 	}
 }
@@ -74,8 +76,8 @@ type sample struct {
 	labels []string
 }
 
-// Sites computes the gauges of a list of sites (pure, table-tested).
-func Sites(items []sgv1.GovWebsite) []sample {
+// Sites computes the gauges of a list of sites at now (pure, table-tested).
+func Sites(items []sgv1.GovWebsite, now time.Time) []sample {
 	type key struct{ state, verdict string }
 	counts := map[key]int{}
 	takedowns := map[string]int{"temporary": 0, "permanent": 0}
@@ -93,13 +95,17 @@ func Sites(items []sgv1.GovWebsite) []sample {
 		if a := st.Availability; a != nil && a.Probes > 0 {
 			out = append(out, sample{probeDesc, float64(a.Failed) / float64(a.Probes), []string{s.Namespace, s.Name}})
 		}
-		open := 0
+		open, overdue := 0, 0
 		for _, t := range st.Tickets {
 			if t.ClosedAt == nil {
 				open++
+				if now.After(t.DueBy.Time) {
+					overdue++
+				}
 			}
 		}
-		out = append(out, sample{ticketsDesc, float64(open), []string{s.Namespace, s.Name}})
+		out = append(out, sample{ticketsDesc, float64(open), []string{s.Namespace, s.Name}},
+			sample{overdueDesc, float64(overdue), []string{s.Namespace, s.Name}})
 		if td := st.CurrentTakedown; td != nil {
 			takedowns[string(td.Type)]++
 		}

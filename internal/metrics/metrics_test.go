@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -13,7 +14,7 @@ import (
 
 var descNames = map[*prometheus.Desc]string{
 	sitesDesc: "sitegroup_sites", scoreDesc: "sitegroup_site_last_score", probeDesc: "sitegroup_site_probe_failure_ratio",
-	ticketsDesc: "sitegroup_open_tickets", takedownsDesc: "sitegroup_takedowns_active",
+	ticketsDesc: "sitegroup_open_tickets", overdueDesc: "sitegroup_overdue_tickets", takedownsDesc: "sitegroup_takedowns_active",
 }
 
 // gauges reads samples as "name{label,label}" → value, failing on a
@@ -57,14 +58,26 @@ func probes(n, failed int32) siteOpt {
 	}
 }
 
+// collected is when the test scrapes; tickets open before it by more than a day are overdue.
+var collected = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
 func tickets(open, closed int) siteOpt {
 	return func(s *sgv1.GovWebsite) {
 		for range open {
-			s.Status.Tickets = append(s.Status.Tickets, sgv1.RectificationTicket{ID: "V2/r"})
+			s.Status.Tickets = append(s.Status.Tickets, sgv1.RectificationTicket{ID: "V2/r", DueBy: metav1.NewTime(collected.Add(time.Hour))})
 		}
 		now := metav1.Now()
 		for range closed {
 			s.Status.Tickets = append(s.Status.Tickets, sgv1.RectificationTicket{ID: "V3/r", ClosedAt: &now})
+		}
+	}
+}
+
+// overdueTickets are open tickets due at the given offsets from the scrape.
+func overdueTickets(dueIn ...time.Duration) siteOpt {
+	return func(s *sgv1.GovWebsite) {
+		for _, d := range dueIn {
+			s.Status.Tickets = append(s.Status.Tickets, sgv1.RectificationTicket{ID: "V4/r", DueBy: metav1.NewTime(collected.Add(d))})
 		}
 	}
 }
@@ -90,9 +103,9 @@ func TestSites(t *testing.T) {
 			count: 2},
 		{name: "a site not inspected yet counts under verdict none",
 			sites:  []sgv1.GovWebsite{site("a", sgv1.StateProvisioning)},
-			want:   map[string]float64{"sitegroup_sites{Provisioning,none}": 1, "sitegroup_open_tickets{ns-a,a}": 0},
+			want:   map[string]float64{"sitegroup_sites{Provisioning,none}": 1, "sitegroup_open_tickets{ns-a,a}": 0, "sitegroup_overdue_tickets{ns-a,a}": 0},
 			absent: []string{"sitegroup_site_last_score{ns-a,a}", "sitegroup_site_probe_failure_ratio{ns-a,a}"},
-			count:  4},
+			count:  5},
 		{name: "a last inspection without verdict counts as none",
 			sites: []sgv1.GovWebsite{site("a", sgv1.StateServing, inspected("", nil))},
 			want:  map[string]float64{"sitegroup_sites{Serving,none}": 1}},
@@ -128,6 +141,13 @@ func TestSites(t *testing.T) {
 				site("c", sgv1.StateServing),
 			},
 			want: map[string]float64{"sitegroup_open_tickets{ns-a,a}": 2, "sitegroup_open_tickets{ns-b,b}": 0, "sitegroup_open_tickets{ns-c,c}": 0}},
+		{name: "T9 overdue tickets: open past their due time, at the boundary not yet",
+			sites: []sgv1.GovWebsite{
+				site("a", sgv1.StateServing, overdueTickets(-time.Second, -24*time.Hour, 0, time.Second)),
+				site("b", sgv1.StateServing, tickets(2, 3)),
+			},
+			want: map[string]float64{"sitegroup_overdue_tickets{ns-a,a}": 2, "sitegroup_open_tickets{ns-a,a}": 4,
+				"sitegroup_overdue_tickets{ns-b,b}": 0}},
 		{name: "active takedowns by type",
 			sites: []sgv1.GovWebsite{
 				site("a", sgv1.StateTakenDown, takenDown(sgv1.TakedownTemporary)),
@@ -140,7 +160,7 @@ func TestSites(t *testing.T) {
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			got := gauges(t, Sites(tt.sites))
+			got := gauges(t, Sites(tt.sites, collected))
 			for k, v := range tt.want {
 				if g, ok := got[k]; !ok || g != v {
 					t.Errorf("%s = %v (present %v), want %v", k, g, ok, v)

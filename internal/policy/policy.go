@@ -49,8 +49,8 @@ const (
 // DefaultApprovalLevels is the chain of S1/T1: unit head, city office, province.
 func DefaultApprovalLevels() []sgv1.ApprovalLevel {
 	return []sgv1.ApprovalLevel{
-		{Name: "unit", Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite, sgv1.ScopeTakedown, sgv1.ScopeReturn}},
-		{Name: "city", Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite, sgv1.ScopeTakedown, sgv1.ScopeReturn}},
+		{Name: "unit", Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite, sgv1.ScopeTakedown, sgv1.ScopeReturn, sgv1.ScopeRectification}},
+		{Name: "city", Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite, sgv1.ScopeTakedown, sgv1.ScopeReturn, sgv1.ScopeRectification}},
 		{Name: "province", Scopes: []sgv1.ApprovalScope{sgv1.ScopeSite, sgv1.ScopeTakedown}},
 	}
 }

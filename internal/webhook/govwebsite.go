@@ -95,6 +95,7 @@ func (v *GovWebsiteValidator) Default(ctx context.Context, site *sgv1.GovWebsite
 		return err
 	}
 	stampApprovals(old.Spec.Approvals, site.Spec.Approvals, req.UserInfo.Username, v.Clock.Now())
+	stampReports(old.Spec.RectificationReports, site.Spec.RectificationReports, req.UserInfo.Username, v.Clock.Now())
 	// S8: a signature counts only for the identity it was given for.
 	digest := identity.Digest(identity.Of(site))
 	for i := len(old.Spec.Approvals); i < len(site.Spec.Approvals); i++ {
@@ -146,6 +147,13 @@ func (v *GovWebsiteValidator) validate(ctx context.Context, old, site *sgv1.GovW
 		}
 		errs = append(errs, more...)
 		errs = append(errs, adminNetworks(old, site, p)...)
+		if reportsChanged(old, site) {
+			more, err := v.rectificationReports(ctx, old, site, policy.LevelNames(p, sgv1.ScopeRectification), req.UserInfo)
+			if err != nil {
+				return err
+			}
+			errs = append(errs, more...)
+		}
 	}
 	if len(errs) == 0 {
 		return nil
@@ -154,9 +162,9 @@ func (v *GovWebsiteValidator) validate(ctx context.Context, old, site *sgv1.GovW
 }
 
 // needsPolicy: the write signs, changes the identity signatures are given
-// for, or names admin networks the policy bounds.
+// for, files a rectification result, or names admin networks the policy bounds.
 func needsPolicy(old, site *sgv1.GovWebsite) bool {
-	return !equality.Semantic.DeepEqual(old.Spec.Approvals, site.Spec.Approvals) ||
+	return !equality.Semantic.DeepEqual(old.Spec.Approvals, site.Spec.Approvals) || reportsChanged(old, site) ||
 		!equality.Semantic.DeepEqual(identity.Of(old), identity.Of(site)) ||
 		!equality.Semantic.DeepEqual(old.Spec.Admin.AllowedSourceCIDRs, site.Spec.Admin.AllowedSourceCIDRs)
 }
