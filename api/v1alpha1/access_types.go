@@ -25,6 +25,13 @@ const (
 	PlatformSubresource = "platform"
 	// VerbUpdate is the verb asked on <resource>/platform.
 	VerbUpdate = "update"
+	// ExternalSubresource is the virtual subresource whose create verb lets
+	// a user record a national or provincial check's result (an
+	// InspectionRun of purpose external, T8): the offices and the platform
+	// hold it, the department checked does not.
+	ExternalSubresource = "external"
+	// VerbCreate is the verb asked on inspectionruns/external.
+	VerbCreate = "create"
 )
 
 // AnnotationRequestedBy records who created an InspectionRun or a

@@ -133,7 +133,9 @@ const (
 	// ReasonTicketOpened: an inspection opened a rectification ticket (T9).
 	ReasonTicketOpened = "TicketOpened"
 	// ReasonRectificationRequested, ReasonRectificationNotRequested: T8's takedown.
-	ReasonRectificationRequested    = "RectificationRequested"
+	ReasonRectificationRequested = "RectificationRequested"
+	// ReasonConsolidationRequested: T8's permanent closure request, opened in Pending.
+	ReasonConsolidationRequested    = "ConsolidationRequested"
 	ReasonRectificationNotRequested = "RectificationNotRequested"
 	// ReasonAvailabilityWarning: the 7-day probe window nears V1's threshold.
 	ReasonAvailabilityWarning = "AvailabilityWarning"
@@ -159,6 +161,8 @@ const (
 	ReasonSiteTakenDown          = "SiteTakenDown"
 	ReasonWaitingForOtherRun     = "WaitingForOtherRun"
 	ReasonScoringProfileNotFound = "ScoringProfileNotFound"
+	// ReasonExternalResult: an external check's result, recorded as entered (T8).
+	ReasonExternalResult = "ExternalResult"
 )
 
 // Reasons of a TakedownRequest's conditions and events (T1–T7).

@@ -682,6 +682,12 @@ type GovWebsiteStatus struct {
 	// +optional
 	// +kubebuilder:validation:MaxItems=24
 	MonthlyResults []MonthlyResult `json:"monthlyResults,omitempty"`
+	// MissingMonths are the complete months since launch with no result
+	// (T8): a month nobody inspected, or a suspended site's month, is
+	// missing, never passing.
+	// +optional
+	// +kubebuilder:validation:MaxItems=24
+	MissingMonths []string `json:"missingMonths,omitempty"`
 	// Tickets are the rectification tickets (T9): every open one and the newest closed.
 	// +optional
 	// +kubebuilder:validation:MaxItems=32

@@ -5,7 +5,7 @@ import (
 )
 
 // InspectionPurpose says why a run happens; the cadence is in RULES.md §3.
-// +kubebuilder:validation:Enum=daily;monthly;patrol;selfcheck;prelaunch;prereturn
+// +kubebuilder:validation:Enum=daily;monthly;patrol;selfcheck;prelaunch;prereturn;external
 type InspectionPurpose string
 
 const (
@@ -15,7 +15,50 @@ const (
 	PurposeSelfcheck InspectionPurpose = "selfcheck"
 	PurposePrelaunch InspectionPurpose = "prelaunch"
 	PurposePrereturn InspectionPurpose = "prereturn"
+	// PurposeExternal records a national or provincial check's result
+	// (T8): no Job runs; the result is what spec.external says, entered by
+	// the city office or the platform, never by the department checked.
+	PurposeExternal InspectionPurpose = "external"
 )
+
+// ExternalCheckLevel is who ran an external check.
+// +kubebuilder:validation:Enum=national;provincial
+type ExternalCheckLevel string
+
+const (
+	ExternalNational   ExternalCheckLevel = "national"
+	ExternalProvincial ExternalCheckLevel = "provincial"
+)
+
+// ExternalCheck is the result of a national or provincial check of a site
+// (国务院办公厅, 省政府办公厅 抽查), as its notice states it (T8).
+type ExternalCheck struct {
+	// Level of the check.
+	Level ExternalCheckLevel `json:"level"`
+	// Inspector is the body that checked (国务院办公厅, 省政府办公厅).
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	Inspector string `json:"inspector"`
+	// DocumentNumber of the notice that published the result (国办函〔2026〕12号).
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	DocumentNumber string `json:"documentNumber"`
+	// CheckedAt is the date of the check.
+	CheckedAt metav1.Time `json:"checkedAt"`
+	// Verdict of the check.
+	Verdict Verdict `json:"verdict"`
+	// Score, when the notice gives one.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=130
+	Score *int32 `json:"score,omitempty"`
+	// Problems the notice names, each starting with its rule id where it
+	// has one (V1–V5).
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:items:MaxLength=512
+	Problems []string `json:"problems,omitempty"`
+}
 
 // InspectionCheck is one family of checks the inspector can run.
 // +kubebuilder:validation:Enum=availability;homepage;columns;interaction;security;deadlinks;identity;admin-exposure
@@ -77,6 +120,8 @@ type ScoringProfileReference struct {
 // InspectionRunSpec is one inspection. A run is a record: its spec never changes.
 // +kubebuilder:validation:XValidation:rule="has(self.siteRef) || has(self.targetURL)",message="set siteRef or targetURL: an inspection needs a site to inspect"
 // +kubebuilder:validation:XValidation:rule="self == oldSelf",message="an InspectionRun's spec is immutable: it is a record; create a new run instead"
+// +kubebuilder:validation:XValidation:rule="(self.purpose == 'external') == has(self.external)",message="T8: spec.external is the result of a national or provincial check: set it exactly when purpose is external"
+// +kubebuilder:validation:XValidation:rule="self.purpose != 'external' || has(self.siteRef)",message="T8: an external check's result names the site checked (spec.siteRef)"
 type InspectionRunSpec struct {
 	// SiteRef is the GovWebsite inspected, in the same namespace.
 	// +optional
@@ -99,6 +144,9 @@ type InspectionRunSpec struct {
 	// ScoringProfileRef overrides the policy's scoring profile.
 	// +optional
 	ScoringProfileRef *ScoringProfileReference `json:"scoringProfileRef,omitempty"`
+	// External is a national or provincial check's result (purpose external, T8).
+	// +optional
+	External *ExternalCheck `json:"external,omitempty"`
 }
 
 // InspectionPhase is where a run stands.

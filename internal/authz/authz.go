@@ -49,6 +49,13 @@ func PlatformAttributes(namespace, resource string) authorizationv1.ResourceAttr
 		Group: sgv1.GroupVersion.Group, Resource: resource, Subresource: sgv1.PlatformSubresource}
 }
 
+// ExternalResultAttributes are what recording an external check's result
+// asks of RBAC (T8).
+func ExternalResultAttributes(namespace string) authorizationv1.ResourceAttributes {
+	return authorizationv1.ResourceAttributes{Namespace: namespace, Verb: sgv1.VerbCreate,
+		Group: sgv1.GroupVersion.Group, Resource: "inspectionruns", Subresource: sgv1.ExternalSubresource}
+}
+
 // Describe names the permission attrs ask for, for a refusal's message:
 // "approve signers.sitegroup.io/city in namespace tjhp-edu".
 func Describe(attrs authorizationv1.ResourceAttributes) string {

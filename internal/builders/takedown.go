@@ -2,6 +2,7 @@ package builders
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -111,21 +112,58 @@ func RectificationRequestName(site *sgv1.GovWebsite, month string) string {
 // site that failed two months in a row. It is created Pending with no
 // approvals: a takedown is never approved by the operator (T1).
 func RectificationRequest(site *sgv1.GovWebsite, month string, now time.Time, maxDays int32) *sgv1.TakedownRequest {
-	end := metav1.NewTime(now.Add(time.Duration(maxDays) * 24 * time.Hour))
-	return &sgv1.TakedownRequest{
+	return t8Request(site, RectificationRequestName(site, month), sgv1.TakedownTemporary, now, maxDays,
+		fmt.Sprintf("T8: %s failed the monthly inspection two months in a row (up to %s); "+
+			"the rectification takedown procedure starts and waits for approval up the chain.", site.Spec.Organization.Name+"的网站", month),
+		sgv1.NoticeContent{Title: "关停整改公告", Text: "本网站因连续两个月检查不合格，正在关停整改，整改完成并经检查合格后恢复访问。"})
+}
+
+// ExternalRectificationRequest starts T8's rectification takedown at once
+// when a national or provincial check failed the site (对检查发现不合格的网站
+// 立即实施关停整改). Pending, unsigned, like every T8 request.
+func ExternalRectificationRequest(site *sgv1.GovWebsite, run *sgv1.InspectionRun, now time.Time, maxDays int32) *sgv1.TakedownRequest {
+	ext := run.Spec.External
+	return t8Request(site, RectificationRequestName(site, run.Name), sgv1.TakedownTemporary, now, maxDays,
+		fmt.Sprintf("T8: %s failed the %s check by %s (%s, %s); the rectification takedown starts at once and waits for approval up the chain.",
+			site.Spec.Organization.Name+"的网站", ext.Level, ext.Inspector, ext.DocumentNumber, ext.CheckedAt.UTC().Format("2006-01-02")),
+		sgv1.NoticeContent{Title: "关停整改公告", Text: "本网站在上级检查中不合格，正在关停整改，整改完成并经检查合格后恢复访问。"})
+}
+
+// ConsolidationRequestName names T8's permanent closure request of a year.
+func ConsolidationRequestName(site *sgv1.GovWebsite, year int) string {
+	return fmt.Sprintf("%s-consolidation-%d", site.Name, year)
+}
+
+// ConsolidationRequest asks for T8's permanent closure (整合关停) of a site
+// that failed more than three months of a calendar year: its content is
+// to be consolidated into its parent and the site closed for good (T7).
+// Pending, unsigned: people decide a closure, never the operator.
+func ConsolidationRequest(site *sgv1.GovWebsite, year int, failing []string, now time.Time) *sgv1.TakedownRequest {
+	return t8Request(site, ConsolidationRequestName(site, year), sgv1.TakedownPermanent, now, 0,
+		fmt.Sprintf("T8: %s failed %d months of %d (%s), more than three; it is to be consolidated into its parent site and closed for good, "+
+			"after approval up the chain.", site.Spec.Organization.Name+"的网站", len(failing), year, strings.Join(failing, ", ")),
+		sgv1.NoticeContent{Title: "网站关停公告", Text: "本网站因年度内多月检查不合格，将整合至上级网站并永久关停。"})
+}
+
+// t8Request is a takedown the operator requests under T8: Pending, with
+// no approvals, labelled as the operator's.
+func t8Request(site *sgv1.GovWebsite, name string, typ sgv1.TakedownType, now time.Time, maxDays int32, reason string, notice sgv1.NoticeContent) *sgv1.TakedownRequest {
+	t := &sgv1.TakedownRequest{
 		TypeMeta: metav1.TypeMeta{APIVersion: sgv1.GroupVersion.String(), Kind: "TakedownRequest"},
-		ObjectMeta: metav1.ObjectMeta{Name: RectificationRequestName(site, month), Namespace: site.Namespace,
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: site.Namespace,
 			Labels: map[string]string{LabelManagedBy: ManagerName, LabelPartOf: "sitegroup", LabelSite: site.Name,
 				LabelComponent: "rectification"}},
 		Spec: sgv1.TakedownRequestSpec{
 			SiteRef: sgv1.LocalObjectReference{Name: site.Name},
-			Type:    sgv1.TakedownTemporary,
-			Reason: fmt.Sprintf("T8: %s failed the monthly inspection two months in a row (up to %s); "+
-				"the rectification takedown procedure starts and waits for approval up the chain.", site.Spec.Organization.Name+"的网站", month),
-			Start: metav1.NewTime(now),
-			End:   &end,
-			Notice: sgv1.NoticeContent{Title: "关停整改公告",
-				Text: "本网站因连续两个月检查不合格，正在关停整改，整改完成并经检查合格后恢复访问。"},
+			Type:    typ,
+			Reason:  reason,
+			Start:   metav1.NewTime(now),
+			Notice:  notice,
 		},
 	}
+	if typ == sgv1.TakedownTemporary {
+		end := metav1.NewTime(now.Add(time.Duration(maxDays) * 24 * time.Hour))
+		t.Spec.End = &end
+	}
+	return t
 }

@@ -61,3 +61,49 @@ func TestTicketRecords(t *testing.T) {
 		t.Errorf("closed ticket: %+v", got)
 	}
 }
+
+func TestMissingMonths(t *testing.T) {
+	month := func(m string, v sgv1.Verdict) sgv1.MonthlyResult { return sgv1.MonthlyResult{Month: m, Verdict: v} }
+	launched := time.Date(2026, 3, 10, 9, 0, 0, 0, shanghai) // launched mid-March
+	now := time.Date(2026, 7, 1, 0, 30, 0, 0, shanghai)      // just into July: June is complete
+	cases := []struct {
+		name   string
+		months []sgv1.MonthlyResult
+		now    time.Time
+		want   []string
+	}{
+		{"T8 every complete month has a result", []sgv1.MonthlyResult{month("2026-03", sgv1.VerdictPass), month("2026-04", sgv1.VerdictFail),
+			month("2026-05", sgv1.VerdictPass), month("2026-06", sgv1.VerdictPass)}, now, nil},
+		{"T8 a month nobody inspected is missing, not passing", []sgv1.MonthlyResult{month("2026-03", sgv1.VerdictPass),
+			month("2026-05", sgv1.VerdictPass), month("2026-06", sgv1.VerdictPass)}, now, []string{"2026-04"}},
+		{"T8 the launch month counts from launch", nil, now, []string{"2026-03", "2026-04", "2026-05", "2026-06"}},
+		{"T8 the month under way is not missing yet", []sgv1.MonthlyResult{month("2026-03", sgv1.VerdictPass), month("2026-04", sgv1.VerdictPass),
+			month("2026-05", sgv1.VerdictPass)}, time.Date(2026, 6, 30, 23, 59, 0, 0, shanghai), nil},
+		{"T8 at most two years back", nil, time.Date(2029, 1, 1, 0, 0, 0, 0, shanghai), nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := MissingMonths(tc.months, launched, tc.now, shanghai)
+			if tc.name == "T8 at most two years back" {
+				if len(got) != sgv1.MaxMonthlyResults || got[0] != "2027-01" || got[len(got)-1] != "2028-12" {
+					t.Errorf("got %d months %v, want the 24 months 2027-01 … 2028-12", len(got), got)
+				}
+				return
+			}
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("missing %v, want %v", got, tc.want)
+			}
+		})
+	}
+	if got := MissingMonths(nil, time.Time{}, now, shanghai); got != nil {
+		t.Errorf("a site never launched has no missing months, got %v", got)
+	}
+}
+
+func TestFailingMonthList(t *testing.T) {
+	months := []sgv1.MonthlyResult{{Month: "2025-12", Verdict: sgv1.VerdictFail}, {Month: "2026-01", Verdict: sgv1.VerdictFail},
+		{Month: "2026-02", Verdict: sgv1.VerdictPass}, {Month: "2026-03", Verdict: sgv1.VerdictFail}, {Month: "2026-05", Verdict: sgv1.VerdictFail}}
+	if got := FailingMonthList(months, 2026); strings.Join(got, ",") != "2026-01,2026-03,2026-05" || FailingMonthsIn(months, 2026) != 3 {
+		t.Errorf("failing months of 2026: %v", got)
+	}
+}

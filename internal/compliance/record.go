@@ -7,6 +7,7 @@ package compliance
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -100,7 +101,8 @@ func before(t1 time.Time, n1 string, t2 time.Time, n2 string) bool {
 // countsForMonth: the month's verdict comes from a full inspection — the
 // monthly run or the quarterly patrol — not from daily monitoring.
 func countsForMonth(p sgv1.InspectionPurpose) bool {
-	return p == sgv1.PurposeMonthly || p == sgv1.PurposePatrol
+	// T8: a national or provincial check's result is the month's result too.
+	return p == sgv1.PurposeMonthly || p == sgv1.PurposePatrol || p == sgv1.PurposeExternal
 }
 
 // setMonth records a month's result; only a later run of the same month
@@ -153,14 +155,55 @@ func nextMonth(month string) string {
 // FailingMonthsIn counts a calendar year's failing months (T8: more than
 // three recommend consolidation).
 func FailingMonthsIn(months []sgv1.MonthlyResult, year int) int {
-	n := 0
+	return len(FailingMonthList(months, year))
+}
+
+// FailingMonthList names a calendar year's failing months, oldest first.
+func FailingMonthList(months []sgv1.MonthlyResult, year int) []string {
+	var out []string
 	prefix := fmt.Sprintf("%04d-", year)
 	for _, m := range months {
 		if len(m.Month) > 5 && m.Month[:5] == prefix && m.Verdict == sgv1.VerdictFail {
-			n++
+			out = append(out, m.Month)
 		}
 	}
-	return n
+	return out
+}
+
+// MissingMonths are the complete months since the site launched that have
+// no result (T8: a month nobody inspected, a suspended site's month, is
+// shown as missing, never counted as passing), oldest first, at most the
+// MaxMonthlyResults months before now's month.
+func MissingMonths(months []sgv1.MonthlyResult, launched, now time.Time, loc *time.Location) []string {
+	if launched.IsZero() || !launched.Before(now) {
+		return nil
+	}
+	have := map[string]bool{}
+	for _, m := range months {
+		have[m.Month] = true
+	}
+	current := now.In(loc).Format("2006-01")
+	first := launched.In(loc).Format("2006-01")
+	var out []string
+	for m, n := current, 0; n < sgv1.MaxMonthlyResults; n++ {
+		m = previousMonth(m)
+		if m < first {
+			break
+		}
+		if !have[m] {
+			out = append(out, m)
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
+func previousMonth(month string) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return ""
+	}
+	return t.AddDate(0, -1, 0).Format("2006-01")
 }
 
 // historyEntry: every run but passing daily monitoring goes into the

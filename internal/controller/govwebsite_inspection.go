@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -32,9 +33,13 @@ func (r *GovWebsiteReconciler) observeInspections(ctx context.Context, s *siteSc
 	}
 	var done []compliance.Run
 	var prelaunch, squatter *sgv1.InspectionRun
+	var externalFailures []*sgv1.InspectionRun
 	for i := range list.Items {
 		run := &list.Items[i]
-		if !requestedByOperator(run, r.OperatorUser) {
+		// The record counts the operator's own runs, and the results of
+		// national and provincial checks, which only the offices and the
+		// platform may record (the InspectionRun webhook, T8).
+		if !requestedByOperator(run, r.OperatorUser) && run.Spec.Purpose != sgv1.PurposeExternal {
 			if run.Name == builders.PrelaunchRunName(site) {
 				squatter = run
 			}
@@ -46,6 +51,9 @@ func (r *GovWebsiteReconciler) observeInspections(ctx context.Context, s *siteSc
 		if run.Status.Phase == sgv1.InspectionSucceeded && run.Status.CompletionTime != nil && run.Status.Verdict != "" {
 			done = append(done, compliance.Run{Name: run.Name, Purpose: run.Spec.Purpose, Verdict: run.Status.Verdict,
 				Score: run.Status.Score, Vetoes: run.Status.Vetoes, Checks: run.Spec.Checks, Completed: run.Status.CompletionTime.Time})
+			if failedExternalCheck(run, s.now) {
+				externalFailures = append(externalFailures, run)
+			}
 		}
 	}
 	before := site.Status.Tickets
@@ -54,6 +62,9 @@ func (r *GovWebsiteReconciler) observeInspections(ctx context.Context, s *siteSc
 	rec.Tickets = compliance.CloseTickets(rec.Tickets, site.Spec.RectificationReports, policy.LevelNames(p, sgv1.ScopeRectification))
 	st := &site.Status
 	st.LastInspection, st.MonthlyResults, st.ConsecutiveFailingMonths, st.Tickets = rec.Last, rec.Monthly, rec.ConsecutiveFailingMonths, rec.Tickets
+	if launched(site) {
+		st.MissingMonths = compliance.MissingMonths(rec.Monthly, site.Status.Launch.LaunchedAt.Time, s.now, clock.Shanghai)
+	}
 	history := append(rec.History, compliance.TicketRecords(rec.Tickets)...)
 	for _, r := range site.Spec.RectificationReports {
 		history = append(history, compliance.ApprovalRecords("T9", r.Ticket, r.Approvals)...)
@@ -67,9 +78,7 @@ func (r *GovWebsiteReconciler) observeInspections(ctx context.Context, s *siteSc
 		}
 		conditions.Set(&st.Conditions, site.Generation, v.Type, v.Status, v.Reason, v.Message)
 	}
-	if rec.ConsecutiveFailingMonths >= compliance.RectificationAfterMonths {
-		s.rectification = &rec
-	}
+	s.t8Requests = t8Requests(site, rec, externalFailures, p, s.now)
 	if prelaunch == nil && squatter != nil && !launched(site) {
 		s.launch = prelaunchNotOperators(squatter)
 		return nil
@@ -113,32 +122,68 @@ func warnOnNewTickets(s *siteScope, before, after []sgv1.RectificationTicket) {
 	}
 }
 
-// requestRectification creates T8's rectification takedown for the
-// failing streak the record found, once; it stays Pending until people
-// approve it. A portal cannot be taken down temporarily (T2): its
-// RectificationRequired condition says so instead.
-func (r *GovWebsiteReconciler) requestRectification(ctx context.Context, s *siteScope) (stepResult, error) {
-	site, rec := s.site, s.rectification
-	if rec == nil || identity.InForce(site).Spec.SiteKind == sgv1.SiteKindPortal {
-		return stepResult{}, nil
+// externalCheckRecent bounds how old a failed external check may be and
+// still start a rectification takedown: it starts at once when the result
+// is recorded, not a year later from an old record.
+const externalCheckRecent = 31 * 24 * time.Hour
+
+// failedExternalCheck: a national or provincial check failed the site
+// recently (T8).
+func failedExternalCheck(run *sgv1.InspectionRun, now time.Time) bool {
+	ext := run.Spec.External
+	return run.Spec.Purpose == sgv1.PurposeExternal && ext != nil && ext.Verdict == sgv1.VerdictFail &&
+		now.Sub(ext.CheckedAt.Time) < externalCheckRecent
+}
+
+// t8Requests are the takedowns T8 calls for now: rectification after two
+// failing months in a row, rectification at once after a failed national
+// or provincial check, and permanent closure after more than three
+// failing months of the calendar year, which supersedes a temporary
+// rectification (one open takedown at a time). A portal cannot be taken
+// down temporarily (T2): its RectificationRequired condition says so.
+func t8Requests(site *sgv1.GovWebsite, rec compliance.Record, externalFailures []*sgv1.InspectionRun, p sgv1.SiteGroupPolicySpec, now time.Time) []*sgv1.TakedownRequest {
+	year := now.In(clock.Shanghai).Year()
+	if failing := compliance.FailingMonthList(rec.Monthly, year); len(failing) > compliance.ConsolidationAfterMonths {
+		return []*sgv1.TakedownRequest{builders.ConsolidationRequest(site, year, failing, now)}
 	}
-	month := rec.Monthly[len(rec.Monthly)-1].Month
-	name := builders.RectificationRequestName(site, month)
-	existing := &sgv1.TakedownRequest{}
-	err := r.Get(ctx, client.ObjectKey{Namespace: site.Namespace, Name: name}, existing)
-	if err == nil || client.IgnoreNotFound(err) != nil {
-		return stepResult{}, client.IgnoreNotFound(err)
+	var out []*sgv1.TakedownRequest
+	portal := identity.InForce(site).Spec.SiteKind == sgv1.SiteKindPortal
+	if !portal && rec.ConsecutiveFailingMonths >= compliance.RectificationAfterMonths {
+		out = append(out, builders.RectificationRequest(site, rec.Monthly[len(rec.Monthly)-1].Month, now, p.Takedown.MaxTemporaryDays))
 	}
-	req := builders.RectificationRequest(site, month, s.now, s.policy.Takedown.MaxTemporaryDays)
-	if _, err := apply.Ensure(ctx, r.Client, req); err != nil {
-		// The takedown webhook may refuse it (T3: one temporary takedown a
-		// year; one open takedown at a time): people must decide.
-		s.event(corev1.EventTypeWarning, sgv1.ReasonRectificationNotRequested, "Rectification",
-			fmt.Sprintf("T8: could not create TakedownRequest %s: %v", name, err))
-		return stepResult{}, nil
+	for _, run := range externalFailures {
+		if !portal {
+			out = append(out, builders.ExternalRectificationRequest(site, run, now, p.Takedown.MaxTemporaryDays))
+		}
 	}
-	s.event(corev1.EventTypeWarning, sgv1.ReasonRectificationRequested, "Rectification",
-		fmt.Sprintf("T8: created TakedownRequest %s (Pending; it needs approval up the chain)", name))
+	return out
+}
+
+// requestT8Takedowns creates each takedown T8 calls for, once; each stays
+// Pending until people approve it up the chain (T1).
+func (r *GovWebsiteReconciler) requestT8Takedowns(ctx context.Context, s *siteScope) (stepResult, error) {
+	for _, req := range s.t8Requests {
+		err := r.Get(ctx, client.ObjectKeyFromObject(req), &sgv1.TakedownRequest{})
+		if client.IgnoreNotFound(err) != nil {
+			return stepResult{}, err
+		}
+		if err == nil {
+			continue // requested before: people decide from here
+		}
+		if _, err := apply.Ensure(ctx, r.Client, req); err != nil {
+			// The takedown webhook may refuse it (T3: one temporary takedown a
+			// year; one open takedown at a time): people must decide.
+			s.event(corev1.EventTypeWarning, sgv1.ReasonRectificationNotRequested, "Rectification",
+				fmt.Sprintf("T8: could not create TakedownRequest %s: %v", req.Name, err))
+			continue
+		}
+		reason := sgv1.ReasonRectificationRequested
+		if req.Spec.Type == sgv1.TakedownPermanent {
+			reason = sgv1.ReasonConsolidationRequested
+		}
+		s.event(corev1.EventTypeWarning, reason, "Rectification",
+			fmt.Sprintf("T8: created %s TakedownRequest %s (Pending; it needs approval up the chain): %s", req.Spec.Type, req.Name, req.Spec.Reason))
+	}
 	return stepResult{}, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/apply"
 	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/reportstore"
 )
 
 // keepRecord makes a deleted site's record outlive it, for the auditor:
@@ -95,4 +96,65 @@ func closedSiteRecord(site *sgv1.GovWebsite) (*corev1.ConfigMap, error) {
 			Labels: map[string]string{builders.LabelManagedBy: builders.ManagerName, builders.LabelSite: site.Name, builders.LabelComponent: "record"}},
 		Data: map[string]string{"site.json": string(identity), "approvals.json": string(approvals), "complianceHistory.json": string(history)},
 	}, nil
+}
+
+// keepMonthlyRecords publishes each month's full result as the ConfigMap
+// <site>-monthly-<YYYY-MM> (the deciding run's summary and report), where
+// an auditor reads it after the runs are pruned, and removes the records
+// older than the 24 months kept (RULES.md §4: monthly full monitoring
+// report per site). A month is written once, and again only when a later
+// run of the same month decides it.
+func (r *GovWebsiteReconciler) keepMonthlyRecords(ctx context.Context, s *siteScope) (stepResult, error) {
+	site := s.site
+	for _, m := range site.Status.MonthlyResults {
+		existing := &corev1.ConfigMap{}
+		err := r.Get(ctx, client.ObjectKey{Namespace: site.Namespace, Name: builders.MonthlyRecordName(site.Name, m.Month)}, existing)
+		if client.IgnoreNotFound(err) != nil {
+			return stepResult{}, err
+		}
+		if err == nil && existing.Annotations[builders.AnnotationRecordRun] == m.Run {
+			continue
+		}
+		report, err := r.runReport(ctx, site.Namespace, m.Run)
+		if err != nil {
+			return stepResult{}, err
+		}
+		if _, err := apply.Ensure(ctx, r.Client, builders.MonthlyRecord(site, m, report)); err != nil {
+			return stepResult{}, err
+		}
+	}
+	return stepResult{}, r.pruneMonthlyRecords(ctx, site)
+}
+
+// runReport is the JSON report a run kept (reportstore), or "" when the
+// run had none (an external check) or its report is gone.
+func (r *GovWebsiteReconciler) runReport(ctx context.Context, ns, run string) (string, error) {
+	cm := &corev1.ConfigMap{}
+	err := r.Get(ctx, client.ObjectKey{Namespace: ns, Name: run + "-report"}, cm)
+	if err != nil {
+		return "", client.IgnoreNotFound(err)
+	}
+	return cm.Data[reportstore.Key], nil
+}
+
+// pruneMonthlyRecords removes the site's monthly records of months the
+// record no longer keeps (older than its 24 months).
+func (r *GovWebsiteReconciler) pruneMonthlyRecords(ctx context.Context, site *sgv1.GovWebsite) error {
+	if len(site.Status.MonthlyResults) < sgv1.MaxMonthlyResults {
+		return nil // nothing has aged out of the 24 months yet
+	}
+	list := &corev1.ConfigMapList{}
+	if err := r.List(ctx, list, client.InNamespace(site.Namespace), client.MatchingLabels{
+		builders.LabelManagedBy: builders.ManagerName, builders.LabelSite: site.Name, builders.LabelComponent: builders.ComponentMonthlyRecord}); err != nil {
+		return err
+	}
+	oldest := site.Status.MonthlyResults[0].Month
+	for i := range list.Items {
+		if month := list.Items[i].Labels[builders.LabelMonth]; month < oldest {
+			if _, err := apply.Delete(ctx, r.Client, &list.Items[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

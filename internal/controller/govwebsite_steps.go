@@ -46,9 +46,11 @@ type siteScope struct {
 	importedClaim *corev1.PersistentVolumeClaim
 	takedowns     siteTakedowns
 	board         *builders.Board
-	// rectification is T8's failing streak, when it calls for a takedown request.
-	rectification *compliance.Record
-	plan          builders.Plan
+	// t8Requests are the takedowns T8 calls for (a failing streak, a
+	// failed external check, a year's failing months), to be requested
+	// once each; people approve them, never the operator.
+	t8Requests []*sgv1.TakedownRequest
+	plan       builders.Plan
 	// children is what runs, read after the apply; nil until then.
 	children *siteChildren
 	// halt ends the reconcile on purpose: nothing more to do until something changes.
@@ -115,7 +117,8 @@ func (r *GovWebsiteReconciler) siteSteps() []siteStep {
 		{"read-content", sgv1.ReasonReadFailed, r.readContent},
 		{"read-takedowns", sgv1.ReasonReadFailed, r.readTakedowns},
 		{"read-inspections", sgv1.ReasonReadFailed, r.readInspections},
-		{"request-rectification", sgv1.ReasonApplyFailed, r.requestRectification},
+		{"request-t8-takedowns", sgv1.ReasonApplyFailed, r.requestT8Takedowns},
+		{"keep-monthly-records", sgv1.ReasonApplyFailed, r.keepMonthlyRecords},
 		{"mark-content-imported", sgv1.ReasonApplyFailed, r.markContentImported},
 		{"plan", "", r.planChildren},
 		{"apply", sgv1.ReasonApplyFailed, r.applyChildren},

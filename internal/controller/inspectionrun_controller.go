@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -81,6 +82,10 @@ func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 	patcher := statuspatch.New(run)
 	defer func() { retErr = kerrors.NewAggregate([]error{retErr, patcher.Patch(ctx, r.Client, run)}) }()
 	run.Status.ObservedGeneration = run.Generation
+	if run.Spec.Purpose == sgv1.PurposeExternal {
+		r.recordExternal(ctx, run)
+		return ctrl.Result{}, nil
+	}
 
 	p, err := policy.Get(ctx, r.Client)
 	if errors.Is(err, policy.ErrMissing) {
@@ -264,6 +269,36 @@ func (r *InspectionRunReconciler) record(ctx context.Context, run *sgv1.Inspecti
 		conditions.MarkReconciling(&run.Status.Conditions, run.Generation, string(js.Phase), js.Detail)
 	}
 	return nil
+}
+
+// recordExternal records a national or provincial check's result as its
+// notice states it (T8): no Job runs; the problems that name a veto (V1–V5)
+// become the run's vetoes, so the site's record opens tickets for them.
+func (r *InspectionRunReconciler) recordExternal(ctx context.Context, run *sgv1.InspectionRun) {
+	ext := run.Spec.External
+	st := &run.Status
+	st.Verdict, st.Score, st.Vetoes = ext.Verdict, ext.Score, externalVetoes(ext.Problems)
+	st.StartTime, st.CompletionTime = ext.CheckedAt.DeepCopy(), ext.CheckedAt.DeepCopy()
+	st.Phase = sgv1.InspectionSucceeded
+	msg := fmt.Sprintf("T8: %s check by %s (%s) on %s: %s", ext.Level, ext.Inspector, ext.DocumentNumber,
+		ext.CheckedAt.UTC().Format("2006-01-02"), ext.Verdict)
+	conditions.MarkReady(&st.Conditions, run.Generation, sgv1.ReasonExternalResult, msg)
+	eventLog(ctx, r.Recorder, run, pendingEvent{corev1.EventTypeNormal, sgv1.ReasonExternalResult, "Inspection", msg})
+	metrics.RecordRun(string(run.Spec.Purpose), string(ext.Verdict))
+}
+
+// externalVetoes reads the vetoes an external check's problems name: one
+// per rule (V1–V5), its first problem as the reason.
+func externalVetoes(problems []string) []sgv1.Veto {
+	var out []sgv1.Veto
+	for _, p := range problems {
+		id, _, _ := strings.Cut(p, ":")
+		id = strings.TrimSpace(id)
+		if len(id) == 2 && id[0] == 'V' && id[1] >= '1' && id[1] <= '5' && !slices.ContainsFunc(out, func(v sgv1.Veto) bool { return v.ID == id }) {
+			out = append(out, sgv1.Veto{ID: id, Reason: truncate(p, 512)})
+		}
+	}
+	return out
 }
 
 // fail ends the run as an infrastructure failure: not a site verdict.

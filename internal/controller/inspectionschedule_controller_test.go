@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -124,6 +125,10 @@ var _ = Describe("inspection schedules", func() {
 			return req.Status.Phase
 		}, timeout, interval).Should(Equal(sgv1.TakedownPending))
 		Eventually(warningReasons, timeout, interval).WithArguments(ns).Should(ContainElements("ConsecutiveFailingMonths", "RectificationRequested"))
+		By("each month's full result is published as <site>-monthly-<month>, its report included")
+		record := &corev1.ConfigMap{}
+		exists(record, ns, "edu-monthly-2027-11")
+		Expect(record.Data).To(And(HaveKeyWithValue("result.json", ContainSubstring(`"verdict":"fail"`)), HaveKeyWithValue("report.json", ContainSubstring("V3"))))
 		Expect(condition(ns, sgv1.ConditionCompliant).Status).To(Equal(metav1.ConditionFalse))
 
 		By("a pending takedown leaves the site serving, so its inspections go on")

@@ -2,8 +2,10 @@ package webhook
 
 import (
 	"context"
+	"fmt"
 
 	admissionv1 "k8s.io/api/admission/v1"
+	authenticationv1 "k8s.io/api/authentication/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -11,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/authz"
 )
 
 // +kubebuilder:webhook:path=/mutate-sitegroup-io-v1alpha1-inspectionrun,mutating=true,failurePolicy=fail,sideEffects=None,groups=sitegroup.io,resources=inspectionruns,verbs=create;update,versions=v1alpha1,name=minspectionrun.sitegroup.io,admissionReviewVersions=v1
@@ -57,6 +60,12 @@ func (w *InspectionRunWebhook) ValidateCreate(ctx context.Context, run *sgv1.Ins
 		return nil, err
 	}
 	spec := field.NewPath("spec")
+	if run.Spec.Purpose == sgv1.PurposeExternal {
+		errs, err := w.externalResult(ctx, req.UserInfo, run)
+		if err != nil || len(errs) > 0 {
+			return nil, invalidRun(run, errs, err)
+		}
+	}
 	errs, err := w.platformOnly(ctx, req.UserInfo, run.Namespace, "inspectionruns", []ownedField{
 		{spec.Child("targetURL"), run.Spec.TargetURL != "",
 			"S5, V1–V5: a run's target decides what is judged; a decoy would be judged in the site's place"},
@@ -64,6 +73,23 @@ func (w *InspectionRunWebhook) ValidateCreate(ctx context.Context, run *sgv1.Ins
 			"V1–V5: the scoring profile decides the score; it is the platform's, from a namespace the platform names"},
 	})
 	return nil, invalidRun(run, errs, err)
+}
+
+// externalResult: a national or provincial check's result is entered by
+// those who receive its notice, the offices or the platform, never by the
+// department whose site was checked (T8).
+func (w *InspectionRunWebhook) externalResult(ctx context.Context, user authenticationv1.UserInfo, run *sgv1.InspectionRun) (field.ErrorList, error) {
+	if w.isOperator(user) {
+		return nil, nil
+	}
+	attrs := authz.ExternalResultAttributes(run.Namespace)
+	allowed, err := w.Reviewer.Allowed(ctx, user, attrs)
+	if err != nil || allowed {
+		return nil, err
+	}
+	return field.ErrorList{field.Forbidden(field.NewPath("spec", "purpose"), fmt.Sprintf(
+		"T8: a national or provincial check's result is recorded by the city office or the platform, never by the department checked; %s may not (RBAC does not allow %s)",
+		user.Username, authz.Describe(attrs)))}, nil
 }
 
 // ValidateUpdate keeps the stamp of who asked for the run.
