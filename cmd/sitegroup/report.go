@@ -20,8 +20,8 @@ import (
 // reportTimeout bounds reading the objects from the cluster.
 const reportTimeout = 2 * time.Minute
 
-// newReportReader reads the cluster; tests replace it.
-var newReportReader = func(kubeconfig string) (client.Reader, error) {
+// newReportClient reads the cluster (and publishes the report); tests replace it.
+var newReportClient = func(kubeconfig string) (client.Client, error) {
 	get := ctrlconfig.GetConfig
 	if kubeconfig != "" {
 		get = func() (*rest.Config, error) { return clientcmd.BuildConfigFromFlags("", kubeconfig) }
@@ -37,6 +37,9 @@ var newReportReader = func(kubeconfig string) (client.Reader, error) {
 type reportOptions struct {
 	kubeconfig string
 	req        yearreport.Request
+	// publishNamespace, when set, also publishes the report (Markdown and
+	// CSV) as a ConfigMap there, for the auditor.
+	publishNamespace string
 }
 
 // reportFlags are the flags of `sitegroup report`.
@@ -47,6 +50,7 @@ type reportFlags struct {
 	format       string
 	kubeconfig   string
 	namespace    string
+	publish      string
 	now          time.Time
 }
 
@@ -73,6 +77,7 @@ func (c *cli) reportCommand() *cobra.Command {
 	fs.StringVar(&f.format, "format", f.format, "output format: markdown or csv")
 	bindKubeconfig(fs, &f.kubeconfig)
 	fs.StringVar(&f.namespace, "namespace", "", "report the sites of one namespace; all namespaces when empty")
+	fs.StringVar(&f.publish, "publish-namespace", "", "also publish the report (Markdown and CSV) as the ConfigMap sitegroup-yearly-report-<year> in this namespace")
 	bindNow(fs, &f.now, "generation time, RFC 3339 (default: the current time)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(
 		[]string{string(yearreport.FormatMarkdown), string(yearreport.FormatCSV)}, cobra.ShellCompDirectiveNoFileComp))
@@ -83,19 +88,30 @@ func (c *cli) reportCommand() *cobra.Command {
 // 31 January: RULES.md §4) of one calendar year from the cluster's
 // GovWebsites, TakedownRequests and InspectionRuns.
 func runReport(o reportOptions, stdout io.Writer) error {
-	c, err := newReportReader(o.kubeconfig)
+	c, err := newReportClient(o.kubeconfig)
 	if err != nil {
 		return fmt.Errorf("connecting to the cluster: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), reportTimeout)
 	defer cancel()
-	return yearreport.Write(ctx, c, o.req, stdout)
+	if err := yearreport.Write(ctx, c, o.req, stdout); err != nil {
+		return err
+	}
+	if o.publishNamespace == "" {
+		return nil
+	}
+	cm, err := yearreport.Publish(ctx, c, o.req, o.publishNamespace)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "\npublished as ConfigMap %s/%s\n", cm.Namespace, cm.Name)
+	return err
 }
 
 // options checks the flags and says which year is reported; now is the
 // clock --now stands for.
 func (f reportFlags) options(now func() time.Time) (reportOptions, error) {
-	o := reportOptions{kubeconfig: f.kubeconfig, req: yearreport.Request{Namespace: f.namespace, Now: f.now}}
+	o := reportOptions{kubeconfig: f.kubeconfig, req: yearreport.Request{Namespace: f.namespace, Now: f.now}, publishNamespace: f.publish}
 	if o.req.Now.IsZero() {
 		o.req.Now = now()
 	}

@@ -88,10 +88,10 @@ func TestReportCommand(t *testing.T) {
 	other := gw.DeepCopy()
 	other.Namespace = "other"
 	c := fake.NewClientBuilder().WithScheme(scheme.New()).WithObjects(gw, other).Build()
-	saved := newReportReader
-	defer func() { newReportReader = saved }()
+	saved := newReportClient
+	defer func() { newReportClient = saved }()
 	var gotKubeconfig string
-	newReportReader = func(kubeconfig string) (client.Reader, error) { gotKubeconfig = kubeconfig; return c, nil }
+	newReportClient = func(kubeconfig string) (client.Client, error) { gotKubeconfig = kubeconfig; return c, nil }
 
 	var out, errOut bytes.Buffer
 	if code := dispatch([]string{"report", "--year", "2026", "--format", "csv", "--namespace", "tjhp",

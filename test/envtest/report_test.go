@@ -12,12 +12,14 @@ import (
 	. "github.com/onsi/gomega"
 
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/clock"
+	"sitegroup.io/operator/internal/testenv"
 	"sitegroup.io/operator/internal/yearreport"
 )
 
@@ -299,6 +301,38 @@ var _ = Describe("the yearly report (sitegroup report --year)", Ordered, func() 
 		Expect(md).To(ContainSubstring("\n## report-other/edu · "))
 	})
 
+	It("publishes the report as a ConfigMap that the report's ServiceAccount writes and the auditor reads", func() {
+		root, err := testenv.RepoRoot()
+		Expect(err).NotTo(HaveOccurred())
+		ensureNamespace("sitegroup-system")
+		for _, f := range []string{"config/report/rbac.yaml", "config/rbac/personas.yaml"} {
+			for _, obj := range readObjects(filepath.Join(root, f)) {
+				Expect(client.IgnoreAlreadyExists(k8sClient.Create(ctx, obj))).To(Succeed(), "%s %s", obj.GetKind(), obj.GetName())
+			}
+		}
+		Expect(client.IgnoreAlreadyExists(k8sClient.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "audit"},
+			RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "sitegroup-auditor"},
+			Subjects: []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: "rbac.authorization.k8s.io", Name: "audit"}}}))).To(Succeed())
+
+		req := yearreport.Request{Year: 2026, Namespace: reportNS, Now: reportNow}
+		reporter := impersonated("system:serviceaccount:sitegroup-system:sitegroup-report", "system:serviceaccounts", "system:serviceaccounts:sitegroup-system")
+		var published *corev1.ConfigMap
+		Eventually(func() (err error) { // the RoleBinding reaches the authorizer's cache shortly
+			published, err = yearreport.Publish(ctx, reporter, req, "sitegroup-system")
+			return err
+		}, 10*time.Second, 100*time.Millisecond).Should(Succeed())
+		Expect(published.Name).To(Equal("sitegroup-yearly-report-2026-" + reportNS))
+
+		got := &corev1.ConfigMap{}
+		Expect(impersonated("audit").Get(ctx, client.ObjectKeyFromObject(published), got)).To(Succeed(), "the auditor reads the published report")
+		expectGolden("report-2026.md", []byte(got.Data[yearreport.MarkdownKey]))
+		expectGolden("report-2026.csv", []byte(got.Data[yearreport.CSVKey]))
+		Expect(impersonated("webmaster").Get(ctx, client.ObjectKeyFromObject(published), &corev1.ConfigMap{})).
+			To(MatchError(ContainSubstring("forbidden")), "a department is not the report's reader")
+		Expect(impersonated("system:serviceaccount:sitegroup-system:sitegroup-report").Delete(ctx, published)).
+			To(MatchError(ContainSubstring("forbidden")), "the report writes its ConfigMap and nothing else")
+	})
+
 	It("puts the run completing 2026-12-31T17:00Z into January 2027", func() {
 		csv := string(report(yearreport.Request{Year: 2027, Format: yearreport.FormatCSV, Namespace: reportNS, Now: reportNow}))
 		Expect(csv).To(ContainSubstring("month,report,edu,department,2027-01,pass,91,edu-monthly-2027-01,2027-01-01T01:00:00+08:00,status,"))
@@ -306,3 +340,17 @@ var _ = Describe("the yearly report (sitegroup report --year)", Ordered, func() 
 		Expect(md).To(ContainSubstring("| edu-monthly-2027-01 | monthly | Succeeded | 2027-01-01 01:00 | pass | 91 | — |"))
 	})
 })
+
+// impersonated is a client acting as user, through the real API server's authorizer.
+func impersonated(user string, groups ...string) client.Client {
+	GinkgoHelper()
+	c, err := client.New(testenv.Impersonating(cfg, user, groups...), client.Options{Scheme: testenv.Scheme()})
+	Expect(err).NotTo(HaveOccurred())
+	return c
+}
+
+// ensureNamespace creates a namespace unless it exists.
+func ensureNamespace(name string) {
+	GinkgoHelper()
+	Expect(client.IgnoreAlreadyExists(k8sClient.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}))).To(Succeed())
+}
