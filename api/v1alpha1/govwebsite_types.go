@@ -416,7 +416,7 @@ type InspectionSummary struct {
 }
 
 // ComplianceRecordKind says what a compliance record is about.
-// +kubebuilder:validation:Enum=Inspection;MonthlyResult;Takedown;Approval;Rectification
+// +kubebuilder:validation:Enum=Inspection;MonthlyResult;Takedown;Approval;Rectification;Announcement
 type ComplianceRecordKind string
 
 // Kinds of compliance records.
@@ -426,6 +426,7 @@ const (
 	RecordTakedown      ComplianceRecordKind = "Takedown"
 	RecordApproval      ComplianceRecordKind = "Approval"
 	RecordRectification ComplianceRecordKind = "Rectification"
+	RecordAnnouncement  ComplianceRecordKind = "Announcement"
 )
 
 // ComplianceRecord is one entry of the auditor's history of a site.
@@ -639,6 +640,10 @@ type LaunchStatus struct {
 	// LaunchedAt is when it passed and the site was routed.
 	// +optional
 	LaunchedAt *metav1.Time `json:"launchedAt,omitempty"`
+	// AnnouncedUntil is the end of the opening announcement (开通公告) on
+	// the parent portal's board (S5, the policy's filing.openingNoticeDays).
+	// +optional
+	AnnouncedUntil *metav1.Time `json:"announcedUntil,omitempty"`
 }
 
 // GovWebsiteStatus is what is true about the site right now.

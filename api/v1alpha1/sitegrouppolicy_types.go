@@ -149,6 +149,12 @@ type FilingPolicy struct {
 	// +optional
 	// +kubebuilder:validation:XValidation:rule="self >= 30 && self <= 365",message="S8: filing.domainChangeNoticeDays must be 30 to 365 (the old domain announces the change for at least a month)"
 	DomainChangeNoticeDays int32 `json:"domainChangeNoticeDays,omitempty"`
+	// OpeningNoticeDays a new site's opening announcement (开通公告) stays
+	// on its parent portal's board (S5).
+	// +kubebuilder:default=30
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="self >= 7 && self <= 365",message="S5: filing.openingNoticeDays must be 7 to 365 (the opening announcement stays at least a week)"
+	OpeningNoticeDays int32 `json:"openingNoticeDays,omitempty"`
 }
 
 // HistoryPolicy bounds what the operator keeps.

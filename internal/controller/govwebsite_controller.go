@@ -241,6 +241,8 @@ func (r *GovWebsiteReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&corev1.PersistentVolumeClaim{}, handler.EnqueueRequestsFromMapFunc(siteOfLabelled)).
 		Watches(&sgv1.SiteGroupPolicy{}, handler.EnqueueRequestsFromMapFunc(r.allSites)).
 		Watches(&sgv1.TakedownRequest{}, handler.EnqueueRequestsFromMapFunc(r.sitesOfTakedown)).
+		// A sub-site that launches puts its opening announcement on its portal's board (S5).
+		Watches(&sgv1.GovWebsite{}, handler.EnqueueRequestsFromMapFunc(parentPortalOf), builder.WithPredicates(launchChanged())).
 		Watches(&sgv1.InspectionRun{}, handler.EnqueueRequestsFromMapFunc(sitesOfRun)).
 		WatchesMetadata(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(r.sitesOnNode), builder.WithPredicates(predicate.LabelChangedPredicate{}))
 	if r.HaveGatewayAPI {
@@ -262,6 +264,27 @@ func availabilityChanged() predicate.Funcs {
 		}
 		return o.Verdict != n.Verdict || o.Warning != n.Warning
 	}}
+}
+
+// launchChanged passes a site's update that launches it (S5).
+func launchChanged() predicate.Funcs {
+	return predicate.Funcs{
+		CreateFunc: func(event.CreateEvent) bool { return false },
+		DeleteFunc: func(event.DeleteEvent) bool { return false },
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			return launched(e.ObjectNew.(*sgv1.GovWebsite)) != launched(e.ObjectOld.(*sgv1.GovWebsite))
+		},
+	}
+}
+
+// parentPortalOf maps a sub-site to its parent portal.
+func parentPortalOf(_ context.Context, obj client.Object) []reconcile.Request {
+	key := parentPortalKey(obj.(*sgv1.GovWebsite))
+	if key == "" {
+		return nil
+	}
+	ns, name, _ := strings.Cut(key, "/")
+	return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: ns, Name: name}}}
 }
 
 // siteOfLabelled maps a labelled object (pod, content volume) to its site.

@@ -100,12 +100,26 @@ func launch(s *siteScope, prelaunch *sgv1.InspectionRun) verdict {
 	case launched(site):
 	case v.ok():
 		at := metav1.NewTime(s.now)
-		site.Status.Launch = &sgv1.LaunchStatus{PrelaunchRun: prelaunch.Name, LaunchedAt: &at}
+		until := metav1.NewTime(s.now.Add(time.Duration(s.policy.Filing.OpeningNoticeDays) * 24 * time.Hour))
+		site.Status.Launch = &sgv1.LaunchStatus{PrelaunchRun: prelaunch.Name, LaunchedAt: &at, AnnouncedUntil: &until}
 		s.event(corev1.EventTypeNormal, sgv1.ReasonLaunched, "Launch", v.message)
+		site.Status.ComplianceHistory = mergeHistory(site.Status.ComplianceHistory, []sgv1.ComplianceRecord{openingRecord(site, at, until)},
+			int(s.policy.History.ComplianceEntries))
 	default:
 		site.Status.Launch = &sgv1.LaunchStatus{PrelaunchRun: builders.PrelaunchRunName(site)}
 	}
 	return v
+}
+
+// openingRecord is the site's record of its opening announcement (S5).
+func openingRecord(site *sgv1.GovWebsite, at, until metav1.Time) sgv1.ComplianceRecord {
+	where := "the platform's record"
+	if key := parentPortalKey(site); key != "" {
+		where = "the board of its portal " + key
+	}
+	return sgv1.ComplianceRecord{Time: at, Kind: sgv1.RecordAnnouncement, Ref: site.Name, Summary: fmt.Sprintf(
+		"S5: opened after its prelaunch inspection passed; the opening announcement (开通公告) is posted on %s until %s",
+		where, until.In(clock.Shanghai).Format("2006-01-02"))}
 }
 
 // warnOnNewTickets emits a Warning per ticket opened (T9).

@@ -243,7 +243,8 @@ func (r *GovWebsiteReconciler) readContent(ctx context.Context, s *siteScope) (s
 }
 
 // readTakedowns reads the site's takedowns (T3, T5) and, for a portal, the
-// board of its sub-sites' takedowns.
+// board of its sub-sites' takedowns and opening announcements (S5); the
+// portal comes back when an announcement ends.
 func (r *GovWebsiteReconciler) readTakedowns(ctx context.Context, s *siteScope) (stepResult, error) {
 	takedowns, err := r.observeTakedowns(ctx, s.site, s.policy)
 	if err != nil {
@@ -253,8 +254,15 @@ func (r *GovWebsiteReconciler) readTakedowns(ctx context.Context, s *siteScope) 
 	s.takedowns = takedowns
 	st.CurrentTakedown, st.TakedownQuota = takedowns.current, takedowns.quota
 	st.ComplianceHistory = mergeHistory(st.ComplianceHistory, takedowns.history, int(s.policy.History.ComplianceEntries))
-	s.board, err = r.takedownBoard(ctx, s.site)
-	return stepResult{}, err
+	board, changes, err := r.portalBoard(ctx, s.site, s.now)
+	if err != nil {
+		return stepResult{}, err
+	}
+	s.board = board
+	if changes.IsZero() {
+		return stepResult{}, nil
+	}
+	return stepResult{requeueAfter: min(changes.Sub(s.now), 24*time.Hour)}, nil
 }
 
 // readInspections folds the site's runs into its record and decides S5

@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -134,22 +135,31 @@ func parentPortalKey(site *sgv1.GovWebsite) string {
 	return ns + "/" + ref.Name
 }
 
-// takedownBoard lists a portal's sub-sites' takedowns in force, for the
-// notice the portal posts (T5, Nanjing's rule); nil for a department site.
-func (r *GovWebsiteReconciler) takedownBoard(ctx context.Context, site *sgv1.GovWebsite) (*builders.Board, error) {
+// portalBoard is a portal's board: its sub-sites' takedowns in force, for
+// the notice the portal posts (T5, Nanjing's rule), and their opening
+// announcements while they last (S5), with the time the first of those
+// ends (zero when none); nil for a department site.
+func (r *GovWebsiteReconciler) portalBoard(ctx context.Context, site *sgv1.GovWebsite, now time.Time) (*builders.Board, time.Time, error) {
+	var changes time.Time
 	if site.Spec.SiteKind != sgv1.SiteKindPortal {
-		return nil, nil
+		return nil, changes, nil
 	}
 	subs := &sgv1.GovWebsiteList{}
 	if err := r.List(ctx, subs, client.MatchingFields{IndexParentPortal: site.Namespace + "/" + site.Name}); err != nil {
-		return nil, err
+		return nil, changes, err
 	}
-	var entries []takedown.BoardEntry
+	var entries, openings []takedown.BoardEntry
 	for i := range subs.Items {
 		sub := identity.InForce(&subs.Items[i])
+		if e, ok := openingEntry(sub, now); ok {
+			openings = append(openings, e)
+			if changes.IsZero() || e.Until.Before(changes) {
+				changes = *e.Until
+			}
+		}
 		list := &sgv1.TakedownRequestList{}
 		if err := r.List(ctx, list, client.InNamespace(sub.Namespace)); err != nil {
-			return nil, err
+			return nil, changes, err
 		}
 		for _, t := range list.Items {
 			if t.Spec.SiteRef.Name != sub.Name || !takedown.InForce(t.Status.Phase) || t.Status.ActivatedAt == nil {
@@ -167,9 +177,25 @@ func (r *GovWebsiteReconciler) takedownBoard(ctx context.Context, site *sgv1.Gov
 			entries = append(entries, e)
 		}
 	}
-	j, h, err := takedown.Board(entries)
+	j, h, err := takedown.Board(entries, openings)
 	if err != nil {
-		return nil, err
+		return nil, changes, err
 	}
-	return &builders.Board{JSON: j, HTML: h}, nil
+	return &builders.Board{JSON: j, HTML: h}, changes, nil
+}
+
+// openingEntry is a sub-site's opening announcement while it lasts (S5).
+func openingEntry(sub *sgv1.GovWebsite, now time.Time) (takedown.BoardEntry, bool) {
+	l := sub.Status.Launch
+	if l == nil || l.LaunchedAt == nil || l.AnnouncedUntil == nil || !now.Before(l.AnnouncedUntil.Time) {
+		return takedown.BoardEntry{}, false
+	}
+	e := takedown.BoardEntry{Site: sub.Namespace + "/" + sub.Name, Organization: sub.Spec.Organization.Name, Type: "opening",
+		Title: "网站开通公告", Since: l.LaunchedAt.UTC()}
+	for _, d := range sub.Spec.Domains {
+		e.Domains = append(e.Domains, string(d))
+	}
+	until := l.AnnouncedUntil.UTC()
+	e.Until = &until
+	return e, true
 }

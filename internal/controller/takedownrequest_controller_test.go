@@ -327,4 +327,43 @@ var _ = Describe("the portal's takedown board (T5, Nanjing's rule)", func() {
 		exists(cm, ns, "edu-notice")
 		Expect(cm.Data["notice.json"]).To(ContainSubstring("https://www.tj-board.gov.cn/"))
 	})
+
+	It("S5: posts a sub-site's opening announcement beside the takedowns for the policy's period, and keeps it in the site's record", func() {
+		portalNs := newSiteNamespace()
+		portal := eduSite(portalNs)
+		portal.Name = "portal"
+		portal.Spec.SiteKind, portal.Spec.ParentPortal = sgv1.SiteKindPortal, nil
+		portal.Spec.SiteCode, portal.Spec.Domains = "1201980001", []sgv1.Domain{"www.tj-open.gov.cn"}
+		createApproved(portal)
+
+		ns := newSiteNamespace()
+		launchedAt := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+		testClock.Set(launchedAt)
+		site := eduSite(ns)
+		site.Spec.ParentPortal = &sgv1.NamespacedObjectReference{Name: "portal", Namespace: portalNs}
+		createApproved(site)
+		makeRunning(ns, "node-bj-1", "node-sh-1") // the prelaunch inspection passes: the site launches
+
+		launch := getSite(ns).Status.Launch
+		Expect(launch.AnnouncedUntil.Time).To(BeTemporally("==", launch.LaunchedAt.Add(30*24*time.Hour)), "the policy's filing.openingNoticeDays")
+		board := &corev1.ConfigMap{}
+		Eventually(func(g Gomega) {
+			g.Expect(k8sClient.Get(ctx, key(portalNs, "portal-takedowns"), board)).To(Succeed())
+			g.Expect(board.Data["takedowns.json"]).To(ContainSubstring(`"openings": [`))
+			g.Expect(board.Data["takedowns.json"]).To(ContainSubstring(siteDomain(ns)))
+			g.Expect(board.Data["takedowns.html"]).To(And(ContainSubstring("网站开通公告"), ContainSubstring("正式开通")))
+		}, timeout, interval).Should(Succeed())
+		Expect(getSite(ns).Status.ComplianceHistory).To(ContainElement(And(HaveField("Kind", sgv1.RecordAnnouncement),
+			HaveField("Summary", ContainSubstring("the board of its portal "+portalNs+"/portal")))))
+
+		By("the announcement comes off the board when its period ends")
+		testClock.Set(launch.AnnouncedUntil.Add(time.Minute))
+		wake := &sgv1.GovWebsite{ObjectMeta: metav1.ObjectMeta{Namespace: portalNs, Name: "portal"}}
+		Expect(updateAs(k8sClient, wake, func() { metav1.SetMetaDataAnnotation(&wake.ObjectMeta, "test.sitegroup.io/wake", "1") })).
+			To(Succeed(), "wake the portal, as its requeue at the period's end would")
+		Eventually(func() string {
+			Expect(k8sClient.Get(ctx, key(portalNs, "portal-takedowns"), board)).To(Succeed())
+			return board.Data["takedowns.json"]
+		}, timeout, interval).Should(ContainSubstring(`"openings": []`))
+	})
 })

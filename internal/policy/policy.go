@@ -38,6 +38,7 @@ const (
 	DefaultProbesPerDay         = 24 // V1: at least 20
 	DefaultStartingDeadline     = 3600
 	DefaultDomainChangeNotice   = 30 // S8
+	DefaultOpeningNotice        = 30 // S5
 )
 
 // Host separation modes of S7.
@@ -73,6 +74,7 @@ func InForce(spec sgv1.SiteGroupPolicySpec) sgv1.SiteGroupPolicySpec {
 	setDefault(&out.Network.GatewayNamespace, DefaultGatewayNamespace)
 	setDefault(&out.Network.AdminAccessNamespace, DefaultAdminAccessNamespace)
 	setDefault(&out.Filing.DomainChangeNoticeDays, DefaultDomainChangeNotice)
+	setDefault(&out.Filing.OpeningNoticeDays, DefaultOpeningNotice)
 	setDefault(&out.History.ComplianceEntries, DefaultComplianceEntries)
 	if out.History.SuccessfulRuns == nil {
 		out.History.SuccessfulRuns = ptr.To[int32](DefaultRunsKept)

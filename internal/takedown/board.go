@@ -24,29 +24,33 @@ type BoardEntry struct {
 	Until        *time.Time `json:"until,omitempty"`
 }
 
-// Board renders the current takedowns as JSON and as an HTML fragment the
-// portal can embed; entries are sorted so an unchanged board renders the
-// same bytes (no needless writes).
-func Board(entries []BoardEntry) (jsonDoc, htmlFragment string, err error) {
-	sorted := append([]BoardEntry(nil), entries...)
+// Board renders the portal's board as JSON and as an HTML fragment the
+// portal can embed: its sub-sites' takedowns in force (T5, Nanjing's rule)
+// and, beside them by the same mechanism, the opening announcements
+// (开通公告) of its newly launched sub-sites (S5). Entries are sorted so an
+// unchanged board renders the same bytes (no needless writes).
+func Board(takedowns, openings []BoardEntry) (jsonDoc, htmlFragment string, err error) {
+	t, o := sortedEntries(takedowns), sortedEntries(openings)
+	j, err := json.MarshalIndent(map[string]any{"takedowns": t, "openings": o}, "", "  ")
+	if err != nil {
+		return "", "", err
+	}
+	var h bytes.Buffer
+	if err := boardTemplate.Execute(&h, map[string][]BoardEntry{"Takedowns": t, "Openings": o}); err != nil {
+		return "", "", err
+	}
+	return string(j), h.String(), nil
+}
+
+func sortedEntries(entries []BoardEntry) []BoardEntry {
+	sorted := append([]BoardEntry{}, entries...)
 	sort.Slice(sorted, func(i, j int) bool {
 		if !sorted[i].Since.Equal(sorted[j].Since) {
 			return sorted[i].Since.Before(sorted[j].Since)
 		}
 		return sorted[i].Site < sorted[j].Site
 	})
-	if sorted == nil {
-		sorted = []BoardEntry{}
-	}
-	j, err := json.MarshalIndent(map[string]any{"takedowns": sorted}, "", "  ")
-	if err != nil {
-		return "", "", err
-	}
-	var h bytes.Buffer
-	if err := boardTemplate.Execute(&h, sorted); err != nil {
-		return "", "", err
-	}
-	return string(j), h.String(), nil
+	return sorted
 }
 
 var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
@@ -59,9 +63,15 @@ var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
 	},
 }).Parse(`<section class="sitegroup-takedowns" aria-labelledby="sitegroup-takedowns-title">
 <h2 id="sitegroup-takedowns-title">网站关停公告</h2>
-{{if .}}<ul>
+{{with .Takedowns}}<ul>
 {{range .}}<li><strong>{{.Organization}}</strong>（{{range $i, $d := .Domains}}{{if $i}}、{{end}}{{$d}}{{end}}）：{{.Title}}，{{day (ptr .Since)}}起{{if eq .Type "temporary"}}临时关停，预计{{day .Until}}恢复{{else}}永久关闭{{end}}。</li>
 {{end}}</ul>
 {{else}}<p>目前没有关停的网站。</p>
 {{end}}</section>
-`))
+{{with .Openings}}<section class="sitegroup-openings" aria-labelledby="sitegroup-openings-title">
+<h2 id="sitegroup-openings-title">网站开通公告</h2>
+<ul>
+{{range .}}<li><strong>{{.Organization}}</strong>（{{range $i, $d := .Domains}}{{if $i}}、{{end}}{{$d}}{{end}}）：经审批并通过上线前检查，网站于{{day (ptr .Since)}}正式开通。</li>
+{{end}}</ul>
+</section>
+{{end}}`))
