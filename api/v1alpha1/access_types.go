@@ -41,6 +41,13 @@ const (
 // and never counts (T8, S5).
 const AnnotationRequestedBy = "sitegroup.io/requested-by"
 
+// AnnotationIdentityRequestedBy records who applied for the identity a
+// GovWebsite's spec now carries (S8: who asked for a change of organizer,
+// domain, name or head). The webhook stamps it from the authenticated user
+// on every write that changes the identity, and refuses any other change
+// of it.
+const AnnotationIdentityRequestedBy = "sitegroup.io/identity-requested-by"
+
 // AnnotationForceDelete lets a platform engineer delete a site that was not
 // closed by a permanent takedown (a mistake, a test). Only the platform may
 // set it (T7).

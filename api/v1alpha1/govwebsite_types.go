@@ -614,6 +614,11 @@ type IdentityChange struct {
 	// +kubebuilder:validation:MaxItems=8
 	// +kubebuilder:validation:items:MaxLength=512
 	Changes []string `json:"changes"`
+	// RequestedBy is who applied for the new identity (stamped by the
+	// webhook when the spec's identity changed).
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	RequestedBy string `json:"requestedBy,omitempty"`
 	// Signers of the new identity, in chain order.
 	// +optional
 	// +kubebuilder:validation:MaxItems=8

@@ -33,7 +33,8 @@ func observeIdentity(s *siteScope, p sgv1.SiteGroupPolicySpec) verdict {
 		st.ApprovedIdentity = &applied
 	case v.ok() && identity.Pending(site):
 		change := sgv1.IdentityChange{ApprovedAt: metav1.NewTime(s.now.UTC().Truncate(time.Second)),
-			Changes: identity.Changes(*st.ApprovedIdentity, applied), Signers: signersOf(identity.Signatures(site)),
+			RequestedBy: site.Annotations[sgv1.AnnotationIdentityRequestedBy],
+			Changes:     identity.Changes(*st.ApprovedIdentity, applied), Signers: signersOf(identity.Signatures(site)),
 			RetiredDomains: identity.RetiredBy(*st.ApprovedIdentity, applied)}
 		if len(change.RetiredDomains) > 0 {
 			until := metav1.NewTime(change.ApprovedAt.Add(time.Duration(p.Filing.DomainChangeNoticeDays) * 24 * time.Hour))
@@ -43,7 +44,8 @@ func observeIdentity(s *siteScope, p sgv1.SiteGroupPolicySpec) verdict {
 		if n := len(st.IdentityChanges); n > sgv1.MaxIdentityChanges {
 			st.IdentityChanges = st.IdentityChanges[n-sgv1.MaxIdentityChanges:]
 		}
-		summary := truncate("S8: basic information changed, signed by "+strings.Join(change.Signers, ", ")+": "+strings.Join(change.Changes, "; "), 500)
+		summary := truncate("S8: basic information changed at the request of "+orUnknown(change.RequestedBy)+", signed by "+
+			strings.Join(change.Signers, ", ")+": "+strings.Join(change.Changes, "; "), 500)
 		st.ComplianceHistory = mergeHistory(st.ComplianceHistory, []sgv1.ComplianceRecord{
 			{Time: change.ApprovedAt, Kind: sgv1.RecordApproval, Ref: site.Name, Summary: summary}}, historyLimit)
 		s.event(corev1.EventTypeNormal, sgv1.ReasonIdentityChanged, "Approval", summary)
@@ -88,6 +90,13 @@ func domainNotice(site *sgv1.GovWebsite, now time.Time) (*builders.DomainNotice,
 			strings.Join(retired, "、"), strings.Join(current, "、"), until.In(clock.Shanghai).Format("2006年1月2日")),
 		Start: last.ApprovedAt.UTC(), NoticeUntil: &until, NewDomains: current,
 	}}, until
+}
+
+func orUnknown(user string) string {
+	if user == "" {
+		return "(not recorded)"
+	}
+	return user
 }
 
 // signersOf names who signed the current round, level by level: "unit

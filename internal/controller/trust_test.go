@@ -176,6 +176,7 @@ var _ = Describe("the trust model: what a department may not write", func() {
 		oldDomain, newDomain := siteDomain(ns), "new-"+siteDomain(ns)
 		s := site()
 		Expect(updateAs(as(department), s, func() { s.Spec.Domains = []sgv1.Domain{sgv1.Domain(newDomain)} })).To(Succeed())
+		Expect(getSite(ns).Annotations).To(HaveKeyWithValue(sgv1.AnnotationIdentityRequestedBy, department), "S8: who applied, from the authenticated user")
 		Eventually(func() metav1.Condition { return condition(ns, sgv1.ConditionApproved) }, timeout, interval).
 			Should(And(HaveField("Status", metav1.ConditionTrue), HaveField("Reason", sgv1.ReasonIdentityChangePending),
 				HaveField("Message", ContainSubstring("domains: "+oldDomain+" → "+newDomain))))
@@ -183,6 +184,11 @@ var _ = Describe("the trust model: what a department may not write", func() {
 			_ = k8sClient.Get(ctx, key(ns, "edu"), route)
 			return route.Spec.Hostnames
 		}, 2*time.Second, interval).Should(ConsistOf(gatewayv1.Hostname(oldDomain)), "the approved domain stays in force")
+
+		By("who applied is the webhook's record: nobody rewrites it")
+		refused(updateAs(as(department), s, func() {
+			metav1.SetMetaDataAnnotation(&s.ObjectMeta, sgv1.AnnotationIdentityRequestedBy, "someone-else")
+		}), "S8: who applied for the identity is stamped from the authenticated user")
 
 		By("while its round is under way, the identity being signed is frozen, for the platform too")
 		signSiteChain(ns, "edu", chainSigners[:1])
@@ -198,10 +204,10 @@ var _ = Describe("the trust model: what a department may not write", func() {
 			Should(ConsistOf(sgv1.Domain(newDomain)), "the status is written after the routes, in the same reconcile")
 		st := getSite(ns).Status
 		Expect(st.IdentityChanges).To(ConsistOf(And(
-			HaveField("Changes", ConsistOf("domains: "+oldDomain+" → "+newDomain)),
+			HaveField("Changes", ConsistOf("domains: "+oldDomain+" → "+newDomain)), HaveField("RequestedBy", department),
 			HaveField("Signers", Equal([]string{"unit " + unitHead, "city " + cityOffice, "province " + provinceOffice})))))
 		Expect(st.ComplianceHistory).To(ContainElement(And(HaveField("Kind", sgv1.ComplianceRecordKind("Approval")),
-			HaveField("Summary", ContainSubstring("S8: basic information changed")))))
+			HaveField("Summary", ContainSubstring("S8: basic information changed at the request of "+department)))))
 
 		By("the old domain announces the change for the policy's 30 days, then goes")
 		old := &gatewayv1.HTTPRoute{}

@@ -8,6 +8,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -95,6 +96,7 @@ func (v *GovWebsiteValidator) Default(ctx context.Context, site *sgv1.GovWebsite
 		return err
 	}
 	stampApprovals(old.Spec.Approvals, site.Spec.Approvals, req.UserInfo.Username, v.Clock.Now())
+	stampIdentityRequester(old, site, req.UserInfo.Username)
 	stampReports(old.Spec.RectificationReports, site.Spec.RectificationReports, req.UserInfo.Username, v.Clock.Now())
 	// S8: a signature counts only for the identity it was given for.
 	digest := identity.Digest(identity.Of(site))
@@ -102,6 +104,32 @@ func (v *GovWebsiteValidator) Default(ctx context.Context, site *sgv1.GovWebsite
 		site.Spec.Approvals[i].IdentityDigest = digest
 	}
 	return nil
+}
+
+// stampIdentityRequester records who applies for the identity a write
+// sets (S8), and keeps the record through writes that do not change it
+// (a server-side apply that never named the annotation).
+func stampIdentityRequester(old, site *sgv1.GovWebsite, user string) {
+	if !equality.Semantic.DeepEqual(identity.Of(old), identity.Of(site)) {
+		metav1.SetMetaDataAnnotation(&site.ObjectMeta, sgv1.AnnotationIdentityRequestedBy, user)
+		return
+	}
+	if before, ok := old.Annotations[sgv1.AnnotationIdentityRequestedBy]; ok {
+		if _, has := site.Annotations[sgv1.AnnotationIdentityRequestedBy]; !has {
+			metav1.SetMetaDataAnnotation(&site.ObjectMeta, sgv1.AnnotationIdentityRequestedBy, before)
+		}
+	}
+}
+
+// identityRequesterUnchanged refuses a change of who applied for the
+// identity, unless the write changes the identity (then the webhook stamped it).
+func identityRequesterUnchanged(old, site *sgv1.GovWebsite) field.ErrorList {
+	before, after := old.Annotations[sgv1.AnnotationIdentityRequestedBy], site.Annotations[sgv1.AnnotationIdentityRequestedBy]
+	if before == after || !equality.Semantic.DeepEqual(identity.Of(old), identity.Of(site)) {
+		return nil
+	}
+	return field.ErrorList{field.Forbidden(field.NewPath("metadata", "annotations").Key(sgv1.AnnotationIdentityRequestedBy),
+		fmt.Sprintf("S8: who applied for the identity is stamped from the authenticated user (%q) and changes only with the identity", before))}
 }
 
 // ValidateCreate checks a new site against every other site and its writer.
@@ -133,6 +161,7 @@ func (v *GovWebsiteValidator) validate(ctx context.Context, old, site *sgv1.GovW
 		return err
 	}
 	errs = append(errs, more...)
+	errs = append(errs, identityRequesterUnchanged(old, site)...)
 	if needsPolicy(old, site) {
 		p, err := policy.Get(ctx, v.Policy)
 		if err != nil {
