@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 
 	"sitegroup.io/operator/internal/findings"
 	"sitegroup.io/operator/internal/inspector"
+	"sitegroup.io/operator/internal/inspector/crawl"
 	"sitegroup.io/operator/internal/inspector/scoring"
 	"sitegroup.io/operator/internal/jobargs"
 )
@@ -29,6 +32,7 @@ type inspectFlags struct {
 	probes        int
 	retries       int
 	externalLinks string
+	allowAddrs    []string
 }
 
 func (c *cli) inspectCommand() *cobra.Command {
@@ -59,6 +63,7 @@ func (c *cli) inspectCommand() *cobra.Command {
 	fs.IntVar(&f.probes, "probes", f.probes, "homepage probes for V1 (one before the crawl, the rest after)")
 	fs.IntVar(&f.retries, "retries", f.retries, "retries of a transient failure")
 	fs.StringVar(&f.externalLinks, "external-links", f.externalLinks, "check links to other sites: auto (not with --host-header), check, skip")
+	fs.StringArrayVar(&f.allowAddrs, "allow-addr", nil, "host:port reached even on loopback or in a denied range, besides the site's own (repeatable; tests, a second local site)")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"json", "text"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("external-links", cobra.FixedCompletions([]string{"auto", "check", "skip"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -71,6 +76,7 @@ func runInspect(f inspectFlags, stdout io.Writer) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
+	softMemoryLimit()
 	report := inspector.Run(context.Background(), cfg)
 	if err := writeReport(stdout, f.job.Output, report); err != nil {
 		return err
@@ -119,6 +125,10 @@ func (f inspectFlags) config() (inspector.Config, error) {
 	default:
 		return cfg, fmt.Errorf("--external-links %q: auto, check or skip", f.externalLinks)
 	}
+	if cfg.DenyCIDRs, err = crawl.ParseCIDRs(append(a.DenyCIDRs, apiServer()...)); err != nil {
+		return cfg, fmt.Errorf("--deny-cidr: %w", err)
+	}
+	cfg.AllowAddrs = f.allowAddrs
 	if cfg.Profile, err = loadProfile(a.Profile); err != nil {
 		return cfg, err
 	}
@@ -134,6 +144,29 @@ func (f inspectFlags) config() (inspector.Config, error) {
 		cfg.ColumnHints[name] = kind
 	}
 	return cfg, nil
+}
+
+// inspectMemoryLimit is the Go runtime's soft limit for an inspection:
+// the InspectionRun Job's container is limited to 256 MiB, and the
+// collector works harder near this rather than let a hostile site's pages
+// take the Job past its limit (issue 16; the crawl itself peaks around
+// 100 MiB on 2 MiB pages of links, 15–20 MiB on real sites).
+const inspectMemoryLimit = 192 << 20
+
+// softMemoryLimit sets it, unless GOMEMLIMIT says otherwise.
+func softMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(inspectMemoryLimit)
+	}
+}
+
+// apiServer is the API server's address as a pod sees it: the inspection
+// never reaches it (issue 16, SSRF), whatever the Job's flags say.
+func apiServer() []string {
+	if h := os.Getenv("KUBERNETES_SERVICE_HOST"); h != "" {
+		return []string{h}
+	}
+	return nil
 }
 
 func loadProfile(path string) (*scoring.Profile, error) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sitegroup.io/operator/internal/findings"
+	"sitegroup.io/operator/internal/jobargs"
 	"sitegroup.io/operator/test/fixturesite"
 )
 
@@ -59,6 +60,7 @@ func TestInspectBadArguments(t *testing.T) {
 		{[]string{"--url", "http://x/", "--profile", "/nonexistent.yaml"}, "no such file"},
 		{[]string{"--url", "http://x/", "--external-links", "maybe"}, "auto, check or skip"},
 		{[]string{"--url", "http://x/", "--host-header", "a/b"}, "not a host name"},
+		{[]string{"--url", "http://x/", "--deny-cidr", "10.96.0.0/33"}, "--deny-cidr"},
 		{[]string{"--url", "http://x/", "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"--url", "http://x/", "extra"}, "unexpected argument"},
 	} {
@@ -184,5 +186,27 @@ func TestInspectProfileFlag(t *testing.T) {
 	}
 	if r.Profile != "national-2019@strict" || r.Score != 55 || r.Verdict != findings.Fail {
 		t.Errorf("profile %s score %d verdict %s", r.Profile, r.Score, r.Verdict)
+	}
+}
+
+// TestInspectDenyCIDRs (issue 16, SSRF): the Job's --deny-cidr ranges
+// and the API server a pod's environment names are refused.
+func TestInspectDenyCIDRs(t *testing.T) {
+	t.Setenv("KUBERNETES_SERVICE_HOST", "10.96.0.1")
+	f := inspectFlags{job: jobargs.Inspect{URL: "http://x/", Output: "text", MaxPages: 1, Timeout: time.Minute,
+		DenyCIDRs: []string{"10.244.0.0/16", "10.96.0.0/12"}}, concurrency: 1, externalLinks: "auto"}
+	cfg, err := f.config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range cfg.DenyCIDRs {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, ",") != "10.244.0.0/16,10.96.0.0/12,10.96.0.1/32" {
+		t.Errorf("denied %v", got)
+	}
+	if args := strings.Join(f.job.Args(), " "); !strings.Contains(args, "--deny-cidr 10.244.0.0/16 --deny-cidr 10.96.0.0/12") {
+		t.Errorf("the Job's command line %q", args)
 	}
 }

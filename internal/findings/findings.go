@@ -33,6 +33,21 @@ type Report struct {
 	Stats      Stats       `json:"stats"`
 	// Truncated says what was cut when the report had to fit a ConfigMap.
 	Truncated string `json:"truncated,omitempty"`
+	// Forwarded says the homepage asked for only forwards elsewhere (an
+	// HTTP redirect, a meta refresh, a window.location line): the page it
+	// forwards to is the one judged, when it is on the site.
+	Forwarded *Forward `json:"forwarded,omitempty"`
+}
+
+// Forward is how the requested homepage forwards to the judged one.
+type Forward struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	// By is http-redirect, meta-refresh or script (window.location).
+	By string `json:"by"`
+	// Followed is false when the forward leaves the site's own domains:
+	// the requested page is judged then.
+	Followed bool `json:"followed"`
 }
 
 // Veto is a single-veto finding (V1–V5).
@@ -71,6 +86,15 @@ type Column struct {
 	// NotReached says the crawl did not read the column (a budget ran
 	// out, or its page did not open): it is not judged.
 	NotReached bool `json:"notReached,omitempty"`
+	// Parent names the column whose page listed this one in its own
+	// (second-level) navigation; empty for the homepage's columns.
+	Parent string `json:"parent,omitempty"`
+	// SubColumns counts the columns this one's page listed: a parent
+	// column is judged by them, not as a list of its own.
+	SubColumns int `json:"subColumns,omitempty"`
+	// Content is "prose" (a page of text, 机构职能) or "form" (我要留言)
+	// when the column shows that instead of a list: it is not blank.
+	Content string `json:"content,omitempty"`
 }
 
 // Identity is the homepage footer (S4).
@@ -80,6 +104,9 @@ type Identity struct {
 	SiteCode       string `json:"siteCode,omitempty"`       // 网站标识码
 	ICP            string `json:"icp,omitempty"`            // ICP备案号
 	PublicSecurity string `json:"publicSecurity,omitempty"` // 公网安备
+	// SiteCodeFrom says where the site code was read: "footer", or
+	// "meta" (the SiteIDCode meta tag, when the footer shows none).
+	SiteCodeFrom string `json:"siteCodeFrom,omitempty"`
 }
 
 // Warning is an early warning: a veto that is close (RULES.md §3).
@@ -106,6 +133,10 @@ type Stats struct {
 	ExternalLinks string `json:"externalLinks,omitempty"`
 	// DeadLinksOmitted counts dead links left out of deadLinks (bounded).
 	DeadLinksOmitted int `json:"deadLinksOmitted,omitempty"`
+	// LinksRefused counts links to addresses an inspection never reaches
+	// (loopback, link-local, cloud metadata, the cluster's own ranges):
+	// neither checked nor dead (issue 16, SSRF).
+	LinksRefused int `json:"linksRefused,omitempty"`
 }
 
 // Counts the controller copies into the run's status.

@@ -139,8 +139,8 @@ func checkSecondLevel(j *judgement, o *observation, w scoring.Warnings) {
 	var stale, near []string
 	reached := 0
 	for _, c := range o.columns {
-		if c.NotReached || c.Kind == scoring.KindInteraction {
-			continue
+		if c.NotReached || c.Kind == scoring.KindInteraction || c.Parent != "" || c.SubColumns > 0 || c.Content != "" {
+			continue // second-level pages are the homepage's columns' lists
 		}
 		reached++
 		switch {
@@ -272,8 +272,17 @@ func checkSecurity(j *judgement, o *observation) {
 	if f, ok := first(s.idNumbers); ok {
 		j.veto("V5", "personal ID numbers exposed on %s: %d, e.g. %s", f.page, f.count, f.detail)
 	}
+	if f, ok := first(s.farFuture); ok {
+		j.veto("V5", "faked publish date on %s: dated after the crawl (%d, e.g. %s)", f.page, f.count, f.detail)
+	}
+	if f, ok := first(s.afterModified); ok {
+		j.veto("V5", "faked publish date on %s: %s", f.page, f.detail)
+	}
+	if f, ok := first(s.wording); ok {
+		j.veto("V5", "serious wording error on %s: %s", f.page, f.detail)
+	}
 	if f, ok := first(s.futureItems); ok {
-		j.warn("V5-future-dates", "items dated in the future on %s (possibly faked publish dates, V5): %d, e.g. %s", f.page, f.count, f.detail)
+		j.warn("V5-future-dates", "items dated tomorrow on %s (a clock or a faked publish date, V5 past 1 day): %d, e.g. %s", f.page, f.count, f.detail)
 	}
 	if o.https == httpsMissing {
 		j.deduct("https-missing", 1, "the site is inspected over plain HTTP")
@@ -307,7 +316,9 @@ func checkIdentity(j *judgement, o *observation) {
 			missing = append(missing, f.name)
 		}
 	}
-	switch {
+	switch meta := o.home.Article.SiteIDCode; {
+	case id.SiteCode != "" && meta != "" && meta != id.SiteCode:
+		missing = append(missing, fmt.Sprintf("a consistent 网站标识码 (the footer says %s, the SiteIDCode meta tag %s)", id.SiteCode, meta))
 	case id.SiteCode == "" && id.SiteCodeRaw != "":
 		missing = append(missing, fmt.Sprintf("网站标识码 (%q is not 6 region digits + 4, or bm + 8 digits)", id.SiteCodeRaw))
 	case id.SiteCode == "":

@@ -3,6 +3,7 @@ package inspector
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"sort"
 	"strings"
@@ -75,8 +76,17 @@ type Config struct {
 	Probes      int
 	External    External
 	UserAgent   string
-	// Transport replaces the HTTP transport (tests).
+	// Transport replaces the HTTP transport (tests); it has no address guard.
 	Transport http.RoundTripper
+	// DenyCIDRs are ranges no request may reach (issue 16, SSRF): the
+	// cluster's Service and Pod ranges and the API server, besides
+	// loopback, link-local and the cloud metadata addresses, which are
+	// always refused. The site's own address (URL's host:port) is always
+	// allowed.
+	DenyCIDRs []netip.Prefix
+	// AllowAddrs are host:port addresses allowed besides the site's own
+	// (tests: a second loopback server standing for another site).
+	AllowAddrs []string
 }
 
 // withDefaults fills what the caller left zero.

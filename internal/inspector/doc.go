@@ -17,14 +17,21 @@
 //     onto the --url address in the transport, so links and redirects to
 //     http(s)://<domain>/ stay on the site (the in-cluster Job case). Bodies
 //     are decoded (GB2312/GBK via x/net/html/charset) and streamed to a
-//     visitor; nothing of a body is kept.
+//     visitor; nothing of a body is kept. Every connection goes through an
+//     address guard (guard.go: loopback, link-local, the cluster's ranges
+//     refused after resolution, the site's own address allowed), and a
+//     page's redirects are followed within the site only (issue 16).
 //   - extract reads one page with x/net/html: Parse builds the tree for the
 //     pages whose structure matters (homepage, column lists and their 下一页
 //     chain, consultation channels): navigation as columns, dated items in
 //     li/tr/dd/div lists, pagers, messages (留言时间/回复时间/状态), the
-//     identity footer, the search box and the 找错 entry. Scan reads every
-//     other page (articles, the bulk of a site) from the tokenizer alone:
-//     links, hidden links and the text V5 looks at, several times cheaper.
+//     identity footer, the search box and the 找错 entry; a tree is built of
+//     a page's first 512 KiB, two at a time (issue 16). Scan reads every
+//     other page (articles, the bulk of a site) with tdewolff/parse's
+//     zero-allocation lexer: links, hidden links and the text V5 looks at,
+//     several times cheaper. What CMSes put in script (TRS's createPageHTML
+//     pager, Hanweb's jpage and datastore records), forwarding roots and
+//     the article meta tags are read too (cms.go).
 //   - scoring holds the versioned profile (profile-2019.yaml, embedded;
 //     --profile replaces it): groups and caps, indicator points, early
 //     warning thresholds, column kinds and keyword lists. Veto thresholds

@@ -29,24 +29,30 @@ func Run(ctx context.Context, cfg Config) findings.Report {
 	cfg = cfg.withDefaults()
 	site := crawl.NewSite(cfg.URL, cfg.HostHeader)
 	fc := crawl.FetchConfig{Rate: cfg.Rate, PageTimeout: cfg.PageTimeout, Retries: cfg.Retries, Backoff: cfg.Backoff,
-		Connections: cfg.Concurrency, UserAgent: cfg.UserAgent, Transport: cfg.Transport}
+		Connections: cfg.Concurrency, UserAgent: cfg.UserAgent, Transport: cfg.Transport, Allow: cfg.AllowAddrs, Deny: cfg.DenyCIDRs}
 	fetcher := crawl.NewFetcher(site, fc)
 	defer fetcher.Close()
 	fc.Retries = 0 // a probe is one attempt (V1)
 	prober := crawl.NewFetcher(site, fc)
 	defer prober.Close()
 
-	col := newCollector(site, cfg.Profile, cfg.ColumnHints, cfg.Now)
-	o := &observation{today: today(cfg.Now), messages: &col.messages, security: &col.security}
+	o := &observation{today: today(cfg.Now)}
 	probes := 0
 	if cfg.runs(FamilyAvailability) {
 		probes = max(cfg.Probes, 0)
-		if probes > 0 {
-			o.probe(ctx, prober, site.Start())
-		}
 	}
+	// The first probe also finds the homepage: a root that only forwards
+	// (HTTP redirect, meta refresh, window.location) is not judged, the
+	// page it forwards to is (issue 16).
+	home, forward := o.firstLook(ctx, prober, site, probes > 0)
+	crawled := site
+	if forward != nil && forward.Followed {
+		crawled = crawl.NewSite(home, cfg.HostHeader)
+	}
+	col := newCollector(crawled, cfg.Profile, cfg.ColumnHints, cfg.Now)
+	o.messages, o.security = &col.messages, &col.security
 	crawlCtx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-	res := crawl.Crawl(crawlCtx, site, fetcher, crawl.Config{Concurrency: cfg.Concurrency, MaxPages: cfg.MaxPages,
+	res := crawl.Crawl(crawlCtx, crawled, fetcher, crawl.Config{Concurrency: cfg.Concurrency, MaxPages: cfg.MaxPages,
 		MaxDepth: cfg.MaxDepth, MaxLinks: cfg.MaxLinks, CheckLinks: cfg.runs(FamilyDeadLinks),
 		CheckExternal: cfg.checkExternal()}, col.visit)
 	cancel()
@@ -61,6 +67,7 @@ func Run(ctx context.Context, cfg Config) findings.Report {
 	}
 
 	r := newReport(cfg, res)
+	r.Forwarded = forward
 	r.Stats.Probes, r.Stats.ProbesFailed = o.probes, o.probesFailed
 	j := &judgement{}
 	if !res.HomeOpened() {
@@ -72,7 +79,7 @@ func Run(ctx context.Context, cfg Config) findings.Report {
 			j.vetoes[0].Reason += "; the crawl could not open it either: " + o.homeErr
 		}
 	} else {
-		o.fill(cfg, site, col, res, &r)
+		o.fill(cfg, crawled, col, res, &r)
 		o.judge(cfg, j)
 	}
 	scored := cfg.Profile.Score(j.vetoes, j.found)
@@ -94,7 +101,7 @@ func newReport(cfg Config, res crawl.Result) findings.Report {
 	return findings.Report{URL: cfg.URL.String(), Now: cfg.Now, Profile: cfg.Profile.ID(),
 		Vetoes: []findings.Veto{}, Deductions: []findings.Deduction{}, DeadLinks: []findings.DeadLink{},
 		Columns: []findings.Column{}, Warnings: []findings.Warning{},
-		Stats: findings.Stats{Pages: res.Pages, Links: res.Links, LinksChecked: res.Checked,
+		Stats: findings.Stats{Pages: res.Pages, Links: res.Links, LinksChecked: res.Checked, LinksRefused: res.Refused,
 			BudgetExhausted: crawl.JoinBudgets(res.Budgets), ExternalLinks: ext}}
 }
 
@@ -120,12 +127,20 @@ func (o *observation) fill(cfg Config, site *crawl.Site, col *collector, res cra
 	if o.home == nil {
 		o.home = &extract.Page{} // the homepage was not HTML
 	}
+	col.dateItems(o.home.Items) // items the homepage shows undated, dated by their pages (V2)
 	o.columns = col.reportColumns(o.today)
 	r.Columns = o.columns
 	id := o.home.Identity
 	r.Identity = findings.Identity{Organizer: id.Organizer, Host: id.Host, SiteCode: id.SiteCode, ICP: id.ICP,
 		PublicSecurity: id.PublicSecurity}
-	o.channel = hasChannel(col, cfg.Profile)
+	if id.SiteCode != "" {
+		r.Identity.SiteCodeFrom = "footer"
+	} else if meta := o.home.Article.SiteIDCode; extract.ValidSiteCode(meta) && id.SiteCodeRaw == "" {
+		// The national standard's SiteIDCode meta tag carries the code
+		// where the footer does not (S4, issue 16).
+		o.home.Identity.SiteCode, r.Identity.SiteCode, r.Identity.SiteCodeFrom = meta, meta, "meta"
+	}
+	o.channel = hasChannel(col, o.home, cfg.Profile)
 	o.admin = col.admin
 	o.https = httpsOf(cfg)
 	for _, d := range res.Dead {
@@ -175,9 +190,87 @@ func (o *observation) probe(ctx context.Context, f *crawl.Fetcher, home *url.URL
 		return
 	}
 	defer resp.Close()
-	if _, err := io.Copy(io.Discard, io.LimitReader(resp.Body, 8<<20)); err != nil || resp.StatusCode >= 400 {
+	if _, err := io.Copy(io.Discard, io.LimitReader(resp.Body, maxProbeBody)); err != nil || resp.StatusCode >= 400 {
 		o.probesFailed++
 	}
+}
+
+// maxProbeBody is what a probe reads of the homepage at most.
+const maxProbeBody = 8 << 20
+
+// maxForwards bounds a chain of forwarding pages.
+const maxForwards = 3
+
+// firstLook fetches the homepage (as the run's first probe when probe is
+// set) and follows it while it only forwards: an HTTP redirect within the
+// site, a <meta http-equiv="refresh"> or a window.location line on a page
+// that shows little else (TRS and Hanweb sites forward / to
+// /zwgk/index.shtml or /col/col123/index.html). It returns the page to
+// judge and how the root forwarded to it (nil: it did not). A forward
+// off the site's own domains is reported, not followed.
+func (o *observation) firstLook(ctx context.Context, f *crawl.Fetcher, site *crawl.Site, probe bool) (*url.URL, *findings.Forward) {
+	start := site.Start()
+	u := start
+	var fwd *findings.Forward
+	for hop := 0; hop <= maxForwards; hop++ {
+		resp, err := f.Get(ctx, u)
+		first := hop == 0 && probe
+		if first {
+			o.probes++
+		}
+		if err != nil {
+			if first {
+				o.probesFailed++
+			}
+			break
+		}
+		final := resp.Request.URL
+		var next *url.URL
+		by := ""
+		switch {
+		case resp.StatusCode >= 300 && resp.StatusCode < 400:
+			if loc, err := resp.Location(); err == nil { // off the site: the client follows the site's own
+				next, by = loc, "http-redirect"
+			}
+		case resp.StatusCode < 300 && site.Key(final) != site.Key(u):
+			fwd = forwardTo(site, start, final, "http-redirect", true)
+			u = site.Canonical(final)
+		}
+		if next == nil && resp.StatusCode < 300 {
+			if body, ok := crawl.DecodedBody(resp.Response); ok {
+				page, err := extract.Parse(body, final, extract.Options{SameSite: site.SameSite})
+				if err == nil && page.Forward != nil {
+					next, by = page.Forward, page.ForwardBy
+				}
+			}
+		}
+		if first {
+			if _, err := io.Copy(io.Discard, io.LimitReader(resp.Body, maxProbeBody)); err != nil || resp.StatusCode >= 400 {
+				o.probesFailed++
+			}
+		}
+		resp.Close()
+		if next == nil {
+			break
+		}
+		if !site.SameSite(next) {
+			fwd = forwardTo(site, start, next, by, false)
+			break
+		}
+		if site.Key(next) == site.Key(u) || site.Key(next) == site.Key(start) {
+			break // a page that forwards to itself
+		}
+		fwd = forwardTo(site, start, next, by, true)
+		u = site.Canonical(next)
+	}
+	if fwd != nil && fwd.Followed {
+		return u, fwd
+	}
+	return start, fwd
+}
+
+func forwardTo(site *crawl.Site, from, to *url.URL, by string, followed bool) *findings.Forward {
+	return &findings.Forward{From: site.Public(from), To: site.Public(to), By: by, Followed: followed}
 }
 
 // probeAdmin asks the site for the usual admin paths: a login form there
@@ -231,13 +324,15 @@ func hasLoginForm(ctx context.Context, f *crawl.Fetcher, u *url.URL) bool {
 
 // hasChannel says the site has a consultation channel: a column of that
 // kind, or any homepage link to one (a 市长信箱 on another platform counts).
-func hasChannel(col *collector, p *scoring.Profile) bool {
+// home is never nil: a homepage that was not HTML is an empty page (the
+// collector's own is nil then: issue 16's nil dereference).
+func hasChannel(col *collector, home *extract.Page, p *scoring.Profile) bool {
 	for _, c := range col.columns {
 		if c.Kind == scoring.KindInteraction {
 			return true
 		}
 	}
-	for _, l := range col.home.Links {
+	for _, l := range home.Links {
 		if l.Kind == extract.Anchor && p.GuessKind(l.Text) == scoring.KindInteraction {
 			return true
 		}
@@ -263,15 +358,28 @@ func (c *collector) reportColumns(today time.Time) []findings.Column {
 	for _, col := range c.columns {
 		st := c.statsOf(col)
 		fc := findings.Column{Name: col.Name, URL: c.site.Public(col.URL), Kind: col.Kind, Items: st.items,
-			Pages: st.pages, NotReached: !st.reached}
+			Pages: st.pages, NotReached: !st.reached, SubColumns: col.subColumns}
+		if col.Parent > 0 {
+			fc.Parent = c.columns[col.Parent-1].Name
+		}
 		if !st.latest.IsZero() {
 			latest := st.latest
 			fc.Latest = &latest
 		}
-		if st.reached {
-			fc.Blank = st.items == 0 && st.messages == 0 // a consultation column lists messages
+		if st.items == 0 && st.messages == 0 {
+			switch {
+			case st.form:
+				fc.Content = "form"
+			case st.prose:
+				fc.Content = "prose"
+			}
+		}
+		if st.reached && col.subColumns == 0 { // a parent column is judged by its sub-columns
+			// A consultation column lists messages; a page of prose (机构职能)
+			// or a form (我要留言) is what the column is meant to hold.
+			fc.Blank = st.items == 0 && st.messages == 0 && fc.Content == ""
 			age := c.profile.MaxAge(col.Kind)
-			fc.Stale = !fc.Blank && col.Kind != scoring.KindInteraction && age != nil &&
+			fc.Stale = !fc.Blank && fc.Content == "" && col.Kind != scoring.KindInteraction && age != nil &&
 				(st.latest.IsZero() || st.latest.Before(age.Before(today)))
 		}
 		out = append(out, fc)

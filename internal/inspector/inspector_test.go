@@ -40,6 +40,9 @@ func inspect(t *testing.T, spec fixturesite.Spec, tune ...func(*Config)) (findin
 	if spec.Domain != "" {
 		cfg.HostHeader = spec.Domain
 	}
+	if spec.Elsewhere != "" { // another site, on loopback too: allowed explicitly (issue 16's guard)
+		cfg.AllowAddrs = append(cfg.AllowAddrs, strings.TrimPrefix(spec.Elsewhere, "http://"))
+	}
 	for _, f := range tune {
 		f(&cfg)
 	}
@@ -121,7 +124,9 @@ func TestVetoes(t *testing.T) {
 	}{
 		{"V2: homepage 13 days old", func(s *fixturesite.Spec) { s.HomeAgeDays = 13 }, "", "V2-homepage"},
 		{"V2: homepage 15 days old", func(s *fixturesite.Spec) { s.HomeAgeDays = 15 }, "V2", ""},
-		{"V2: homepage items without dates", func(s *fixturesite.Spec) { s.HomeUndated = true }, "V2", ""},
+		{"V2: homepage items without dates, nor on their pages", func(s *fixturesite.Spec) { s.HomeUndated, s.ArticlesUndated = true, true }, "V2", ""},
+		// Issue 16: an item its list shows undated is dated by its page's 发布时间.
+		{"V2: homepage items without dates, dated by their pages", func(s *fixturesite.Spec) { s.HomeUndated = true }, "", ""},
 		{"V2: navigation-only homepage, fresh columns", func(s *fixturesite.Spec) {
 			s.NavOnly = true
 			s.Columns = []fixturesite.Column{{Name: "要闻", AgeDays: 2, Items: 3}, channel(fixturesite.Message{Title: "问", AskedDays: 5, RepliedDay: 1})}
@@ -162,7 +167,11 @@ func TestVetoes(t *testing.T) {
 		{"V5: 2 hidden links", func(s *fixturesite.Spec) { s.Elsewhere, s.LinkFarm = other, 2 }, "", ""},
 		{"V5: 3 hidden links, a link farm", func(s *fixturesite.Spec) { s.Elsewhere, s.LinkFarm = other, 3 }, "V5", ""},
 		{"V5: an ID number in an article", func(s *fixturesite.Spec) { s.IDNumber = true }, "V5", ""},
-		{"V5: a future-dated item warns", func(s *fixturesite.Spec) { s.FutureItem = true }, "", "V5-future-dates"},
+		// Issue 16: an item dated after the crawl is a faked publish date
+		// (V5) past a day ahead; a day ahead warns (a clock, a time zone).
+		{"V5: an item dated tomorrow warns", func(s *fixturesite.Spec) { s.FutureItem, s.FutureDays = true, 1 }, "", "V5-future-dates"},
+		{"V5: an item dated 2 days ahead", func(s *fixturesite.Spec) { s.FutureItem, s.FutureDays = true, 2 }, "V5", ""},
+		{"V5: an item dated a month ahead", func(s *fixturesite.Spec) { s.FutureItem = true }, "V5", ""},
 		{"V1: homepage down", func(s *fixturesite.Spec) { s.HomeStatus = http.StatusServiceUnavailable }, "V1", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

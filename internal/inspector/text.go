@@ -17,6 +17,13 @@ func WriteText(w io.Writer, r findings.Report) error {
 	ew.printf("%s  score %d  %s  (profile %s, today %s)\n", strings.ToUpper(r.Verdict), r.Score, r.URL,
 		r.Profile, r.Now.Format(time.DateOnly))
 	ew.printf("%s\n", statsLine(r))
+	if f := r.Forwarded; f != nil {
+		if f.Followed {
+			ew.printf("the homepage %s forwards (%s) to %s: that page is judged\n", f.From, f.By, f.To)
+		} else {
+			ew.printf("the homepage %s forwards (%s) off the site, to %s: not followed, the homepage is judged as it is\n", f.From, f.By, f.To)
+		}
+	}
 	table(ew, "VETOES", []string{"ID", "REASON"}, len(r.Vetoes), func(i int) []string {
 		return []string{r.Vetoes[i].ID, r.Vetoes[i].Reason}
 	})
@@ -68,6 +75,9 @@ func statsLine(r findings.Report) string {
 	if s.Probes > 0 {
 		line += fmt.Sprintf(", probes %d failed %d", s.Probes, s.ProbesFailed)
 	}
+	if s.LinksRefused > 0 {
+		line += fmt.Sprintf(", %d links to private addresses refused", s.LinksRefused)
+	}
 	if s.ExternalLinks == "skipped" {
 		line += ", external links not checked"
 	}
@@ -85,6 +95,10 @@ func columnState(c findings.Column) string {
 		return "BLANK"
 	case c.Stale:
 		return "STALE"
+	case c.SubColumns > 0:
+		return fmt.Sprintf("%d sub-columns", c.SubColumns)
+	case c.Content != "":
+		return c.Content
 	}
 	return "ok"
 }

@@ -31,12 +31,21 @@ type Inspect struct {
 	ColumnHints []string
 	// Profile is the scoring profile's file; the embedded profile when empty.
 	Profile string
+	// DenyCIDRs are address ranges the inspection never reaches (issue 16,
+	// SSRF): the cluster's Service and Pod ranges, the API server's
+	// address; one flag each. Loopback, link-local and the cloud metadata
+	// addresses are refused without them, and so is the API server the
+	// Job's own environment names (KUBERNETES_SERVICE_HOST).
+	DenyCIDRs []string
 }
+
+// flagDenyCIDR is --deny-cidr (issue 16).
+const flagDenyCIDR = "deny-cidr"
 
 // Args renders the command line, "inspect" first. The target, the output
 // and the budget are always written (a Rate of 0 means unlimited, not the
 // command's default); HostHeader, Checks, ColumnHints and Profile only when
-// set.
+// set. DenyCIDRs are written one flag each.
 func (a Inspect) Args() []string {
 	args := argList{"inspect"}
 	args.add(flagURL, a.URL)
@@ -52,6 +61,9 @@ func (a Inspect) Args() []string {
 		args.add(flagColumnHint, h)
 	}
 	args.addSet(flagProfile, a.Profile)
+	for _, c := range a.DenyCIDRs {
+		args.add(flagDenyCIDR, c)
+	}
 	return args
 }
 
@@ -68,4 +80,5 @@ func (a *Inspect) Bind(fs *pflag.FlagSet) {
 	fs.Var((*commaList)(&a.Checks), flagChecks, "check families to run, comma-separated (all when empty)")
 	fs.StringArrayVar(&a.ColumnHints, flagColumnHint, a.ColumnHints, "name=kind: a column's kind when its name does not tell (repeatable)")
 	fs.StringVar(&a.Profile, flagProfile, a.Profile, "scoring profile YAML (the embedded 2019 profile when empty)")
+	fs.StringArrayVar(&a.DenyCIDRs, flagDenyCIDR, a.DenyCIDRs, "an address range (or address) never reached: the cluster's Service and Pod ranges, the API server (repeatable; loopback, link-local and cloud metadata are always refused)")
 }

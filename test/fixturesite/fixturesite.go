@@ -45,8 +45,12 @@ type Spec struct {
 	GamblingLink bool // an injected gambling link to another site (V5)
 	LinkFarm     int  // hidden links to other sites on the homepage (V5 at 3)
 	IDNumber     bool // a valid resident ID number in an article (V5)
-	FutureItem   bool // a homepage item dated a month ahead
-	AdminExposed bool // /admin/ serves a login form (S7)
+	FutureItem   bool // a homepage item dated a month ahead (FutureDays ahead when set)
+	FutureDays   int
+	// ArticlesUndated: article pages show no 发布时间 line (an item a
+	// list shows undated stays undated).
+	ArticlesUndated bool
+	AdminExposed    bool // /admin/ serves a login form (S7)
 
 	// HomeStatus, when set, is the homepage's status (503: unreachable).
 	HomeStatus int

@@ -82,3 +82,29 @@ func TestDomainRequiresHost(t *testing.T) {
 		t.Errorf("a request without the site's Host: %d", code)
 	}
 }
+
+// TestRealisticSite: exactly the pages asked for, every page answers, and
+// they weigh what issue 16 says real portal pages weigh.
+func TestRealisticSite(t *testing.T) {
+	for _, n := range []int{200, 2000, 2017} {
+		r := NewRealistic(now, n)
+		paths := r.PagePaths()
+		if len(paths) != n {
+			t.Errorf("NewRealistic(%d) has %d pages", n, len(paths))
+		}
+		seen := map[string]bool{}
+		for _, p := range paths {
+			if seen[p] {
+				t.Fatalf("%s twice", p)
+			}
+			seen[p] = true
+			body, ok := r.page(p)
+			if !ok {
+				t.Fatalf("%s does not answer", p)
+			}
+			if strings.Contains(p, "/t") && (len(body) < 25<<10 || len(body) > 30<<10) {
+				t.Errorf("%s weighs %d bytes, want 25–30 KB", p, len(body))
+			}
+		}
+	}
+}

@@ -33,8 +33,12 @@ func (s *Server) homeBlock() string {
 	var b strings.Builder
 	b.WriteString(`<div class="block"><div class="title"><h3>政务要闻</h3><a href="` + s.listURL(0, 1) + `">更多&gt;&gt;</a></div><ul class="list">` + "\n")
 	if s.Spec.FutureItem {
+		ahead := s.Spec.Now.AddDate(0, 1, 0)
+		if s.Spec.FutureDays > 0 {
+			ahead = s.Spec.Now.AddDate(0, 0, s.Spec.FutureDays)
+		}
 		fmt.Fprintf(&b, `<li><a href="%s">关于下月工作安排的通知</a><span>%s</span></li>`+"\n",
-			s.href("/c0/a1.html"), s.Spec.Now.AddDate(0, 1, 0).Format("2006-01-02"))
+			s.href("/c0/a1.html"), ahead.Format("2006-01-02"))
 	}
 	for k := 0; k < homeItems; k++ {
 		date := ""
@@ -209,7 +213,10 @@ func (s *Server) article(ci, n int) string {
 	b.WriteString(s.header())
 	b.WriteString(s.nav())
 	fmt.Fprintf(&b, `<div class="position">当前位置：<a href="%s">首页</a> &gt; <a href="%s">%s</a></div>`+"\n", s.href("/"), s.listURL(ci, 1), c.Name)
-	fmt.Fprintf(&b, `<div class="article"><h1>%s第%d期工作信息</h1><p>发布时间：%s</p>`, c.Name, n, s.day(c.AgeDays+n-1).Format("2006-01-02"))
+	fmt.Fprintf(&b, `<div class="article"><h1>%s第%d期工作信息</h1>`, c.Name, n)
+	if !s.Spec.ArticlesUndated {
+		fmt.Fprintf(&b, `<p>发布时间：%s</p>`, s.day(c.AgeDays+n-1).Format("2006-01-02"))
+	}
 	b.WriteString("<p>为进一步做好政务公开工作，现将有关事项通知如下。各单位要高度重视，认真组织落实。</p>")
 	if ci == 0 && n == 1 {
 		if s.Spec.IDNumber {

@@ -63,6 +63,9 @@ type Page struct {
 	// of a list.
 	Pager bool
 	Body  io.Reader
+	// LastModified is the server's Last-Modified for the page (zero when
+	// it sends none): a publish date later than it is faked (V5).
+	LastModified time.Time
 }
 
 // Visitor reads a page and appends its links to outs, which it returns.
@@ -90,9 +93,12 @@ const (
 
 // Result is what the crawl saw.
 type Result struct {
-	Pages    int // pages fetched and parsed
-	Links    int // distinct URLs found (pages, resources, external links)
-	Checked  int // links checked without being crawled
+	Pages   int // pages fetched and parsed
+	Links   int // distinct URLs found (pages, resources, external links)
+	Checked int // links checked without being crawled
+	// Refused counts links the address guard refused (loopback,
+	// link-local, the cluster's ranges): neither checked nor dead.
+	Refused  int
 	Requests int
 	Dead     []Dead
 	// Budgets lists the budgets that ran out, in a fixed order.
@@ -172,6 +178,7 @@ type crawler struct {
 	checked  int
 	// untracked counts URLs found after the link table was full.
 	untracked int
+	refused   int
 	budgets   map[string]bool
 	homeDone  bool
 	homeCode  int
@@ -272,8 +279,16 @@ func (c *crawler) crawlPage(ctx context.Context, t task, outs []Out) []Out {
 	defer resp.Close()
 	c.record(ctx, t, resp.StatusCode, nil)
 	final := resp.Request.URL
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		// A redirect off the site (the client follows the site's own):
+		// where it leads is checked as a link, not crawled.
+		if loc, err := resp.Location(); err == nil {
+			outs = append(outs, Out{URL: loc, Kind: PageLink, Tag: t.tag})
+		}
+		return outs
+	}
 	if resp.StatusCode >= 400 || !c.site.SameSite(final) {
-		return outs // a redirect off the site: checked, not crawled
+		return outs
 	}
 	br := bodyReaders.Get().(*bufio.Reader)
 	defer bodyReaders.Put(br) // after visit: it reads the body before it returns
@@ -285,7 +300,17 @@ func (c *crawler) crawlPage(ctx context.Context, t task, outs []Out) []Out {
 	c.mu.Lock()
 	c.pages++
 	c.mu.Unlock()
-	return c.visit(Page{URL: t.url, Final: final, Depth: t.depth, Tag: t.tag, Pager: t.pager, Body: body}, outs)
+	var modified time.Time
+	if lm := resp.Header.Get("Last-Modified"); lm != "" {
+		modified, _ = http.ParseTime(lm)
+	}
+	return c.visit(Page{URL: t.url, Final: final, Depth: t.depth, Tag: t.tag, Pager: t.pager, Body: body, LastModified: modified}, outs)
+}
+
+// DecodedBody is a response's body decoded to UTF-8 when it is HTML (or
+// XML), as the crawl reads its pages; false for other types.
+func DecodedBody(resp *http.Response) (io.Reader, bool) {
+	return htmlBody(resp, bufio.NewReaderSize(resp.Body, 1024))
 }
 
 // bodyReaders are the buffers pages are read through, reused: a crawl
@@ -324,18 +349,23 @@ func utf16BOM(head []byte) bool {
 }
 
 // isHTML reads the media type of a Content-Type ("text/html; charset=GBK").
+// XML is read too: a list's further pages may come as XML (Hanweb's jpage
+// proxy answers with a data store of records).
 func isHTML(ct string) bool {
 	mt, _, _ := strings.Cut(ct, ";")
 	mt = strings.TrimSpace(mt)
-	return strings.EqualFold(mt, "text/html") || strings.EqualFold(mt, "application/xhtml+xml")
+	return strings.EqualFold(mt, "text/html") || strings.EqualFold(mt, "application/xhtml+xml") ||
+		strings.EqualFold(mt, "text/xml") || strings.EqualFold(mt, "application/xml")
 }
 
 func (c *crawler) checkLink(ctx context.Context, t task) {
 	status, err := c.f.Check(ctx, t.url)
 	c.record(ctx, t, status, err)
-	c.mu.Lock()
-	c.checked++
-	c.mu.Unlock()
+	if !errors.Is(err, ErrRefused) {
+		c.mu.Lock()
+		c.checked++
+		c.mu.Unlock()
+	}
 }
 
 // record notes how a URL answered. Failures caused by the crawl's own
@@ -347,6 +377,10 @@ func (c *crawler) record(ctx context.Context, t task, status int, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	l := c.links[t.key]
+	if errors.Is(err, ErrRefused) {
+		c.refused++ // not the site's dead link: a link the guard kept us from
+		return
+	}
 	l.status = status
 	if err != nil {
 		l.err = shortErr(err)
@@ -432,7 +466,7 @@ func (c *crawler) admit(u *url.URL, key string, from task, o Out) {
 func (c *crawler) result(ctx context.Context, d time.Duration) Result {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	r := Result{Pages: c.pages, Links: len(c.links) - 1 + c.untracked, Checked: c.checked, Requests: c.f.Requests(),
+	r := Result{Pages: c.pages, Links: len(c.links) - 1 + c.untracked, Checked: c.checked, Refused: c.refused, Requests: c.f.Requests(),
 		HomeStatus: c.homeCode, HomeErr: c.homeErr, Duration: d}
 	if ctx.Err() != nil && (c.queued() > 0 || c.busy > 0 || !c.homeDone) {
 		c.budgets[BudgetTime] = true

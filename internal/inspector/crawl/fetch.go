@@ -3,8 +3,10 @@ package crawl
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"sync"
@@ -27,15 +29,28 @@ type FetchConfig struct {
 	// Connections kept open per host: at least the crawl's concurrency.
 	Connections int
 	UserAgent   string
-	// Transport under the host mapping; http.DefaultTransport's settings when nil.
+	// Transport under the host mapping; http.DefaultTransport's settings,
+	// with the address guard, when nil.
 	Transport http.RoundTripper
+	// Allow are host:port addresses the guard lets through besides the
+	// site's own (tests: a second loopback server standing for another site).
+	Allow []string
+	// Deny are ranges the guard refuses besides loopback, link-local and
+	// the cloud metadata addresses: the cluster's Service and Pod ranges
+	// and the API server (issue 16, SSRF).
+	Deny []netip.Prefix
 }
 
 // Fetcher makes the crawl's requests.
 type Fetcher struct {
-	site     *Site
-	cfg      FetchConfig
+	site *Site
+	cfg  FetchConfig
+	// client fetches the site's pages: it follows redirects within the
+	// site only (a redirect elsewhere is a link to check, not a page of
+	// the site); checker checks links and follows any redirect, the
+	// address guard refusing what no inspection reaches.
 	client   *http.Client
+	checker  *http.Client
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
 	requests atomic.Int64
@@ -50,14 +65,37 @@ func NewFetcher(site *Site, cfg FetchConfig) *Fetcher {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = max(cfg.Connections, 2)
 		t.MaxIdleConns = 4 * t.MaxIdleConnsPerHost
+		t.Proxy = nil // a proxy would connect where the guard cannot see
+		t.DialContext = newGuard(site, cfg.Allow, cfg.Deny).dialContext
 		next = t
 	}
 	header := http.Header{}
 	if cfg.UserAgent != "" {
 		header.Set("User-Agent", cfg.UserAgent)
 	}
+	rt := hostMapper{site: site, next: next}
 	return &Fetcher{site: site, cfg: cfg, limiters: map[string]*rate.Limiter{}, header: header,
-		client: &http.Client{Transport: hostMapper{site: site, next: next}}}
+		client:  &http.Client{Transport: rt, CheckRedirect: sameSiteRedirects(site)},
+		checker: &http.Client{Transport: rt}}
+}
+
+// maxRedirects is what net/http follows by default.
+const maxRedirects = 10
+
+// sameSiteRedirects stops a page's redirects at the site's edge: the
+// redirect's response is handed back, and the crawl checks where it
+// points to as a link (issue 16: redirects are followed only within the
+// site's own domains for crawling).
+func sameSiteRedirects(site *Site) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		if !site.SameSite(req.URL) {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}
 }
 
 // Close closes the fetcher's idle connections: a run's connections end
@@ -114,13 +152,13 @@ func (r *Response) Close() {
 // Get fetches a page, retrying transient failures. The caller reads the
 // body and closes the response. A status error is a response, not an error.
 func (f *Fetcher) Get(ctx context.Context, u *url.URL) (*Response, error) {
-	return f.do(ctx, http.MethodGet, u)
+	return f.do(ctx, f.client, http.MethodGet, u)
 }
 
 // Check says whether a link opens: HEAD first (no body), then GET for
 // servers that refuse or mishandle HEAD. Status 0 means no response.
 func (f *Fetcher) Check(ctx context.Context, u *url.URL) (int, error) {
-	resp, err := f.do(ctx, http.MethodHead, u)
+	resp, err := f.do(ctx, f.checker, http.MethodHead, u)
 	if err == nil && resp.StatusCode < 400 {
 		resp.Close()
 		return resp.StatusCode, nil
@@ -129,7 +167,10 @@ func (f *Fetcher) Check(ctx context.Context, u *url.URL) (int, error) {
 	if ctx.Err() != nil {
 		return 0, ctx.Err()
 	}
-	resp, err = f.do(ctx, http.MethodGet, u)
+	if errors.Is(err, ErrRefused) {
+		return 0, err
+	}
+	resp, err = f.do(ctx, f.checker, http.MethodGet, u)
 	if err != nil {
 		return 0, err
 	}
@@ -137,10 +178,10 @@ func (f *Fetcher) Check(ctx context.Context, u *url.URL) (int, error) {
 	return resp.StatusCode, nil
 }
 
-func (f *Fetcher) do(ctx context.Context, method string, u *url.URL) (*Response, error) {
+func (f *Fetcher) do(ctx context.Context, client *http.Client, method string, u *url.URL) (*Response, error) {
 	var lastErr error
 	for attempt := 0; ; attempt++ {
-		resp, err := f.once(ctx, method, u)
+		resp, err := f.once(ctx, client, method, u)
 		retry := attempt < f.cfg.Retries && ctx.Err() == nil && transient(resp, err)
 		if !retry {
 			return resp, err
@@ -160,7 +201,7 @@ func (f *Fetcher) do(ctx context.Context, method string, u *url.URL) (*Response,
 	}
 }
 
-func (f *Fetcher) once(ctx context.Context, method string, u *url.URL) (*Response, error) {
+func (f *Fetcher) once(ctx context.Context, client *http.Client, method string, u *url.URL) (*Response, error) {
 	if f.cfg.Rate > 0 { // unlimited: no shared limiter for every worker to lock
 		if err := f.limiter(u).Wait(ctx); err != nil {
 			return nil, err
@@ -177,7 +218,7 @@ func (f *Fetcher) once(ctx context.Context, method string, u *url.URL) (*Respons
 	}
 	req.URL, req.Header = u, f.header
 	f.requests.Add(1)
-	resp, err := f.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		cancel()
 		return nil, err
@@ -205,7 +246,7 @@ func (f *Fetcher) limiter(u *url.URL) *rate.Limiter {
 // our own deadline), or the server said it is busy.
 func transient(resp *Response, err error) bool {
 	if err != nil {
-		return !errors.Is(err, context.Canceled)
+		return !errors.Is(err, context.Canceled) && !errors.Is(err, ErrRefused)
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:

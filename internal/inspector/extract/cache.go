@@ -3,6 +3,7 @@ package extract
 import (
 	"net/url"
 	"sync"
+	"sync/atomic"
 )
 
 // ResolveCache shares resolved links between the pages of one crawl:
@@ -17,6 +18,10 @@ type ResolveCache struct {
 	mu     sync.RWMutex
 	rooted map[string]map[string]resolved // scheme://host of the page → href → link
 	size   int
+	// filled says the cache holds maxResolved links: pages stop noting
+	// new ones (a hostile site's 50,000 links a page would otherwise be
+	// held until each page ends, for nothing).
+	filled atomic.Bool
 }
 
 type resolved struct {
@@ -85,7 +90,7 @@ type newLink struct {
 // write lock is taken once per page, not once per new link, as every
 // other worker's lookups wait for it.
 func (c *ResolveCache) miss(pending []newLink, href []byte, r resolved) []newLink {
-	if c == nil || !cacheable(href) {
+	if c == nil || c.filled.Load() || !cacheable(href) {
 		return pending
 	}
 	return append(pending, newLink{href: string(href), r: r})
@@ -105,6 +110,7 @@ func (c *ResolveCache) putAll(page string, links []newLink) {
 	}
 	for _, l := range links {
 		if c.size >= maxResolved {
+			c.filled.Store(true)
 			return
 		}
 		if _, dup := m[l.href]; !dup {
@@ -112,4 +118,43 @@ func (c *ResolveCache) putAll(page string, links []newLink) {
 			c.size++
 		}
 	}
+}
+
+// localLinks is one worker's copy of the links the shared cache gave it
+// (Scan's scanners keep one each): the menu's and footer's links, which
+// every page repeats, are then found without the shared cache's lock, on
+// which 16 workers otherwise queue (issue 16's speed work).
+type localLinks struct {
+	cache *ResolveCache
+	base  string
+	m     map[string]resolved
+}
+
+// maxLocalLinks bounds a worker's copy.
+const maxLocalLinks = 2048
+
+// get looks a link up; the copy is emptied when the crawl or the page's
+// scheme and host are not the ones it was made for.
+func (l *localLinks) get(c *ResolveCache, base string, href []byte) (resolved, bool) {
+	if c == nil || !cacheable(href) {
+		return resolved{}, false
+	}
+	if l.cache != c || l.base != base {
+		l.cache, l.base = c, base
+		clear(l.m)
+	}
+	r, ok := l.m[string(href)]
+	return r, ok
+}
+
+// put keeps a link the shared cache gave (cacheable ones only: get was
+// asked first).
+func (l *localLinks) put(href []byte, r resolved) {
+	if l == nil || l.cache == nil || len(l.m) >= maxLocalLinks {
+		return
+	}
+	if l.m == nil {
+		l.m = map[string]resolved{}
+	}
+	l.m[string(href)] = r
 }

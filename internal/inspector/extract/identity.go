@@ -94,3 +94,6 @@ func trimName(s string) string {
 	}
 	return strings.TrimRight(s, "。.、:：")
 }
+
+// ValidSiteCode says a site identification code is well formed (S4).
+func ValidSiteCode(code string) bool { return validSiteCode.MatchString(code) }

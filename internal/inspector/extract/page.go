@@ -6,11 +6,14 @@
 package extract
 
 import (
+	"bytes"
 	"io"
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -29,6 +32,9 @@ type Options struct {
 	GamblingWords []string
 	// DefacementPhrases mark a defaced page (V5).
 	DefacementPhrases []string
+	// WrongWords are serious wording errors: wrong names of state organs
+	// and offices (V5, the profile's wordingErrors).
+	WrongWords []string
 	// Identity reads the identity footer (S4): only the homepage's counts,
 	// and reading it is the costliest part of a page.
 	Identity bool
@@ -95,20 +101,230 @@ type Page struct {
 	// PasswordForm says the page asks for a password (an admin login, S7).
 	PasswordForm bool
 	Security     Security
+	// LinksOmitted counts the links past maxPageLinks, not kept.
+	LinksOmitted int
+
+	// Article is the page's metadata (SiteIDCode, PubDate, …), and
+	// PubDate its publish date: the PubDate meta, else its 发布时间 line
+	// (zero when it shows none).
+	Article ArticleMeta
+	PubDate time.Time
+	// Forward is where a page that only forwards sends its reader (a
+	// meta refresh or a window.location line), ForwardBy how.
+	Forward   *url.URL
+	ForwardBy string
+	// ScriptPages are the further pages of a list that only script names
+	// (Hanweb jpage's proxy requests); TRS's createPageHTML pager is Next.
+	ScriptPages []*url.URL
+	// Prose: the page shows text of its own (an 机构职能 page), Form: a
+	// form to write in (我要留言): a column showing either is not blank.
+	Prose bool
+	Form  bool
+	// asksMessages: the page's text has a message record's label (留言时间).
+	asksMessages bool
 }
 
-// maxBody bounds what is parsed of one page: government pages are well
-// under it, and it bounds the parser's memory whatever a page holds.
+// proseMinRunes of text outside navigation, header, footer and
+// breadcrumb make a page one of prose.
+const proseMinRunes = 100
+
+// maxBody bounds what is read of one page: government pages are well
+// under it, and it bounds the reading's memory whatever a page holds.
 const maxBody = 2 << 20
 
-// Parse reads (at most 2 MiB of) an HTML page from r, already decoded to
-// UTF-8, and extracts it.
+// maxTreeBody bounds the part of a page that is built into a tree
+// (issue 16): a tree costs ten to twenty times its page, and a hostile
+// page of 2 MiB of links would cost tens of MiB for each worker. A real
+// homepage or list page is 20–300 KiB; the rest of a longer page is read
+// by the streaming scan (its links and text), never kept as a tree.
+const maxTreeBody = 512 << 10
+
+// maxTreeDepth is how deep the elements of a page built into a tree may
+// nest: x/net/html refuses a page past 512 open elements, and a page
+// that does (a hostile one, or a CMS that never closes its <div>s) is
+// read with the elements past this depth left out (flatten).
+const maxTreeDepth = 400
+
+// treeBuffers hold the part of a page that is built into a tree.
+var treeBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Parse reads an HTML page from r, already decoded to UTF-8, and
+// extracts it: its first 512 KiB (maxTreeBody) as a tree, the rest (up
+// to 2 MiB in all) streamed for its links and text.
 func Parse(r io.Reader, base *url.URL, opt Options) (*Page, error) {
-	doc, err := html.Parse(io.LimitReader(r, maxBody))
-	if err != nil {
+	buf := treeBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 2*maxTreeBody {
+			treeBuffers.Put(buf)
+		}
+	}()
+	if _, err := buf.ReadFrom(io.LimitReader(r, maxTreeBody)); err != nil {
 		return nil, err
 	}
-	return Extract(doc, base, opt), nil
+	src := buf.Bytes()
+	full := len(src) >= maxTreeBody
+	if datastoreDocument(src) {
+		src = datastoreAsHTML(src) // Hanweb's jpage proxy answers with its records
+	}
+	doc, err := html.Parse(bytes.NewReader(src))
+	if err != nil {
+		// Nested past x/net/html's limit (512): parse it again with the
+		// elements past maxTreeDepth left out.
+		if doc, err = html.Parse(flatten(src, maxTreeDepth)); err != nil {
+			return nil, err
+		}
+	}
+	page := Extract(doc, base, opt)
+	if !full {
+		return page, nil
+	}
+	rest := opt
+	rest.Identity = false
+	tail, err := Scan(io.LimitReader(r, maxBody-maxTreeBody), base, rest)
+	if err != nil {
+		return page, nil // the tree's part was read
+	}
+	page.merge(tail)
+	Release(tail)
+	return page, nil
+}
+
+// merge adds what the streamed rest of a long page showed.
+func (p *Page) merge(t *Page) {
+	room := max(maxPageLinks-len(p.Links), 0)
+	p.Links = append(p.Links, t.Links[:min(room, len(t.Links))]...)
+	p.LinksOmitted += t.LinksOmitted + max(len(t.Links)-room, 0)
+	if p.Next == nil {
+		p.Next = t.Next
+	}
+	p.Placeholder = p.Placeholder || t.Placeholder
+	p.PasswordForm = p.PasswordForm || t.PasswordForm
+	p.Search = p.Search || t.Search
+	p.ErrorEntry = p.ErrorEntry || t.ErrorEntry
+	s, ts := &p.Security, t.Security
+	s.IDNumbers = appendBounded(s.IDNumbers, ts.IDNumbers)
+	s.Gambling = appendBounded(s.Gambling, ts.Gambling)
+	s.HiddenExternal = appendBounded(s.HiddenExternal, ts.HiddenExternal)
+	s.Wording = appendBounded(s.Wording, ts.Wording)
+	if s.Defacement == "" {
+		s.Defacement = ts.Defacement
+	}
+}
+
+func appendBounded[T any](dst, src []T) []T {
+	return append(dst, src[:min(len(src), max(maxSecurityFindings-len(dst), 0))]...)
+}
+
+// flatten copies a page so that it nests at most depth elements: a
+// tokenizer pass, not a parser. A page nests that deep because elements
+// are opened and never closed (600 <div>s, a CMS that forgets its end
+// tags): those are left out first — start tags that no end tag of their
+// own closes, but for the elements whose end tag HTML makes optional
+// (li, p, td, …) and the document's own. Past depth, any element is left
+// out (with its end tag). Start tags that are not void or self-closing
+// are all counted as open, more than the tree builder keeps (it closes
+// <p> and <li> on its own), so the tree stays within depth plus the few
+// elements the tree builder adds (html, head, body, tbody).
+func flatten(src []byte, depth int) io.Reader {
+	closed := explicitlyClosed(src)
+	var out bytes.Buffer
+	out.Grow(len(src))
+	z := html.NewTokenizer(bytes.NewReader(src))
+	type open struct {
+		name string
+		left bool // left out of the copy
+	}
+	var stack []open
+	kept := 0 // elements open and kept
+	for k := 0; ; {
+		switch z.Next() {
+		case html.ErrorToken:
+			return &out
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			tag := atom.Lookup(name)
+			if void(tag) {
+				break
+			}
+			leave := !closed[k] && !optionalEnd(tag) || kept >= depth
+			k++
+			stack = append(stack, open{string(name), leave})
+			if leave {
+				continue
+			}
+			kept++
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			i := len(stack) - 1
+			for i >= max(len(stack)-maxEndSearch, 0) && stack[i].name != string(name) {
+				i--
+			}
+			if i >= max(len(stack)-maxEndSearch, 0) {
+				left := stack[i].left
+				for _, e := range stack[i:] {
+					if !e.left {
+						kept--
+					}
+				}
+				stack = stack[:i]
+				if left {
+					continue
+				}
+			}
+		}
+		out.Write(z.Raw())
+	}
+}
+
+// maxEndSearch bounds how far down the open elements an end tag looks
+// for its own: a hostile page of 50,000 open elements and as many stray
+// end tags would otherwise take quadratic time.
+const maxEndSearch = 1024
+
+// explicitlyClosed says, for each start tag that opens an element (in
+// order), whether an end tag of its name closes it.
+func explicitlyClosed(src []byte) []bool {
+	var closed []bool
+	type open struct {
+		name string
+		idx  int
+	}
+	var stack []open
+	z := html.NewTokenizer(bytes.NewReader(src))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return closed
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			if void(atom.Lookup(name)) {
+				continue
+			}
+			stack = append(stack, open{string(name), len(closed)})
+			closed = append(closed, false)
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			for i := len(stack) - 1; i >= max(len(stack)-maxEndSearch, 0); i-- {
+				if stack[i].name == string(name) {
+					closed[stack[i].idx] = true
+					stack = stack[:i]
+					break
+				}
+			}
+		}
+	}
+}
+
+// optionalEnd: elements whose end tag HTML lets a page leave out, and
+// the document's own.
+func optionalEnd(tag atom.Atom) bool {
+	switch tag {
+	case atom.Html, atom.Head, atom.Body, atom.Li, atom.P, atom.Dt, atom.Dd, atom.Tr, atom.Td, atom.Th, atom.Tbody,
+		atom.Thead, atom.Tfoot, atom.Option, atom.Optgroup, atom.Colgroup, atom.Caption, atom.Rb, atom.Rt, atom.Rp:
+		return true
+	}
+	return false
 }
 
 // extractor holds one page's state while it is read.
@@ -122,8 +338,16 @@ type extractor struct {
 	anchors     map[*html.Node]anchorRead     // each link, read once (readAnchor)
 	newLinks    []newLink                     // resolved, for the cache when the page is read
 	baseKey     string                        // scheme and host of the base, for the cache
-	visible     strings.Builder               // all text, for ID numbers and defacement
+	visible     bytes.Buffer                  // all text, for ID numbers and defacement
 	footer      strings.Builder               // footer text, for the identity (S4)
+	// local is the worker's own copy of the cache's links (Scan's), looked
+	// up before the shared cache: no lock for the links every page repeats.
+	local *localLinks
+	// what the page's head and scripts said (cms.go)
+	forward      *url.URL
+	forwardBy    string
+	nextgroup    string
+	contentRunes int // text outside navigation, header, footer, breadcrumb
 }
 
 // Extract reads a parsed page.
@@ -135,6 +359,8 @@ func Extract(doc *html.Node, base *url.URL, opt Options) *Page {
 	}
 	x.findBase(doc)
 	x.baseKey = x.base.Scheme + "://" + x.base.Host
+	x.readHead(doc)
+	x.readScripts(doc) // before the walk: a data store's records become part of the page
 	if !hasNavRegion(doc) {
 		x.fallbackNav = findFallbackNav(doc)
 	}
@@ -143,14 +369,18 @@ func Extract(doc *html.Node, base *url.URL, opt Options) *Page {
 		x.navNames[l.Text] = true
 	}
 	x.page.Items = x.items(doc)
-	x.page.Messages = x.messages(doc)
+	text := newTextChecks(opt)
+	text.add(x.visible.Bytes())
+	if text.asked { // messages are records labelled 留言时间: none without the label
+		x.page.Messages = x.messages(doc)
+	}
 	if opt.Identity {
 		x.page.Identity = readIdentity(x.footer.String(), x.visible.String())
 	}
-	text := newTextChecks(opt)
-	text.add([]byte(x.visible.String()))
 	x.page.Security = x.security(&text)
 	x.page.Placeholder = text.placeholder
+	x.finish(&text, utf8.RuneCount(x.visible.Bytes()))
+	x.page.Prose = x.contentRunes >= proseMinRunes
 	x.cacheNewLinks()
 	return x.page
 }
@@ -174,6 +404,7 @@ func (x *extractor) findBase(n *html.Node) {
 // region is where in the page's layout a node sits.
 type region struct {
 	nav, footer, hidden bool
+	header, crumb       bool
 	form                *html.Node
 }
 
@@ -186,10 +417,16 @@ func (x *extractor) walk(n *html.Node, r region) {
 			x.footer.WriteString(n.Data)
 			x.footer.WriteByte(' ')
 		}
+		if !r.nav && !r.footer && !r.header && !r.crumb && x.contentRunes < proseMinRunes {
+			x.contentRunes += runes(strings.TrimSpace(n.Data))
+		}
 		return
 	case html.ElementNode:
 		if n.DataAtom == atom.Title && x.page.Title == "" {
 			x.page.Title = clean(text(n))
+		}
+		if n.DataAtom == atom.Textarea && r.form != nil {
+			x.page.Form = true // a form to write in: 我要留言
 		}
 		if skipped(n) {
 			return
@@ -205,6 +442,8 @@ func (x *extractor) walk(n *html.Node, r region) {
 func (x *extractor) enter(n *html.Node, r region) region {
 	r.nav = r.nav || isNav(n) || n == x.fallbackNav
 	r.footer = r.footer || isFooter(n)
+	r.header = r.header || isHeader(n)
+	r.crumb = r.crumb || isBreadcrumb(n)
 	r.hidden = r.hidden || isHidden(n)
 	switch n.DataAtom {
 	case atom.Form:
@@ -251,12 +490,17 @@ func (x *extractor) link(href, label string, hidden, nav bool) *url.URL {
 	if !x.page.ErrorEntry && isErrorEntry(label, href) {
 		x.page.ErrorEntry = true
 	}
+	if x.full() {
+		return nil
+	}
 	r := x.resolve([]byte(strings.TrimSpace(href)))
 	if r.u == nil {
 		return nil
 	}
 	l := Link{URL: r.u, Key: r.key, Text: label, Kind: r.kind, Hidden: hidden, OnSite: r.same, Pager: isPager(label)}
-	x.page.Links = append(x.page.Links, l)
+	if !x.addLink(l) {
+		return r.u
+	}
 	if nav && l.Kind == Anchor && label != "" {
 		x.page.Nav = append(x.page.Nav, l)
 	}
@@ -270,9 +514,38 @@ func (x *extractor) image(n *html.Node, r region) {
 	if isErrorEntry(attr(n, "alt")+attr(n, "title"), attr(n, "src")) {
 		x.page.ErrorEntry = true
 	}
-	if res := x.resolve([]byte(strings.TrimSpace(attr(n, "src")))); res.u != nil {
-		x.page.Links = append(x.page.Links, Link{URL: res.u, Text: attr(n, "alt"), Kind: Image, Hidden: r.hidden, OnSite: res.same})
+	if x.full() {
+		return
 	}
+	if res := x.resolve([]byte(strings.TrimSpace(attr(n, "src")))); res.u != nil {
+		x.addLink(Link{URL: res.u, Text: attr(n, "alt"), Kind: Image, Hidden: r.hidden, OnSite: res.same})
+	}
+}
+
+// maxPageLinks bounds the links kept of one page (issue 16): a real page
+// has a few hundred; a hostile one of 2 MiB has 50,000, and each costs
+// its URL, its key and a place in the crawl's frontier. The rest are
+// counted (Page.LinksOmitted).
+const maxPageLinks = 5000
+
+// full says the page has all the links it may keep: the next is only
+// counted, not even resolved (resolving is most of a link's cost).
+func (x *extractor) full() bool {
+	if len(x.page.Links) < maxPageLinks {
+		return false
+	}
+	x.page.LinksOmitted++
+	return true
+}
+
+// addLink keeps a link of the page unless it has maxPageLinks already.
+func (x *extractor) addLink(l Link) bool {
+	if len(x.page.Links) >= maxPageLinks {
+		x.page.LinksOmitted++
+		return false
+	}
+	x.page.Links = append(x.page.Links, l)
+	return true
 }
 
 // linkText is what a reader sees of a link: its text, else its title or
@@ -302,7 +575,13 @@ func (x *extractor) resolve(href []byte) resolved {
 	if len(href) == 0 || href[0] == '#' {
 		return resolved{errorEntry: errorEntryHref(href)}
 	}
+	if x.local != nil {
+		if r, ok := x.local.get(x.opt.Cache, x.baseKey, href); ok {
+			return r
+		}
+	}
 	if r, ok := x.opt.Cache.get(x.baseKey, href); ok {
+		x.local.put(href, r)
 		return r
 	}
 	r := resolved{errorEntry: errorEntryHref(href)}

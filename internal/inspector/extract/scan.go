@@ -7,13 +7,18 @@ import (
 	"strings"
 	"sync"
 
+	tparse "github.com/tdewolff/parse/v2"
+	thtml "github.com/tdewolff/parse/v2/html"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
 // Scan is the light reading of a page for the crawl's bulk (article
 // pages): links, the pager, hidden links, password fields and the text
-// V5 looks at, read from x/net/html's tokenizer without building a tree.
+// V5 looks at, read without building a tree by tdewolff/parse's HTML
+// lexer, which hands out slices of the page itself and allocates nothing
+// per token (issue 16: x/net/html's tokenizer allocated for every
+// attribute and every page, and was the crawl's main cost).
 // It does not read items, navigation, messages or the identity footer:
 // pages that need those (the homepage, column lists, consultation pages)
 // go through Parse. It is several times faster than Parse and Extract.
@@ -23,13 +28,38 @@ import (
 func Scan(r io.Reader, base *url.URL, opt Options) (*Page, error) {
 	s := scanners.Get().(*scanner)
 	defer s.release()
+	return s.scan(r, base, opt)
+}
+
+// ScanOrParse scans a page and, when it shows message records (留言时间:
+// a consultation's messages, which only a tree reads), reads it again as
+// a tree (Parse) from the bytes Scan read. tree says which it did. For
+// the pages that are not a column's list but may hold messages: most
+// are articles, read at Scan's cost.
+func ScanOrParse(r io.Reader, base *url.URL, opt Options) (page *Page, tree bool, err error) {
+	s := scanners.Get().(*scanner)
+	defer s.release()
+	page, err = s.scan(r, base, opt)
+	if err != nil || !page.asksMessages {
+		return page, false, err
+	}
+	Release(page)
+	page, err = Parse(bytes.NewReader(s.src), base, opt)
+	return page, true, err
+}
+
+func (s *scanner) scan(r io.Reader, base *url.URL, opt Options) (*Page, error) {
 	x := &s.extractor
-	*x = extractor{opt: opt, base: base, page: scanPages.Get().(*Page), baseKey: s.baseKeyOf(base), newLinks: x.newLinks}
+	*x = extractor{opt: opt, base: base, page: scanPages.Get().(*Page), baseKey: s.baseKeyOf(base), newLinks: x.newLinks, local: &s.local}
 	if opt.SameSite == nil {
 		x.opt.SameSite = func(u *url.URL) bool { return strings.EqualFold(u.Host, base.Host) }
 	}
 	s.body = io.LimitedReader{R: r, N: maxBody}
-	s.reset(x, html.NewTokenizer(&s.body), newTextChecks(opt))
+	if err := s.read(); err != nil {
+		Release(x.page)
+		return nil, err
+	}
+	s.reset(x, newTextChecks(opt))
 	err := s.run()
 	x.cacheNewLinks()
 	if err != nil {
@@ -39,6 +69,8 @@ func Scan(r io.Reader, base *url.URL, opt Options) (*Page, error) {
 	s.checks.add(s.visible) // once per page: far cheaper than once per text
 	x.page.Security = x.security(&s.checks)
 	x.page.Placeholder = s.checks.placeholder
+	x.page.asksMessages = s.checks.asked
+	x.finish(&s.checks, s.visibleBytes)
 	return x.page, nil
 }
 
@@ -81,20 +113,43 @@ func (s *scanner) baseKeyOf(u *url.URL) string {
 // of a crawl, and that garbage was a good part of the collector's work.
 var scanners = sync.Pool{New: func() any { return new(scanner) }}
 
+// maxVisibleBuffer bounds the text kept for the checks: past it, the
+// text so far is checked and dropped (a hostile page's 2 MiB of text
+// would otherwise be held, and grown, per worker).
+const maxVisibleBuffer = 64 << 10
+
+// maxKeptSource bounds the page buffer a pooled scanner keeps (a page
+// is 20–300 KiB; a hostile one of 2 MiB is not kept for the next).
+const maxKeptSource = 512 << 10
+
 // maxKeptBuffer bounds a buffer a pooled scanner keeps.
 const maxKeptBuffer = 64 << 10
 
-func (s *scanner) reset(x *extractor, z *html.Tokenizer, checks textChecks) {
-	s.x, s.z, s.checks = x, z, checks
+// read reads the page (at most maxBody) into the scanner's buffer, with
+// room for the NUL the lexer puts after it.
+func (s *scanner) read() error {
+	buf := bytes.NewBuffer(s.src[:0])
+	_, err := buf.ReadFrom(&s.body)
+	s.src = buf.Bytes()
+	if len(s.src) == cap(s.src) {
+		s.src = append(s.src, 0)[:len(s.src)]
+	}
+	return err
+}
+
+func (s *scanner) reset(x *extractor, checks textChecks) {
+	s.lex = thtml.NewLexer(tparse.NewInputBytes(s.src))
+	s.x, s.checks = x, checks
 	s.node = html.Node{Attr: s.node.Attr[:0]}
 	s.open, s.skip, s.title = s.open[:0], 0, false
 	s.a = openAnchor{href: s.a.href[:0], text: s.a.text[:0], title: s.a.title[:0]}
-	s.key, s.name, s.visible = s.key[:0], s.name[:0], s.visible[:0]
+	s.key, s.name, s.visible, s.visibleBytes = s.key[:0], s.name[:0], s.visible[:0], 0
 }
 
 // release returns the scanner to the pool, holding nothing of the page.
 func (s *scanner) release() {
-	s.x, s.z, s.checks = nil, nil, textChecks{}
+	s.x, s.lex, s.checks = nil, nil, textChecks{}
+	s.src = kept(s.src, maxKeptSource)
 	s.extractor, s.body = extractor{newLinks: kept(s.extractor.newLinks, maxKeptLinks)}, io.LimitedReader{}
 	clear(s.node.Attr[:cap(s.node.Attr)])
 	clear(s.open[:cap(s.open)])
@@ -119,6 +174,8 @@ func keptAttrs(tag atom.Atom) []string {
 		return baseAttrs
 	case atom.Marquee:
 		return marqueeAttrs
+	case atom.Meta:
+		return metaAttrs
 	}
 	return nil
 }
@@ -129,6 +186,7 @@ var (
 	inputAttrs   = []string{"type", "name", "id", "class", "placeholder", "value"}
 	baseAttrs    = []string{"href"}
 	marqueeAttrs = []string{"width", "height"}
+	metaAttrs    = []string{"name", "content", "http-equiv"}
 )
 
 // keptName is k's name when k is style, hidden or one of the names,
@@ -157,22 +215,34 @@ type scanner struct {
 	extractor extractor
 	// the last page's scheme and host, and their cache key
 	lastScheme, lastHost, lastBaseKey string
+	// local: this scanner's copy of the shared cache's links
+	local localLinks
 
-	// body is the page's reader, bounded (maxBody).
+	// body is the page's reader, bounded (maxBody); src the page read
+	// from it, which every slice the lexer hands out points into.
 	body   io.LimitedReader
+	src    []byte
 	node   html.Node
 	checks textChecks
 	x      *extractor
-	z      *html.Tokenizer
+	lex    *thtml.Lexer
 	open   []openElement
-	skip   int // inside script, style, ...: not text a reader sees
-	title  bool
-	a      openAnchor
-	key    []byte // scratch: a link text reduced to compare with pager words
-	name   []byte // scratch: the current tag's name
+	// the start tag being read: its name, atom, the attributes it keeps
+	tagName   []byte
+	tag       atom.Atom
+	keep      []string
+	isAnchor  bool
+	hrefSeen  bool
+	unescaped []byte // scratch: a text or value with its character references resolved
+	skip      int    // inside script, style, ...: not text a reader sees
+	title     bool
+	a         openAnchor
+	key       []byte // scratch: a link text reduced to compare with pager words
+	name      []byte // scratch: the current tag's name
 	// visible is the page's text a reader sees, each text ended by a NUL
 	// (which no phrase or number holds, so none is found across two).
-	visible []byte
+	visible      []byte
+	visibleBytes int // all the page's, checked or not
 }
 
 type openElement struct {
@@ -192,23 +262,51 @@ type openAnchor struct {
 
 func (s *scanner) run() error {
 	for {
-		switch s.z.Next() {
-		case html.ErrorToken:
+		tt, _ := s.lex.Next()
+		switch tt {
+		case thtml.ErrorToken:
 			s.closeAnchor()
-			if err := s.z.Err(); err != io.EOF {
+			if err := s.lex.Err(); err != io.EOF {
 				return err
 			}
 			return nil
-		case html.TextToken:
-			s.text(s.z.Text())
-		case html.StartTagToken:
+		case thtml.TextToken:
+			s.text(s.resolve(s.lex.Text()))
+		case thtml.StartTagToken:
+			s.beginTag(s.lex.Text())
+		case thtml.AttributeToken:
+			s.attr(s.lex.AttrKey(), s.lex.AttrVal())
+		case thtml.StartTagCloseToken:
 			s.start(false)
-		case html.SelfClosingTagToken:
+		case thtml.StartTagVoidToken:
 			s.start(true)
-		case html.EndTagToken:
-			s.end(s.tagName())
+		case thtml.EndTagToken:
+			s.end(s.lex.Text())
 		}
 	}
+}
+
+// resolve is b with its character references (&amp; &gt; &nbsp; …)
+// resolved, as x/net/html's tokenizer gives text: the lexer gives the
+// page's bytes as they are. Most texts have none and cost nothing.
+func (s *scanner) resolve(b []byte) []byte {
+	if bytes.IndexByte(b, '&') < 0 {
+		return b
+	}
+	s.unescaped = append(s.unescaped[:0], html.UnescapeString(string(b))...)
+	return s.unescaped
+}
+
+// value is an attribute's value without its quotes, references resolved.
+func (s *scanner) value(v []byte) []byte {
+	if len(v) > 0 && (v[0] == '"' || v[0] == '\'') {
+		q := v[0]
+		v = v[1:]
+		if len(v) > 0 && v[len(v)-1] == q {
+			v = v[:len(v)-1]
+		}
+	}
+	return s.resolve(v)
 }
 
 func (s *scanner) text(t []byte) {
@@ -218,7 +316,12 @@ func (s *scanner) text(t []byte) {
 	case s.skip > 0:
 	default:
 		if !blank(t) {
+			if len(s.visible)+len(t) >= maxVisibleBuffer {
+				s.checks.add(s.visible) // texts end at a NUL: no phrase spans two checks
+				s.visible = s.visible[:0]
+			}
 			s.visible = append(append(s.visible, t...), 0)
+			s.visibleBytes += len(t)
 		}
 		if s.a.open && len(s.a.text) < maxLinkTextBytes {
 			s.a.text = append(append(s.a.text, t...), ' ')
@@ -236,38 +339,65 @@ func void(tag atom.Atom) bool {
 	return false
 }
 
-func (s *scanner) start(selfClosing bool) {
-	name := s.tagName()
-	hasAttr := true // TagAttr says when there are none
+// beginTag starts reading a start tag. HTML ends a tag's name at a "/"
+// ("<div/hidden>" is a div with the attribute hidden); the lexer reads
+// on to white space, so what follows the slash is read as attributes.
+func (s *scanner) beginTag(name []byte) {
+	i := bytes.IndexByte(name, '/')
+	if i <= 0 {
+		s.begin(name)
+		return
+	}
+	rest := name[i+1:]
+	s.begin(name[:i])
+	for _, a := range bytes.Split(rest, []byte("/")) {
+		if len(a) > 0 {
+			k, v, _ := bytes.Cut(a, []byte("="))
+			s.attr(k, v)
+		}
+	}
+}
+
+// begin starts reading a start tag (its name, lower-cased by the lexer).
+func (s *scanner) begin(name []byte) {
 	// One scratch node for every tag: nothing is allocated for the many
 	// tags that keep no attribute.
 	n := &s.node
-	tag := atom.Lookup(name)
-	n.Type, n.DataAtom, n.Attr = html.ElementNode, tag, n.Attr[:0]
-	keep := keptAttrs(tag)
-	if keep == nil && !mayHide(s.z.Raw()) {
-		hasAttr = false // class, id, ...: the tokenizer copies every attribute it is asked for
-	}
-	isAnchor := (n.DataAtom == atom.A || n.DataAtom == atom.Area) && s.skip == 0
-	if isAnchor {
+	s.tagName, s.tag = name, atom.Lookup(name)
+	n.Type, n.DataAtom, n.Attr = html.ElementNode, s.tag, n.Attr[:0]
+	s.keep = keptAttrs(s.tag)
+	s.isAnchor = (s.tag == atom.A || s.tag == atom.Area) && s.skip == 0
+	s.hrefSeen = false
+	if s.isAnchor {
 		s.closeAnchor()
 		s.a.href, s.a.title = s.a.href[:0], s.a.title[:0]
 	}
-	for hasAttr && len(n.Attr) < maxScanAttrs {
-		var k, v []byte
-		k, v, hasAttr = s.z.TagAttr()
-		switch {
-		case k == nil: // no attribute at all // string(k) in a comparison allocates nothing
-		case isAnchor && string(k) == "href":
-			s.a.href = append(s.a.href, v...) // no string: most links are found in the cache
-		case isAnchor && string(k) == "title":
-			s.a.title = append(s.a.title, v...)
-		default:
-			if name := keptName(keep, k); name != "" {
-				n.Attr = append(n.Attr, html.Attribute{Key: name, Val: string(v)})
-			}
+}
+
+// attr reads one attribute of the start tag (its name lower-cased by the
+// lexer): only the attributes the checks read are kept, and a link's
+// href and title are kept as bytes (most links are found in the cache).
+func (s *scanner) attr(k, v []byte) {
+	n := &s.node
+	switch { // string(k) in a comparison allocates nothing
+	case s.isAnchor && string(k) == "href":
+		if !s.hrefSeen { // the first of a repeated attribute counts, as in a tree
+			s.a.href, s.hrefSeen = append(s.a.href[:0], s.value(v)...), true
+		}
+	case s.isAnchor && string(k) == "title":
+		if len(s.a.title) == 0 {
+			s.a.title = append(s.a.title, s.value(v)...)
+		}
+	case len(n.Attr) < maxScanAttrs:
+		if name := keptName(s.keep, k); name != "" {
+			n.Attr = append(n.Attr, html.Attribute{Key: name, Val: string(s.value(v))})
 		}
 	}
+}
+
+// start reads the start tag whose attributes were read.
+func (s *scanner) start(selfClosing bool) {
+	n, tag, name := &s.node, s.tag, s.tagName
 	hidden := len(s.open) > 0 && s.open[len(s.open)-1].hidden || isHidden(n)
 	if s.skip > 0 {
 		n.DataAtom = 0 // inside <noscript>, <template>, <select>: not links a reader can follow
@@ -289,6 +419,8 @@ func (s *scanner) start(selfClosing bool) {
 		}
 	case atom.Input:
 		s.x.input(n, region{})
+	case atom.Meta:
+		s.x.readMeta(attr(n, "name"), attr(n, "http-equiv"), attr(n, "content"))
 	}
 	if skippedTag(tag) && tag != atom.Head && !selfClosing {
 		s.skip++
@@ -309,7 +441,7 @@ func (s *scanner) start(selfClosing bool) {
 // or <p>); an end tag that matches nothing open is ignored.
 func (s *scanner) end(name []byte) {
 	tag := atom.Lookup(name)
-	for i := len(s.open) - 1; i >= 0; i-- {
+	for i := len(s.open) - 1; i >= max(len(s.open)-maxEndSearch, 0); i-- {
 		if e := s.open[i]; e.tag != tag || tag == 0 && e.name != string(name) {
 			continue
 		}
@@ -319,45 +451,6 @@ func (s *scanner) end(name []byte) {
 		s.open = s.open[:i]
 		return
 	}
-}
-
-// tagName is the lower-cased name of the current tag token, read from
-// the token the tokenizer delimited (its Raw: "<name ..." or "</name ..."),
-// copied into a reused buffer only when it has capitals. The tokenizer's TagName copies every name to
-// replace NULs; that copy was a good part of the crawl's allocations.
-// A name with a NUL still goes through TagName.
-func (s *scanner) tagName() []byte {
-	raw := s.z.Raw()
-	i := 1
-	if i < len(raw) && raw[i] == '/' {
-		i++
-	}
-	j, upper, nul := i, false, false
-	for ; j < len(raw) && !isTagNameEnd(raw[j]); j++ { // one pass: the end, capitals, NULs
-		c := raw[j]
-		upper = upper || c >= 'A' && c <= 'Z'
-		nul = nul || c == 0
-	}
-	if nul {
-		name, _ := s.z.TagName()
-		return name
-	}
-	if !upper {
-		return raw[i:j] // valid until the next token, which is all it is used for
-	}
-	s.name = s.name[:0]
-	for _, c := range raw[i:j] {
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		s.name = append(s.name, c)
-	}
-	return s.name
-}
-
-// isTagNameEnd: where x/net/html's tokenizer ends a tag name.
-func isTagNameEnd(c byte) bool {
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '/' || c == '>'
 }
 
 func (s *scanner) closed(e openElement) {
@@ -386,6 +479,9 @@ func (s *scanner) closeAnchor() {
 		label = bytes.TrimSpace(a.title)
 	}
 	x := s.x
+	if x.full() {
+		return
+	}
 	r := x.resolve(bytes.TrimSpace(a.href))
 	if !x.page.ErrorEntry && (r.errorEntry || bytes.Contains(label, []byte("找错"))) {
 		x.page.ErrorEntry = true
@@ -404,38 +500,13 @@ func (s *scanner) closeAnchor() {
 	if l.Pager || !r.same {
 		l.Text = clean(string(label))
 	}
-	x.page.Links = append(x.page.Links, l)
+	x.addLink(l)
 }
 
 // errorEntryHref is isErrorEntry's address test on bytes.
 func errorEntryHref(href []byte) bool {
 	for _, mark := range errorEntryMarks {
 		if containsFold(href, mark) {
-			return true
-		}
-	}
-	return false
-}
-
-var (
-	styleAttr  = []byte("style")
-	hiddenAttr = []byte("hidden")
-)
-
-// mayHide says a start tag's source mentions style or hidden: only those
-// attributes matter on tags that are not links, images or inputs. A tag
-// with no white space or slash after its "<" ("<li>", most tags) has no
-// attribute at all: the tokenizer starts one only after either.
-func mayHide(raw []byte) bool {
-	if !hasAttrSeparator(raw) {
-		return false
-	}
-	return containsFold(raw, styleAttr) || containsFold(raw, hiddenAttr)
-}
-
-func hasAttrSeparator(raw []byte) bool {
-	for _, c := range raw {
-		if c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '/' {
 			return true
 		}
 	}

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"golang.org/x/net/html"
 )
 
 // scanAndParse reads a page both ways.
@@ -111,28 +109,25 @@ func TestResolveCacheSharesKeys(t *testing.T) {
 	}
 }
 
-// TestScanTagName: the scanner's own reading of tag names agrees with the
-// tokenizer's, whatever the case, the separator or a NUL in the name.
-func TestScanTagName(t *testing.T) {
+// TestScanNamesAnyCase: tag and attribute names are read whatever
+// their case or separator; values with or without quotes, with character
+// references resolved; texts with theirs.
+func TestScanNamesAnyCase(t *testing.T) {
 	for _, tc := range []struct{ doc, want string }{
-		{`<A HREF="/x">`, "a"},
-		{`<div class="x">`, "div"},
-		{"<span\nstyle=\"x\">", "span"},
-		{"<br/>", "br"},
-		{"<Img\tsrc=x>", "img"},
-		{`</DIV >`, "div"},
-		{`</a>`, "a"},
-		{"<my-widget data-x=1>", "my-widget"},
-		{"<a\x00b>", "a\ufffdb"},
-		{"</x\x00>", "x\ufffd"},
+		{`<A HREF="/x">甲</A>`, "http://www.example.gov.cn/x"},
+		{"<a\nhref='/y'>乙</a>", "http://www.example.gov.cn/y"},
+		{"<a\thref=/z>丙</a>", "http://www.example.gov.cn/z"},
+		{`<a href="/q?a=1&amp;b=2">丁</a>`, "http://www.example.gov.cn/q?a=1&b=2"},
+		{`<a href="/first" href="/second">戊</a>`, "http://www.example.gov.cn/first"},
 	} {
-		s := scanner{z: html.NewTokenizer(strings.NewReader(tc.doc))}
-		if tt := s.z.Next(); tt != html.StartTagToken && tt != html.EndTagToken && tt != html.SelfClosingTagToken {
-			t.Fatalf("%q: token %v", tc.doc, tt)
+		p := scan(t, tc.doc, testOptions)
+		if len(p.Links) != 1 || p.Links[0].URL.String() != tc.want {
+			t.Errorf("%q: links %v, want %s", tc.doc, p.Links, tc.want)
 		}
-		if got := string(s.tagName()); got != tc.want {
-			t.Errorf("tagName(%q) = %q, want %q", tc.doc, got, tc.want)
-		}
+	}
+	p := scan(t, `<div class="pager"><a href="/list_2.html">下一页&gt;&gt;</a></div>`, testOptions)
+	if p.Next == nil || p.Next.Path != "/list_2.html" {
+		t.Errorf("a pager written with references: next %v", p.Next)
 	}
 }
 

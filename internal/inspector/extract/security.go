@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Security is what one page shows of V5 (serious errors, injected
@@ -22,13 +23,23 @@ type Security struct {
 	HiddenExternal []Link
 	// Defacement is a defacement phrase found in the text.
 	Defacement string
+	// Wording are serious wording errors (wrong names of state organs,
+	// the profile's list) found in the text, with their context (V5).
+	Wording []WordingError
+}
+
+// WordingError is one serious wording error found on a page.
+type WordingError struct {
+	Wrong   string // the wrong text, as the profile lists it
+	Right   string // what it should say
+	Context string // the text around it on the page
 }
 
 const maxSecurityFindings = 20
 
 // security adds the link checks to what the text showed.
 func (x *extractor) security(text *textChecks) Security {
-	s := Security{IDNumbers: text.ids, Defacement: text.defacement}
+	s := Security{IDNumbers: text.ids, Defacement: text.defacement, Wording: text.wording}
 	for _, l := range x.page.Links {
 		if l.Kind != Anchor || l.OnSite || IsGovHost(l.URL.Hostname()) {
 			continue
@@ -46,15 +57,18 @@ func (x *extractor) security(text *textChecks) Security {
 // textChecks reads a page's text piece by piece (the tokenizer's text
 // runs) for what V5 and blank columns look for, keeping none of it.
 type textChecks struct {
-	markers     []string // blank-column texts
-	phrases     []string // defacement phrases (the profile's are lower-case already)
+	words       *textPhrases // blank-column texts, 发布时间 labels, wrong names (V5)
+	phrases     []string     // defacement phrases (the profile's are lower-case already)
+	wording     []WordingError
 	ids         []string
 	defacement  string
 	placeholder bool
+	pubDate     time.Time // the 发布时间 line's date
+	asked       bool      // a message record's label (留言时间) is in the text
 }
 
 func newTextChecks(opt Options) textChecks {
-	t := textChecks{markers: opt.BlankMarkers, phrases: opt.DefacementPhrases}
+	t := textChecks{words: phrasesFor(opt.BlankMarkers, opt.WrongWords), phrases: opt.DefacementPhrases}
 	if slices.ContainsFunc(t.phrases, func(p string) bool { return asciiLower(p) != p }) {
 		// Copied only then: every page makes its textChecks.
 		t.phrases = make([]string, len(opt.DefacementPhrases))
@@ -66,15 +80,48 @@ func newTextChecks(opt Options) textChecks {
 }
 
 func (t *textChecks) add(s []byte) {
-	if len(t.ids) < maxSecurityFindings {
-		t.ids = appendIDNumbers(t.ids, s, maxSecurityFindings)
+	// One pass over the characters: the phrases (blank markers, the
+	// 发布时间 label, wrong names, the 留言时间 label) by their first
+	// character, and the runs of digits an ID number is (issue 16: a
+	// pass for each was a third of reading an article).
+	set := t.words.set
+	for _, w := range set.others {
+		if at := bytes.Index(s, set.words[w]); at >= 0 {
+			t.found(s, w, at)
+		}
 	}
-	if !t.placeholder {
-		for _, m := range t.markers {
-			if bytes.Contains(s, []byte(m)) { // short: converted on the stack
-				t.placeholder = true
-				break
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c < 0x80:
+			if isDigit(c) && len(t.ids) < maxSecurityFindings {
+				i = t.idRun(s, i)
+				continue
 			}
+			i++
+		case c < 0xE0:
+			i += 2
+		case c < 0xF0:
+			if i+2 >= len(s) {
+				i = len(s)
+				continue
+			}
+			if c == 0xEF && s[i+1] == 0xBC && s[i+2]-0x90 <= 9 && len(t.ids) < maxSecurityFindings {
+				i = t.idRun(s, i) // a full-width digit
+				continue
+			}
+			if set.second[s[i+1]] {
+				if k := uint16(s[i+1])<<8 | uint16(s[i+2]); set.first[k>>6]&(1<<(k&63)) != 0 {
+					for _, w := range set.byKey[k] {
+						if bytes.HasPrefix(s[i:], set.words[w]) {
+							t.found(s, w, i)
+						}
+					}
+				}
+			}
+			i += 3
+		default:
+			i += 4
 		}
 	}
 	if t.defacement == "" {
@@ -85,6 +132,91 @@ func (t *textChecks) add(s []byte) {
 			}
 		}
 	}
+}
+
+// found notes phrase w of the set at s[at:].
+func (t *textChecks) found(s []byte, w, at int) {
+	word := t.words.words[w]
+	switch t.words.kinds[w] {
+	case phraseMarker:
+		t.placeholder = true
+	case phraseAsked:
+		t.asked = true
+	case phraseLabel:
+		if t.pubDate.IsZero() {
+			t.pubDate, _ = pubDateAfterLabel(s[at:])
+		}
+	case phraseWrong:
+		if len(t.wording) < maxSecurityFindings && !t.hasWording(word) {
+			t.wording = append(t.wording, WordingError{Wrong: word, Context: around(s, at, at+len(word))})
+		}
+	}
+}
+
+// idRun reads the run of digits (ASCII or full-width) at s[i:] and notes
+// it when it is a valid resident ID number (18 characters, the last may
+// be X); it returns where the run ends.
+func (t *textChecks) idRun(s []byte, i int) int {
+	var id [18]byte
+	n, j := 0, i
+	for j < len(s) {
+		switch d, size := digitAt(s, j); {
+		case size > 0:
+			if n < len(id) {
+				id[n] = d
+			}
+			n++
+			j += size
+			continue
+		case n == 17 && (s[j] == 'X' || s[j] == 'x'):
+			id[17], n = 'X', 18
+			j++
+		}
+		break
+	}
+	if n == 18 && (j == len(s) || !isIDChar(s[j])) && (i == 0 || !isIDChar(s[i-1])) {
+		if v := string(id[:]); ValidIDNumber(v) {
+			t.ids = append(t.ids, MaskID(v))
+		}
+	}
+	return j
+}
+
+// digitAt is the digit at s[i:] (ASCII, or full-width ０–９) and its size
+// in bytes; size 0 when there is none.
+func digitAt(s []byte, i int) (byte, int) {
+	if c := s[i]; isDigit(c) {
+		return c, 1
+	}
+	if i+2 < len(s) && s[i] == 0xEF && s[i+1] == 0xBC && s[i+2]-0x90 <= 9 {
+		return '0' + s[i+2] - 0x90, 3
+	}
+	return 0, 0
+}
+
+func (t *textChecks) hasWording(w string) bool {
+	for _, e := range t.wording {
+		if e.Wrong == w {
+			return true
+		}
+	}
+	return false
+}
+
+// contextBytes of text on each side of a finding are quoted with it.
+const contextBytes = 36
+
+// around is the text around s[i:j], cut at character boundaries, the
+// NULs between a page's texts shown as spaces.
+func around(s []byte, i, j int) string {
+	from, to := max(i-contextBytes, 0), min(j+contextBytes, len(s))
+	for from < i && !utf8.RuneStart(s[from]) {
+		from++
+	}
+	for to > j && to < len(s) && !utf8.RuneStart(s[to]) {
+		to--
+	}
+	return collapseSpace(string(bytes.ReplaceAll(s[from:to], []byte{0}, []byte{' '})))
 }
 
 // blank says s holds only ASCII white space.
@@ -187,53 +319,18 @@ func FindIDNumbers(text string, limit int) []string {
 	return appendIDNumbers(nil, []byte(text), limit)
 }
 
-// fullWidthLead starts the UTF-8 of full-width forms (U+FF00–FF3F): the
-// digits U+FF10–FF19 are EF BC 90–99.
-var fullWidthLead = []byte{0xEF, 0xBC}
-
-// hasFullWidthDigit says text holds a full-width digit. Chinese text is
-// full of full-width punctuation (，：（）) that shares the digits' lead
-// bytes, so only the third byte tells them apart.
-func hasFullWidthDigit(text []byte) bool {
-	for {
-		i := bytes.Index(text, fullWidthLead)
-		if i < 0 || i+2 >= len(text) {
-			return false
-		}
-		if b := text[i+2]; b >= 0x90 && b <= 0x99 {
-			return true
-		}
-		text = text[i+2:]
-	}
-}
-
-// appendIDNumbers scans for runs of exactly 17 digits and a digit or X by
-// hand, without a regexp: every page's whole text goes through it.
+// appendIDNumbers finds the ID numbers of a text (FindIDNumbers), the
+// way textChecks reads them.
 func appendIDNumbers(out []string, text []byte, limit int) []string {
-	if hasFullWidthDigit(text) {
-		text = []byte(foldWidth(string(text)))
-	}
-	for i := 0; i < len(text) && len(out) < limit; {
-		if !isDigit(text[i]) {
-			i++
+	t := textChecks{ids: out}
+	for i := 0; i < len(text) && len(t.ids) < limit; {
+		if _, size := digitAt(text, i); size > 0 {
+			i = t.idRun(text, i)
 			continue
 		}
-		j := i
-		for j < len(text) && isDigit(text[j]) {
-			j++
-		}
-		end := j
-		if j-i == 17 && j < len(text) && (text[j] == 'X' || text[j] == 'x') {
-			end = j + 1
-		}
-		if end-i == 18 && (end == len(text) || !isIDChar(text[end])) && (i == 0 || !isIDChar(text[i-1])) {
-			if id := string(text[i:end]); ValidIDNumber(id) {
-				out = append(out, MaskID(id))
-			}
-		}
-		i = max(end, i+1)
+		i++
 	}
-	return out
+	return t.ids
 }
 
 func isIDChar(b byte) bool { return isDigit(b) || b == 'X' || b == 'x' }

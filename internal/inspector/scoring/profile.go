@@ -29,6 +29,37 @@ type Profile struct {
 	GamblingWords     []string     `json:"gamblingWords"`
 	DefacementPhrases []string     `json:"defacementPhrases"`
 	AdminPaths        []string     `json:"adminPaths"`
+	// WordingErrors are serious wording errors (严重表述错误, V5): wrong
+	// names of state organs and offices, each with the right name and
+	// the source that gives it.
+	WordingErrors []WordingError `json:"wordingErrors"`
+}
+
+// WordingError is one wrong name the crawler looks for in every page's
+// text (V5).
+type WordingError struct {
+	Wrong  string `json:"wrong"`
+	Right  string `json:"right"`
+	Source string `json:"source"`
+}
+
+// WrongWords lists the wrong names, in the profile's order.
+func (p *Profile) WrongWords() []string {
+	out := make([]string, len(p.WordingErrors))
+	for i, w := range p.WordingErrors {
+		out[i] = w.Wrong
+	}
+	return out
+}
+
+// RightWord is the right name for a wrong one ("" when unknown).
+func (p *Profile) RightWord(wrong string) string {
+	for _, w := range p.WordingErrors {
+		if w.Wrong == wrong {
+			return w.Right
+		}
+	}
+	return ""
 }
 
 // Group is an indicator group; its deductions are capped at Points.
@@ -175,11 +206,60 @@ func (p *Profile) validate() error {
 		ids[in.ID] = true
 	}
 	kinds := map[string]bool{KindOther: true}
-	for _, k := range p.ColumnKinds {
+	for i, k := range p.ColumnKinds {
 		if k.Kind == "" || kinds[k.Kind] || len(k.Names) == 0 {
 			return fmt.Errorf("column kind %q: needs a unique kind and names", k.Kind)
 		}
 		kinds[k.Kind] = true
+		if err := keywords(fmt.Sprintf("columnKinds[%d].names", i), k.Names); err != nil {
+			return err
+		}
+		if err := keywords(fmt.Sprintf("columnKinds[%d].exclude", i), k.Exclude); err != nil {
+			return err
+		}
+	}
+	for _, list := range []struct {
+		field string
+		words []string
+	}{
+		{"blankMarkers", p.BlankMarkers}, {"gamblingWords", p.GamblingWords},
+		{"defacementPhrases", p.DefacementPhrases}, {"adminPaths", p.AdminPaths},
+	} {
+		if err := keywords(list.field, list.words); err != nil {
+			return err
+		}
+	}
+	return p.validateWording()
+}
+
+// validateWording: every entry has its wrong text, the right one and a
+// source, and the right text does not hold the wrong one (the correct
+// name would be reported as an error on every page that uses it).
+func (p *Profile) validateWording() error {
+	for i, w := range p.WordingErrors {
+		field := fmt.Sprintf("wordingErrors[%d]", i)
+		switch {
+		case strings.TrimSpace(w.Wrong) == "":
+			return fmt.Errorf("%s.wrong is empty: an empty keyword matches every text", field)
+		case strings.TrimSpace(w.Right) == "":
+			return fmt.Errorf("%s.right is empty: say what the name should be", field)
+		case strings.TrimSpace(w.Source) == "":
+			return fmt.Errorf("%s.source is empty: say where the right name comes from", field)
+		case strings.Contains(w.Right, w.Wrong):
+			return fmt.Errorf("%s: the right name %q holds the wrong one %q, so every correct use would be reported", field, w.Right, w.Wrong)
+		}
+	}
+	return nil
+}
+
+// keywords refuses an empty (or blank) keyword: every text contains the
+// empty string, so one empty gambling word made every link to another
+// site a V5 veto (issue 16). The error names the field and the entry.
+func keywords(field string, words []string) error {
+	for i, w := range words {
+		if strings.TrimSpace(w) == "" {
+			return fmt.Errorf("%s[%d] is empty: an empty keyword matches every text", field, i)
+		}
 	}
 	return nil
 }

@@ -110,6 +110,18 @@ func TestLoadAndValidate(t *testing.T) {
 		{"unknown group", "name: city\nversion: '2'\npassScore: 70\n" + groups + "indicators: [{id: x, group: z, points: 3}]\n", "known group"},
 		{"no version", "name: city\npassScore: 70\n" + groups, "version"},
 		{"duplicate kind", "name: city\nversion: '2'\npassScore: 70\n" + groups + "columnKinds: [{kind: news, names: [a]}, {kind: news, names: [b]}]\n", "column kind"},
+		// Issue 16: an empty keyword matches every text (an empty gambling
+		// word made every off-site link a V5 veto): refused, the field named.
+		{"empty gambling word", "name: city\nversion: '2'\npassScore: 70\n" + groups + "gamblingWords: [博彩, '']\n", "gamblingWords[1] is empty"},
+		{"blank gambling word", "name: city\nversion: '2'\npassScore: 70\n" + groups + "gamblingWords: ['  ']\n", "gamblingWords[0] is empty"},
+		{"empty defacement phrase", "name: city\nversion: '2'\npassScore: 70\n" + groups + "defacementPhrases: [hacked by, '']\n", "defacementPhrases[1] is empty"},
+		{"empty blank marker", "name: city\nversion: '2'\npassScore: 70\n" + groups + "blankMarkers: ['']\n", "blankMarkers[0] is empty"},
+		{"empty admin path", "name: city\nversion: '2'\npassScore: 70\n" + groups + "adminPaths: [/admin/, '']\n", "adminPaths[1] is empty"},
+		{"empty column name", "name: city\nversion: '2'\npassScore: 70\n" + groups + "columnKinds: [{kind: news, names: [新闻, '']}]\n", "columnKinds[0].names[1] is empty"},
+		{"empty column exclusion", "name: city\nversion: '2'\npassScore: 70\n" + groups + "columnKinds: [{kind: news, names: [新闻], exclude: ['']}]\n", "columnKinds[0].exclude[0] is empty"},
+		{"empty wrong name", "name: city\nversion: '2'\npassScore: 70\n" + groups + "wordingErrors: [{wrong: '', right: 国务院办公厅, source: x}]\n", "wordingErrors[0].wrong is empty"},
+		{"wording without a source", "name: city\nversion: '2'\npassScore: 70\n" + groups + "wordingErrors: [{wrong: 国务院办公室, right: 国务院办公厅}]\n", "wordingErrors[0].source is empty"},
+		{"a right name holding the wrong one", "name: city\nversion: '2'\npassScore: 70\n" + groups + "wordingErrors: [{wrong: 国务院, right: 国务院办公厅, source: x}]\n", "holds the wrong one"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := Load(write(tc.name+".yaml", tc.body))
@@ -124,6 +136,9 @@ func TestLoadAndValidate(t *testing.T) {
 				}
 			}
 		})
+	}
+	if len(Default().WordingErrors) < 10 {
+		t.Errorf("the embedded profile ships %d wording errors, want a starting list", len(Default().WordingErrors))
 	}
 	if _, err := Load(filepath.Join(dir, "absent.yaml")); err == nil {
 		t.Error("a missing file loads")
