@@ -344,11 +344,25 @@ type PlacementReport struct {
 	// +optional
 	// +kubebuilder:validation:MaxItems=64
 	AdminNodes []string `json:"adminNodes,omitempty"`
-	// Violations found on the last look.
+	// Violations found on the last look: the first MaxPlacementViolations.
 	// +optional
 	// +kubebuilder:validation:MaxItems=32
 	Violations []PlacementViolation `json:"violations,omitempty"`
+	// ViolationsOmitted counts the violations beyond the list's bound.
+	// +optional
+	ViolationsOmitted int32 `json:"violationsOmitted,omitempty"`
+	// NodesOmitted counts the nodes beyond the node lists' bound.
+	// +optional
+	NodesOmitted int32 `json:"nodesOmitted,omitempty"`
 }
+
+// Bounds of a PlacementReport, as its CRD enforces them: a site with more
+// pods in the wrong place than the list holds still gets its status
+// written, with the rest counted.
+const (
+	MaxPlacementNodes      = 64
+	MaxPlacementViolations = 32
+)
 
 // ContentStatus reports the content volume and its import.
 type ContentStatus struct {

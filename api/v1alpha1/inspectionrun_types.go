@@ -5,7 +5,7 @@ import (
 )
 
 // InspectionPurpose says why a run happens; the cadence is in RULES.md §3.
-// +kubebuilder:validation:Enum=daily;monthly;patrol;selfcheck;prelaunch;prereturn;external
+// +kubebuilder:validation:Enum=daily;monthly;patrol;selfcheck;prelaunch;prereturn;external;spotcheck
 type InspectionPurpose string
 
 const (
@@ -19,6 +19,9 @@ const (
 	// (T8): no Job runs; the result is what spec.external says, entered by
 	// the city office or the platform, never by the department checked.
 	PurposeExternal InspectionPurpose = "external"
+	// PurposeSpotcheck is the city office's quarterly spot check of a
+	// sample of sites (003 §五), run by the operator.
+	PurposeSpotcheck InspectionPurpose = "spotcheck"
 )
 
 // ExternalCheckLevel is who ran an external check.

@@ -215,6 +215,13 @@ type InspectionPolicy struct {
 	// +kubebuilder:validation:Minimum=60
 	// +optional
 	StartingDeadlineSeconds int64 `json:"startingDeadlineSeconds,omitempty"`
+	// SpotCheckSites is how many launched sites the city office's
+	// quarterly spot check samples (003 §五: 按季度抽查, reported at the
+	// quarter's end).
+	// +kubebuilder:default=5
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="self >= 1 && self <= 1000",message="inspection.spotCheckSites must be 1 to 1000 (003 §五: every quarter samples sites)"
+	SpotCheckSites int32 `json:"spotCheckSites,omitempty"`
 }
 
 // SiteGroupPolicySpec is the platform's policy. Every field has the strict

@@ -32,6 +32,7 @@ type managerOptions struct {
 	enableWebhooks  bool
 	operatorImage   string
 	probes          bool
+	recordsNS       string
 	certs           certRotationOptions
 	zap             zap.Options
 }
@@ -57,6 +58,7 @@ func (c *cli) managerCommand() *cobra.Command {
 	fs.BoolVar(&o.enableWebhooks, "enable-webhooks", true, "serve the admission webhooks")
 	fs.StringVar(&o.operatorImage, "operator-image", "sitegroup.io/sitegroup:dev", "image of the operator's own Jobs (content import, inspection)")
 	fs.BoolVar(&o.probes, "availability-probes", true, "probe live sites' homepages for V1 (needs the sites' Service IPs to be reachable from the manager)")
+	fs.StringVar(&o.recordsNS, "records-namespace", envOr("POD_NAMESPACE", "sitegroup-system"), "namespace of the reports the operator publishes (the quarterly spot check)")
 	bindCertRotationFlags(fs, &o.certs)
 	// controller-runtime binds its logging flags (--zap-log-level, ...) to a
 	// Go flag set only.
@@ -95,7 +97,8 @@ func runManager(opts managerOptions) error {
 	if err := addCertRotation(mgr, opts.certs, opts.webhookCertDir, certsReady); err != nil {
 		return err
 	}
-	if err := controller.Setup(mgr, controller.Options{EnableWebhooks: opts.enableWebhooks, OperatorImage: opts.operatorImage, AvailabilityProbes: opts.probes}); err != nil {
+	if err := controller.Setup(mgr, controller.Options{EnableWebhooks: opts.enableWebhooks, OperatorImage: opts.operatorImage, AvailabilityProbes: opts.probes,
+		RecordsNamespace: opts.recordsNS}); err != nil {
 		return err
 	}
 	if err := addProbes(mgr, opts.enableWebhooks); err != nil {

@@ -102,7 +102,7 @@ func before(t1 time.Time, n1 string, t2 time.Time, n2 string) bool {
 // monthly run or the quarterly patrol — not from daily monitoring.
 func countsForMonth(p sgv1.InspectionPurpose) bool {
 	// T8: a national or provincial check's result is the month's result too.
-	return p == sgv1.PurposeMonthly || p == sgv1.PurposePatrol || p == sgv1.PurposeExternal
+	return p == sgv1.PurposeMonthly || p == sgv1.PurposePatrol || p == sgv1.PurposeExternal || p == sgv1.PurposeSpotcheck
 }
 
 // setMonth records a month's result; only a later run of the same month

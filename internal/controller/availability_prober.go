@@ -204,7 +204,8 @@ func (p *AvailabilityProber) probeAndRecord(ctx context.Context, site *sgv1.GovW
 	return nil
 }
 
-// probe opens the homepage: any answer below 500 within 15 s counts.
+// probe opens the homepage within 15 s (V1); an answer counts as opened
+// when homepageOpened says so.
 func (p *AvailabilityProber) probe(ctx context.Context, site *sgv1.GovWebsite) error {
 	url, host, err := p.target(ctx, site)
 	if err != nil {
@@ -222,11 +223,16 @@ func (p *AvailabilityProber) probe(ctx context.Context, site *sgv1.GovWebsite) e
 		return err
 	}
 	_ = resp.Body.Close()
-	if resp.StatusCode >= 500 {
+	if !homepageOpened(resp.StatusCode) {
 		return fmt.Errorf("status %d", resp.StatusCode)
 	}
 	return nil
 }
+
+// homepageOpened judges a probe's answer as the crawler judges a page (V1):
+// a 4xx or 5xx answer is a homepage that did not open; a redirect is one
+// that did (it points the visitor on).
+func homepageOpened(status int) bool { return status < 400 }
 
 // target is the site's inspection override, or its public Service's
 // cluster IP with the site's domain as Host: the manager needs no cluster

@@ -91,6 +91,28 @@ func placementReport(pods []observedPod, allowed []string, hostSeparation string
 			}
 		}
 	}
+	return boundPlacement(r)
+}
+
+// boundPlacement cuts the report's lists to the bounds the CRD enforces,
+// counting what it cut: an unbounded list would fail every status write
+// while S6 is broken, the moment the status matters most.
+func boundPlacement(r *sgv1.PlacementReport) *sgv1.PlacementReport {
+	// The same pods list the same violations in the same order, whatever
+	// order the cache lists them in: no status write at steady state.
+	slices.SortStableFunc(r.Violations, func(a, b sgv1.PlacementViolation) int {
+		return strings.Compare(a.Rule+"/"+a.Pod+"/"+a.Node, b.Rule+"/"+b.Pod+"/"+b.Node)
+	})
+	if n := len(r.Violations); n > sgv1.MaxPlacementViolations {
+		r.ViolationsOmitted = int32(n - sgv1.MaxPlacementViolations)
+		r.Violations = r.Violations[:sgv1.MaxPlacementViolations]
+	}
+	for _, nodes := range []*[]string{&r.FrontendNodes, &r.AdminNodes} {
+		if n := len(*nodes); n > sgv1.MaxPlacementNodes {
+			r.NodesOmitted += int32(n - sgv1.MaxPlacementNodes)
+			*nodes = (*nodes)[:sgv1.MaxPlacementNodes]
+		}
+	}
 	return r
 }
 

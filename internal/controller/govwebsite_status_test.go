@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -401,4 +402,47 @@ func TestS8PendingChange(t *testing.T) {
 		vTrue, "IdentityChangePending", "S8: the change (domains: a → b) waits for approval at level city, province", "the approved identity stays in force")
 	checkTestVerdict(t, pendingChange([]string{"domains: a → b"}, []sgv1.Approval{testApproved("unit"), testRejected("city", "not filed")}, chain),
 		vTrue, "IdentityChangePending", "was rejected at level city by city-head: not filed; revise it and re-submit")
+}
+
+func TestPlacementReportBounds(t *testing.T) {
+	abroad := func(n int) []observedPod {
+		var pods []observedPod
+		for i := range n {
+			pods = append(pods, observedPod{Name: fmt.Sprintf("web-%03d", i), Component: builders.ComponentFrontend,
+				Node: fmt.Sprintf("node-%03d", i), Region: "us-west-1"})
+		}
+		return pods
+	}
+	cases := []struct {
+		name                 string
+		pods                 int
+		violations, vOmitted int
+		frontNodes, nOmitted int
+	}{
+		{"S6 32 pods abroad: every one listed", 32, 32, 0, 32, 0},
+		{"S6 33 pods abroad: 32 listed, 1 counted", 33, 32, 1, 33, 0},
+		{"S6 64 nodes: every one listed", 64, 32, 32, 64, 0},
+		{"S6 65 nodes: 64 listed, 1 counted", 65, 32, 33, 64, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := placementReport(abroad(tc.pods), testAllowed, testRequired)
+			if len(r.Violations) != tc.violations || int(r.ViolationsOmitted) != tc.vOmitted ||
+				len(r.FrontendNodes) != tc.frontNodes || int(r.NodesOmitted) != tc.nOmitted {
+				t.Errorf("%d violations (+%d), %d nodes (+%d); want %d (+%d), %d (+%d)", len(r.Violations), r.ViolationsOmitted,
+					len(r.FrontendNodes), r.NodesOmitted, tc.violations, tc.vOmitted, tc.frontNodes, tc.nOmitted)
+			}
+			if len(r.Violations) > sgv1.MaxPlacementViolations || len(r.FrontendNodes) > sgv1.MaxPlacementNodes {
+				t.Error("a list beyond its CRD bound: the status write would fail")
+			}
+		})
+	}
+	// The cache's order does not change the report.
+	pods := abroad(40)
+	reversed := append([]observedPod(nil), pods...)
+	slices.Reverse(reversed)
+	a, b := placementReport(pods, testAllowed, testRequired), placementReport(reversed, testAllowed, testRequired)
+	if fmt.Sprint(a.Violations) != fmt.Sprint(b.Violations) {
+		t.Error("the same pods in another order give another report: a status write at steady state")
+	}
 }

@@ -83,7 +83,7 @@ func completeJob(ns string, job *batchv1.Job, container, message string) {
 		Terminated: &corev1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed", Message: message},
 	}}}
 	Expect(k8sClient.Status().Update(ctx, pod)).To(Succeed())
-	now := metav1.Now()
+	now := metav1.NewTime(testClock.Now()) // the Job controller and the manager share one clock in the suite
 	Expect(k8sClient.Get(ctx, key(ns, job.Name), job)).To(Succeed())
 	job.Status.StartTime, job.Status.CompletionTime, job.Status.Succeeded = &now, &now, 1
 	job.Status.Conditions = []batchv1.JobCondition{

@@ -140,9 +140,12 @@ func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	js := readJob(job, pods)
+	js := readJob(job, pods, r.Clock.Now())
 	ctrl.LoggerFrom(ctx).V(1).Info("read the Job", "job", job.Name, "phase", js.Phase, "detail", js.Detail)
-	return ctrl.Result{}, r.record(ctx, run, js)
+	if err := r.record(ctx, run, js); err != nil {
+		return ctrl.Result{}, err
+	}
+	return ctrl.Result{RequeueAfter: js.RecheckAfter}, nil
 }
 
 // finished: the run reached a terminal phase.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -22,7 +23,16 @@ type jobState struct {
 	Pod string
 	// Detail says why the run is waiting or failed, for a person.
 	Detail string
+	// RecheckAfter is when time alone will change the state (a summary
+	// that never came fails the run); zero when it will not.
+	RecheckAfter time.Duration
 }
+
+// summaryGrace is how long a completed Job's pods may take to show the
+// inspector's summary (the pod reaches the cache after the Job's
+// completion does). After it, a run whose summary is unreadable, or never
+// came, fails: left Running it would block every later run of its site.
+const summaryGrace = 2 * time.Minute
 
 // Container state reasons the kubelet writes (it exports no constants for them).
 const (
@@ -33,7 +43,7 @@ const (
 // readJob decides a run's phase from its Job and pods. A Job that completes
 // gives the inspector's verdict; a Job that fails is an infrastructure
 // failure (image, memory, deadline), never a site verdict.
-func readJob(job *batchv1.Job, pods []corev1.Pod) jobState {
+func readJob(job *batchv1.Job, pods []corev1.Pod, now time.Time) jobState {
 	if job == nil {
 		return jobState{Phase: sgv1.InspectionPending, Detail: "creating the inspection Job"}
 	}
@@ -47,7 +57,13 @@ func readJob(job *batchv1.Job, pods []corev1.Pod) jobState {
 				Detail: "pod " + pod + " finished without the inspector's summary in its termination message"}
 		}
 		// The pod may reach the cache after the Job's completion does.
-		return jobState{Phase: sgv1.InspectionRunning, Detail: "Job complete; waiting for its pod's summary"}
+		waited := now.Sub(c.LastTransitionTime.Time)
+		if waited < summaryGrace {
+			return jobState{Phase: sgv1.InspectionRunning, Detail: "Job complete; waiting for its pod's summary", RecheckAfter: summaryGrace - waited}
+		}
+		return jobState{Phase: sgv1.InspectionFailed, Detail: fmt.Sprintf(
+			"the inspection Job completed %s ago, but no pod of it left a readable summary (the inspector's JSON, with a verdict of pass or fail) in its termination message",
+			waited.Truncate(time.Second))}
 	case c != nil:
 		detail := jobFailure(c.Reason, c.Message)
 		if pod := podTrouble(pods); pod != "" {
@@ -69,7 +85,7 @@ func readJob(job *batchv1.Job, pods []corev1.Pod) jobState {
 func summaryOf(pods []corev1.Pod) (findings.Summary, string, bool) {
 	for _, m := range terminationMessages(pods) {
 		var sum findings.Summary
-		if err := json.Unmarshal([]byte(m.message), &sum); err == nil && sum.Verdict != "" {
+		if err := json.Unmarshal([]byte(m.message), &sum); err == nil && (sum.Verdict == findings.Pass || sum.Verdict == findings.Fail) {
 			return sum, m.pod, true
 		}
 	}

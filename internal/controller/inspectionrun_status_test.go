@@ -28,8 +28,19 @@ func jobCond(typ batchv1.JobConditionType, status corev1.ConditionStatus, reason
 	return batchv1.JobCondition{Type: typ, Status: status, Reason: reason, Message: message}
 }
 
+// completedAt is when the test Jobs completed; readAt is when they are read,
+// within the summary's grace.
 var (
-	jobComplete = jobCond(batchv1.JobComplete, corev1.ConditionTrue, "CompletionsReached", "")
+	completedAt = time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+	readAt      = completedAt.Add(30 * time.Second)
+)
+
+var (
+	jobComplete = func() batchv1.JobCondition {
+		c := jobCond(batchv1.JobComplete, corev1.ConditionTrue, "CompletionsReached", "")
+		c.LastTransitionTime = metav1.NewTime(completedAt)
+		return c
+	}()
 	jobDeadline = jobCond(batchv1.JobFailed, corev1.ConditionTrue, batchv1.JobReasonDeadlineExceeded, "Job was active longer than specified deadline")
 	jobBackoff  = jobCond(batchv1.JobFailed, corev1.ConditionTrue, batchv1.JobReasonBackoffLimitExceeded, "Job has reached the specified backoff limit")
 )
@@ -97,6 +108,9 @@ func TestReadJob(t *testing.T) {
 		{name: "the Job complete, the pod's message not a summary: still running", job: inspJob(0, jobComplete),
 			pods:  []corev1.Pod{inspPod("p1", terminated(0, "Completed", "inspection done"))},
 			phase: sgv1.InspectionRunning, parts: []string{"waiting for its pod's summary"}},
+		{name: "the Job complete, a summary with a verdict out of its enum: still running", job: inspJob(0, jobComplete),
+			pods:  []corev1.Pod{inspPod("p1", terminated(0, "Completed", `{"verdict":"maybe","score":80}`))},
+			phase: sgv1.InspectionRunning, parts: []string{"waiting for its pod's summary"}},
 		{name: "the Job complete, a summary without verdict: still running", job: inspJob(0, jobComplete),
 			pods:  []corev1.Pod{inspPod("p1", terminated(0, "Completed", `{"score":80}`))},
 			phase: sgv1.InspectionRunning, parts: []string{"waiting for its pod's summary"}},
@@ -132,7 +146,7 @@ func TestReadJob(t *testing.T) {
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			got := readJob(tt.job, tt.pods)
+			got := readJob(tt.job, tt.pods, readAt)
 			if got.Phase != tt.phase {
 				t.Errorf("phase %s, want %s (detail %q)", got.Phase, tt.phase, got.Detail)
 			}
@@ -149,7 +163,7 @@ func TestReadJob(t *testing.T) {
 			}
 		})
 	}
-	got := readJob(inspJob(0, jobComplete), []corev1.Pod{inspPod("p1", terminated(0, "Completed", summary))})
+	got := readJob(inspJob(0, jobComplete), []corev1.Pod{inspPod("p1", terminated(0, "Completed", summary))}, readAt)
 	if got.Summary == nil || fmt.Sprintf("%+v", *got.Summary) != fmt.Sprintf("%+v", testSummary) {
 		t.Errorf("summary read back %+v, want %+v", got.Summary, testSummary)
 	}
@@ -375,4 +389,33 @@ func reverse(runs []sgv1.InspectionRun) []sgv1.InspectionRun {
 		out[len(runs)-1-i] = r
 	}
 	return out
+}
+
+// TestReadJobSummaryGrace: a completed Job whose summary never becomes
+// readable fails its run once the grace has passed, instead of staying
+// Running and blocking every later run of the site.
+func TestReadJobSummaryGrace(t *testing.T) {
+	unreadable := []corev1.Pod{inspPod("p1", terminated(0, "Completed", `{"verdict":"maybe"}`))}
+	cases := []struct {
+		name    string
+		pods    []corev1.Pod
+		after   time.Duration
+		phase   sgv1.InspectionPhase
+		recheck time.Duration
+	}{
+		{"unreadable, 1m59s after completion: still waiting, back at the grace's end", unreadable, summaryGrace - time.Second, sgv1.InspectionRunning, time.Second},
+		{"unreadable, at the grace's end: failed", unreadable, summaryGrace, sgv1.InspectionFailed, 0},
+		{"no pod seen, long after completion: failed", nil, time.Hour, sgv1.InspectionFailed, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := readJob(inspJob(0, jobComplete), tc.pods, completedAt.Add(tc.after))
+			if got.Phase != tc.phase || got.RecheckAfter != tc.recheck {
+				t.Errorf("phase %s, recheck after %s; want %s, %s (detail %q)", got.Phase, got.RecheckAfter, tc.phase, tc.recheck, got.Detail)
+			}
+			if tc.phase == sgv1.InspectionFailed && !strings.Contains(got.Detail, "no pod of it left a readable summary") {
+				t.Errorf("detail %q", got.Detail)
+			}
+		})
+	}
 }

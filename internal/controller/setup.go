@@ -47,6 +47,10 @@ type Options struct {
 	// and requests (the record's evidence) from everyone else's; asked of
 	// the API server (a SelfSubjectReview) when empty.
 	OperatorUser string
+	// RecordsNamespace holds the reports the operator publishes for the
+	// city office and auditors (the quarterly spot check); the operator's
+	// own namespace, sitegroup-system when empty.
+	RecordsNamespace string
 }
 
 // setupInspections registers the InspectionRun controller and the scheduler.
@@ -69,6 +73,13 @@ func setupInspections(mgr ctrl.Manager, opts Options, allSites handler.MapFunc) 
 	scheduler := &InspectionScheduleReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder(builders.ManagerName), Clock: opts.Clock}
 	if err := scheduler.SetupWithManager(mgr, allSites); err != nil {
 		return fmt.Errorf("setting up the inspection scheduler: %w", err)
+	}
+	if opts.RecordsNamespace == "" {
+		opts.RecordsNamespace = "sitegroup-system"
+	}
+	spotChecks := &SpotCheckReconciler{Client: mgr.GetClient(), Clock: opts.Clock, RecordsNamespace: opts.RecordsNamespace}
+	if err := spotChecks.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the spot check: %w", err)
 	}
 	if opts.AvailabilityProbes {
 		return mgr.Add(NewAvailabilityProber(mgr.GetClient(), mgr.GetEventRecorder(builders.ManagerName), opts.Clock))

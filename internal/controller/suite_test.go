@@ -126,6 +126,8 @@ var _ = BeforeSuite(func() {
 	applyYAML("config/admission/domestic-placement.yaml")
 	applyYAML("config/admission/site-namespace-guard.yaml")
 	bindPersonas()
+	// The operator's own namespace, where it publishes its reports (the spot check).
+	Expect(k8sClient.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "sitegroup-system"}})).To(Succeed())
 	createPolicy()
 	createNode("node-bj-1", "cn-north-1")
 	createNode("node-sh-1", "cn-east-2")

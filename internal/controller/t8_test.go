@@ -94,3 +94,11 @@ func TestFailedExternalCheckIsRecent(t *testing.T) {
 		}
 	}
 }
+
+func TestHomepageOpened(t *testing.T) {
+	for status, want := range map[int]bool{200: true, 301: true, 302: true, 399: true, 400: false, 403: false, 404: false, 500: false, 503: false} {
+		if got := homepageOpened(status); got != want {
+			t.Errorf("V1: status %d opened = %v, want %v (a 4xx or 5xx counts as failed, as the crawler counts it)", status, got, want)
+		}
+	}
+}

@@ -39,6 +39,7 @@ const (
 	DefaultStartingDeadline     = 3600
 	DefaultDomainChangeNotice   = 30 // S8
 	DefaultOpeningNotice        = 30 // S5
+	DefaultSpotCheckSites       = 5  // 003 §五
 )
 
 // Host separation modes of S7.
@@ -75,6 +76,7 @@ func InForce(spec sgv1.SiteGroupPolicySpec) sgv1.SiteGroupPolicySpec {
 	setDefault(&out.Network.AdminAccessNamespace, DefaultAdminAccessNamespace)
 	setDefault(&out.Filing.DomainChangeNoticeDays, DefaultDomainChangeNotice)
 	setDefault(&out.Filing.OpeningNoticeDays, DefaultOpeningNotice)
+	setDefault(&out.Inspection.SpotCheckSites, DefaultSpotCheckSites)
 	setDefault(&out.History.ComplianceEntries, DefaultComplianceEntries)
 	if out.History.SuccessfulRuns == nil {
 		out.History.SuccessfulRuns = ptr.To[int32](DefaultRunsKept)
