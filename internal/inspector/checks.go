@@ -2,6 +2,8 @@ package inspector
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"sitegroup.io/operator/internal/findings"
 	"sitegroup.io/operator/internal/inspector/extract"
 	"sitegroup.io/operator/internal/inspector/scoring"
+	"sitegroup.io/operator/internal/workday"
 )
 
 // Thresholds of the single-veto items (RULES.md §3). They are the national
@@ -241,11 +244,61 @@ func checkInteraction(j *judgement, o *observation) {
 	if o.messages.total == 0 {
 		return
 	}
+	checkReplyDeadlines(j, o, workday.Embedded())
 	recent := scoring.Age{Months: recentReplyMonths}.Before(o.today)
 	if o.messages.lastReply.IsZero() && o.messages.answered == 0 {
 		j.deduct("no-recent-replies", 1, "none of %d messages is answered", o.messages.total)
 	} else if !o.messages.lastReply.IsZero() && o.messages.lastReply.Before(recent) {
 		j.deduct("no-recent-replies", 1, "no message answered in the last 2 months (last reply %s)", o.messages.lastReply.Format(time.DateOnly))
+	}
+}
+
+// checkReplyDeadlines judges the reply times the inspector found against
+// the deadlines in working days of the official calendar (002 (四): public
+// messages are answered within 7 working days, 15 for complex ones): a
+// reply later than 15 working days is a deduction; one later than 7, or a
+// message still unanswered after 7, an early warning (the inspector
+// cannot tell a complex message). Not a veto: V4 is 3 months. A year the
+// calendar lacks, or holds only provisionally, is said in a warning, never
+// counted silently.
+func checkReplyDeadlines(j *judgement, o *observation, cal *workday.Calendar) {
+	since := scoring.Age{Months: lookbackMonths}.Before(o.today)
+	var late, slow, waiting []string
+	calendar := map[string]bool{}
+	for _, m := range o.messages.all {
+		if m.Asked.IsZero() || m.Asked.Before(since) || (m.Replied.IsZero() && m.Answered) {
+			continue // no dates to judge by: V4 and the reply count judge it
+		}
+		end := m.Replied
+		if end.IsZero() {
+			end = o.today
+		}
+		took := cal.WorkdaysBetween(m.Asked, end)
+		for _, w := range took.Warnings {
+			calendar[w] = true
+		}
+		line := fmt.Sprintf("%q asked %s: %d working days", m.Title, m.Asked.Format(time.DateOnly), took.Days)
+		switch {
+		case !m.Replied.IsZero() && took.Days > workday.ComplexMessageAnswerDays:
+			late = append(late, line)
+		case !m.Replied.IsZero() && took.Days > workday.MessageAnswerDays:
+			slow = append(slow, line)
+		case m.Replied.IsZero() && took.Days > workday.MessageAnswerDays:
+			waiting = append(waiting, line)
+		}
+	}
+	if len(late) > 0 {
+		j.deduct("reply-late", len(late), "%d message(s) answered later than %d working days (002 (四)), e.g. %s",
+			len(late), workday.ComplexMessageAnswerDays, late[0])
+	}
+	if len(slow) > 0 {
+		j.warn("reply-slow", "%d message(s) answered later than %d working days (15 if complex: 002 (四)), e.g. %s", len(slow), workday.MessageAnswerDays, slow[0])
+	}
+	if len(waiting) > 0 {
+		j.warn("reply-waiting", "%d message(s) unanswered after %d working days (002 (四)), e.g. %s", len(waiting), workday.MessageAnswerDays, waiting[0])
+	}
+	for _, w := range slices.Sorted(maps.Keys(calendar)) {
+		j.warn("workday-calendar", "reply deadlines: %s", w)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"sitegroup.io/operator/internal/findings"
 	"sitegroup.io/operator/internal/inspector/extract"
 	"sitegroup.io/operator/internal/inspector/scoring"
+	"sitegroup.io/operator/internal/workday"
 )
 
 var (
@@ -162,7 +163,7 @@ func TestInteractionV4(t *testing.T) {
 		{"unanswered 89 days", true, []extract.Message{msg(89, -1, false), msg(20, 10, true)}, "", ""},
 		{"unanswered 95 days: V4", true, []extract.Message{msg(95, -1, false), msg(20, 10, true)}, "V4", ""},
 		{"unanswered but older than 12 months", true, []extract.Message{msg(400, -1, false), msg(20, 10, true)}, "", ""},
-		{"answered after more than 3 months: V4", true, []extract.Message{msg(150, 40, true), msg(20, 10, true)}, "V4", ""},
+		{"answered after more than 3 months: V4, and late in working days", true, []extract.Message{msg(150, 40, true), msg(20, 10, true)}, "V4", "reply-late"},
 		{"no reply in the last 2 months", true, []extract.Message{msg(80, 70, true)}, "", "no-recent-replies"},
 		{"a reply 50 days ago", true, []extract.Message{msg(60, 50, true)}, "", ""},
 		{"nothing answered at all", true, []extract.Message{msg(10, -1, false)}, "", "no-recent-replies"},
@@ -290,4 +291,46 @@ func mustURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+// TestReplyDeadlines: reply times judged in working days of the official
+// calendar, across National Day 2026 (1–7 October off, Saturday 10
+// October a make-up working day), at each deadline's boundary.
+func TestReplyDeadlines(t *testing.T) {
+	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 10, 0, 0, 0, clock.Shanghai) }
+	asked := day(9, 28) // a Monday, before the holiday
+	answered := func(replied time.Time) extract.Message {
+		return extract.Message{Title: "留言", Asked: asked, Replied: replied, Answered: true}
+	}
+	cases := []struct {
+		name         string
+		today        time.Time
+		msg          extract.Message
+		cuts, warned string
+	}{
+		{"4 working days across the holiday: on time", testToday, answered(day(10, 9)), "", ""},
+		{"7 working days: on time", testToday, answered(day(10, 13)), "", ""},
+		{"8 working days (the make-up Saturday counts): early warning", testToday, answered(day(10, 14)), "", "reply-slow"},
+		{"15 working days: early warning (a complex message's limit)", testToday, answered(day(10, 23)), "", "reply-slow"},
+		{"16 working days: deduction", testToday, answered(day(10, 26)), "reply-late", ""},
+		{"unanswered 6 working days: nothing yet", testToday, extract.Message{Title: "留言", Asked: day(11, 12)}, "", ""},
+		{"unanswered 9 working days: early warning", testToday, extract.Message{Title: "留言", Asked: day(11, 9)}, "", "reply-waiting"},
+		{"a provisional year is said, never counted silently", time.Date(2027, 2, 20, 0, 0, 0, 0, clock.Shanghai),
+			extract.Message{Title: "留言", Asked: time.Date(2027, 2, 17, 10, 0, 0, 0, clock.Shanghai)}, "", "workday-calendar"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			log := &messageLog{seen: map[string]bool{}}
+			log.add([]extract.Message{tc.msg})
+			j := &judgement{}
+			checkReplyDeadlines(j, &observation{today: tc.today, channel: true, messages: log}, workday.Embedded())
+			var warned []string
+			for _, w := range j.warnings {
+				warned = append(warned, w.ID)
+			}
+			if foundIDs(j) != tc.cuts || strings.Join(warned, ",") != tc.warned || vetoIDs(j) != "" {
+				t.Errorf("deductions %q warnings %v vetoes %q; want %q %q and no veto", foundIDs(j), warned, vetoIDs(j), tc.cuts, tc.warned)
+			}
+		})
+	}
 }

@@ -114,7 +114,7 @@ func TestCMSVetoes(t *testing.T) {
 			{"V3(b): 10 stale sub-columns", fixturesite.CMS{StaleSubColumns: 10}, "V3", "", "10 columns that must be updated are stale"},
 			{"V3(c): 4 blank sub-columns", fixturesite.CMS{BlankSubColumns: 4}, "", "V3-blank-columns", ""},
 			{"V3(c): 5 blank sub-columns", fixturesite.CMS{BlankSubColumns: 5}, "V3", "", "5 blank columns"},
-			{"V4: unanswered 4 months, on the list's last page", fixturesite.CMS{LateUnanswered: true}, "V4", "", "关于第50个问题的咨询"},
+			{"V4: unanswered 4 months, on the list's last page", fixturesite.CMS{LateUnanswered: true}, "V4", "reply-waiting", "关于第50个问题的咨询"},
 			{"V5: publish date 1 day after Last-Modified", fixturesite.CMS{FakedDays: 1}, "", "", ""},
 			{"V5: publish date 2 days after Last-Modified", fixturesite.CMS{FakedDays: 2}, "V5", "", "the server says the page was last modified"},
 			{"V5: a wrong office name", fixturesite.CMS{WrongName: true}, "V5", "", "人力资源与社会保障"},

@@ -152,14 +152,14 @@ func TestVetoes(t *testing.T) {
 		}, "", ""},
 		{"V4: unanswered 89 days", func(s *fixturesite.Spec) {
 			s.Columns[5].Messages = append(s.Columns[5].Messages, fixturesite.Message{Title: "未答复的咨询", AskedDays: 89, RepliedDay: -1})
-		}, "", ""},
+		}, "", "reply-waiting"},
 		{"V4: unanswered 95 days", func(s *fixturesite.Spec) {
 			s.Columns[5].Messages = append(s.Columns[5].Messages, fixturesite.Message{Title: "未答复的咨询", AskedDays: 95, RepliedDay: -1})
-		}, "V4", ""},
+		}, "V4", "reply-waiting"},
 		{"V4: unanswered 95 days, in a table", func(s *fixturesite.Spec) {
 			s.Columns[5].MessageTable = true
 			s.Columns[5].Messages = append(s.Columns[5].Messages, fixturesite.Message{Title: "未答复的咨询", AskedDays: 95, RepliedDay: -1, Status: "待回复"})
-		}, "V4", ""},
+		}, "V4", "reply-waiting"},
 		{"V4: unanswered, 13 months ago", func(s *fixturesite.Spec) {
 			s.Columns[5].Messages = append(s.Columns[5].Messages, fixturesite.Message{Title: "旧咨询", AskedDays: 400, RepliedDay: -1})
 		}, "", ""},
