@@ -97,7 +97,7 @@ func writeReport(w io.Writer, output string, r findings.Report) error {
 func (f inspectFlags) config() (inspector.Config, error) {
 	a := f.job
 	cfg := inspector.Config{
-		HostHeader: a.HostHeader, MaxPages: a.MaxPages, MaxDepth: a.MaxDepth, MaxLinks: f.maxLinks,
+		HostHeader: a.HostHeader, Portal: a.Portal, MaxPages: a.MaxPages, MaxDepth: a.MaxDepth, MaxLinks: f.maxLinks,
 		Concurrency: f.concurrency, Rate: a.Rate, Timeout: a.Timeout, Probes: f.probes, Retries: f.retries,
 		Backoff: inspector.DefaultBackoff, Now: f.now,
 	}

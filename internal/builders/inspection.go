@@ -62,6 +62,7 @@ func inspectArgs(run *sgv1.InspectionRun, site *sgv1.GovWebsite, target Inspecti
 	args := jobargs.Inspect{
 		URL:         target.URL,
 		HostHeader:  target.Host,
+		Portal:      site != nil && site.Spec.SiteKind == sgv1.SiteKindPortal,
 		Output:      "json",
 		SummaryFile: corev1.TerminationMessagePathDefault,
 		MaxPages:    int(ptrOr(b.MaxPages, 500)),

@@ -152,3 +152,16 @@ func hasConfigMapVolume(job *batchv1.Job, name string) bool {
 	}
 	return false
 }
+
+// TestInspectionJobPortal: a portal is inspected as one (000 §二(三): its
+// homepage carries a 国务院信息 column); a department site is not.
+func TestInspectionJobPortal(t *testing.T) {
+	args := func(kind sgv1.SiteKind) string {
+		s := newSite()
+		s.Spec.SiteKind = kind
+		return strings.Join(InspectionJob(inspectionRun(), s, newPolicy(), "img").Spec.Template.Spec.Containers[0].Args, " ")
+	}
+	if !strings.Contains(args(sgv1.SiteKindPortal), "--portal") || strings.Contains(args(sgv1.SiteKindDepartment), "--portal") {
+		t.Errorf("portal: %s; department: %s", args(sgv1.SiteKindPortal), args(sgv1.SiteKindDepartment))
+	}
+}

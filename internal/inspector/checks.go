@@ -56,6 +56,7 @@ type observation struct {
 	homeErr      string // why the homepage did not open, if it did not
 	https        httpsState
 	admin        []string
+	portal       bool // the site is a portal (000 §二(三))
 }
 
 type httpsState int
@@ -300,6 +301,57 @@ func checkReplyDeadlines(j *judgement, o *observation, cal *workday.Calendar) {
 	for _, w := range slices.Sorted(maps.Keys(calendar)) {
 		j.warn("workday-calendar", "reply deadlines: %s", w)
 	}
+}
+
+// stateCouncilFresh is how recent a portal's 国务院信息 column's newest
+// item must be: the news columns' 14 days (V3).
+const stateCouncilFresh = 14
+
+// checkStateCouncilColumn: a portal carries a 国务院信息 column on its
+// homepage, kept fresh (000 §二(三): 开设"国务院信息"专栏, 及时转载); a
+// deduction when it is missing or its newest item is older than 14 days.
+func checkStateCouncilColumn(j *judgement, o *observation) {
+	if !o.portal {
+		return
+	}
+	var col *findings.Column
+	for i, c := range o.columns {
+		if c.Parent == "" && strings.Contains(c.Name, "国务院") {
+			col = &o.columns[i]
+			break
+		}
+	}
+	switch {
+	case col == nil:
+		j.deduct("state-council-column-missing", 1, "the portal's homepage has no 国务院信息 column (000 §二(三))")
+	case col.Latest == nil:
+		j.deduct("state-council-column-stale", 1, "the portal's column %s shows no dated item (000 §二(三))", col.Name)
+	case ageDays(o.today, *col.Latest) > stateCouncilFresh:
+		j.deduct("state-council-column-stale", 1, "the portal's column %s was last updated %s, more than %d days ago (000 §二(三))",
+			col.Name, col.Latest.Format(time.DateOnly), stateCouncilFresh)
+	}
+}
+
+// checkAdvertising: no commercial advertising on a government site (004
+// §三): a homepage link, frame or script from an advertising network the
+// scoring profile lists is a deduction, naming the host.
+func checkAdvertising(j *judgement, o *observation, adHosts []string) {
+	if o.home == nil || len(adHosts) == 0 {
+		return
+	}
+	var found []string
+	for _, l := range o.home.Links {
+		if l.URL == nil {
+			continue
+		}
+		host := strings.ToLower(l.URL.Hostname())
+		for _, ad := range adHosts {
+			if (host == ad || strings.HasSuffix(host, "."+ad)) && !slices.Contains(found, host) {
+				found = append(found, host)
+			}
+		}
+	}
+	j.deduct("commercial-ads", len(found), "commercial advertising on the homepage (004 §三): %s", strings.Join(found, ", "))
 }
 
 func first(fs []finding) (finding, bool) {

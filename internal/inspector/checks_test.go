@@ -334,3 +334,65 @@ func TestReplyDeadlines(t *testing.T) {
 		})
 	}
 }
+
+func TestStateCouncilColumn(t *testing.T) {
+	column := func(name string, daysAgo int) findings.Column {
+		c := findings.Column{Name: name, Kind: "news"}
+		if daysAgo >= 0 {
+			latest := testToday.AddDate(0, 0, -daysAgo)
+			c.Latest = &latest
+		}
+		return c
+	}
+	for _, tc := range []struct {
+		name    string
+		portal  bool
+		columns []findings.Column
+		cuts    string
+	}{
+		{"a department site needs none", false, []findings.Column{column("要闻动态", 1)}, ""},
+		{"a portal without it", true, []findings.Column{column("要闻动态", 1)}, "state-council-column-missing"},
+		{"a portal's column with no dated item", true, []findings.Column{column("国务院信息", -1)}, "state-council-column-stale"},
+		{"updated 14 days ago: fresh", true, []findings.Column{column("国务院信息", 14)}, ""},
+		{"updated 15 days ago: stale", true, []findings.Column{column("国务院要闻", 15)}, "state-council-column-stale"},
+		{"only a sub-column of another section does not count", true,
+			[]findings.Column{func() findings.Column { c := column("国务院文件", 1); c.Parent = "政府信息公开"; return c }()}, "state-council-column-missing"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j := &judgement{}
+			checkStateCouncilColumn(j, &observation{today: testToday, portal: tc.portal, columns: tc.columns})
+			if foundIDs(j) != tc.cuts {
+				t.Errorf("deductions %q, want %q", foundIDs(j), tc.cuts)
+			}
+		})
+	}
+}
+
+func TestAdvertising(t *testing.T) {
+	link := func(raw string) extract.Link { u, _ := url.Parse(raw); return extract.Link{URL: u} }
+	ads := scoring.Default().AdHosts
+	for _, tc := range []struct {
+		name  string
+		links []extract.Link
+		count int
+	}{
+		{"no advertising", []extract.Link{link("https://www.gov.cn/"), link("https://www.baidu.com/s?wd=x")}, 0},
+		{"an ad network's script host", []extract.Link{link("https://pos.baidu.com/s?di=1")}, 1},
+		{"a subdomain of an ad network, twice, counted once", []extract.Link{link("https://pagead2.googlesyndication.com/a"), link("https://pagead2.googlesyndication.com/b")}, 1},
+		{"a host that only ends like one is not one", []extract.Link{link("https://notdoubleclick.net/")}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j := &judgement{}
+			checkAdvertising(j, &observation{home: &extract.Page{Links: tc.links}}, ads)
+			count := 0
+			for _, f := range j.found {
+				if f.Indicator == "commercial-ads" {
+					count = f.Count
+				}
+			}
+			if count != tc.count {
+				t.Errorf("commercial-ads count %d, want %d (%v)", count, tc.count, j.found)
+			}
+		})
+	}
+}

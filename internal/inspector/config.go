@@ -59,6 +59,8 @@ const (
 type Config struct {
 	URL        *url.URL
 	HostHeader string
+	// Portal: the site is a portal, which carries a 国务院信息 column (000 §二(三)).
+	Portal bool
 	// Now fixes "today" (reproducible results); the wall clock when zero.
 	Now         time.Time
 	Profile     *scoring.Profile // the embedded 2019 profile when nil

@@ -36,7 +36,7 @@ func Run(ctx context.Context, cfg Config) findings.Report {
 	prober := crawl.NewFetcher(site, fc)
 	defer prober.Close()
 
-	o := &observation{today: today(cfg.Now)}
+	o := &observation{today: today(cfg.Now), portal: cfg.Portal}
 	probes := 0
 	if cfg.runs(FamilyAvailability) {
 		probes = max(cfg.Probes, 0)
@@ -166,9 +166,9 @@ func (o *observation) judge(cfg Config, j *judgement) {
 	}{
 		{FamilyAvailability, func() { checkAvailability(j, o, w) }},
 		{FamilyHomepage, func() { checkHomepage(j, o, w) }},
-		{FamilyColumns, func() { checkColumns(j, o, w) }},
+		{FamilyColumns, func() { checkColumns(j, o, w); checkStateCouncilColumn(j, o) }},
 		{FamilyInteraction, func() { checkInteraction(j, o) }},
-		{FamilySecurity, func() { checkSecurity(j, o) }},
+		{FamilySecurity, func() { checkSecurity(j, o); checkAdvertising(j, o, cfg.Profile.AdHosts) }},
 		{FamilyDeadLinks, func() { checkDeadLinks(j, o) }},
 		{FamilyIdentity, func() { checkIdentity(j, o) }},
 		{FamilyAdminExposure, func() { checkAdmin(j, o) }},

@@ -16,6 +16,9 @@ type Inspect struct {
 	URL string
 	// HostHeader is the site's public domain, sent as Host to URL.
 	HostHeader string
+	// Portal says the site is a portal (门户网站): it carries a 国务院信息
+	// column on its homepage (000 §二(三)).
+	Portal bool
 	// Output is json or text.
 	Output string
 	// SummaryFile receives the bounded summary (the Job's termination message).
@@ -56,6 +59,9 @@ func (a Inspect) Args() []string {
 	args.add(flagRate, strconv.FormatFloat(a.Rate, 'f', -1, 64))
 	args.add(flagTimeout, a.Timeout.String())
 	args.addSet(flagHostHeader, a.HostHeader)
+	if a.Portal {
+		args = append(args, "--"+flagPortal)
+	}
 	args.addSet(flagChecks, strings.Join(a.Checks, ","))
 	for _, h := range a.ColumnHints {
 		args.add(flagColumnHint, h)
@@ -71,6 +77,7 @@ func (a Inspect) Args() []string {
 func (a *Inspect) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&a.URL, flagURL, a.URL, "the site's homepage, http(s)://... (required)")
 	fs.StringVar(&a.HostHeader, flagHostHeader, a.HostHeader, "the site's public domain: sent as Host to --url's address; links to it are the site's own")
+	fs.BoolVar(&a.Portal, flagPortal, a.Portal, "the site is a portal: its homepage carries a 国务院信息 column kept fresh (000 §二(三))")
 	fs.StringVar(&a.Output, flagOutput, a.Output, "json or text")
 	fs.StringVar(&a.SummaryFile, flagSummaryFile, a.SummaryFile, "also write the summary (the Job's termination message) here")
 	fs.IntVar(&a.MaxPages, flagMaxPages, a.MaxPages, "pages crawled at most")

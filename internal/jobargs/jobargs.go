@@ -23,6 +23,7 @@ import (
 const (
 	flagURL         = "url"
 	flagHostHeader  = "host-header"
+	flagPortal      = "portal"
 	flagOutput      = "output"
 	flagSummaryFile = "summary-file"
 	flagMaxPages    = "max-pages"

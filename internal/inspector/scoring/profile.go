@@ -29,6 +29,9 @@ type Profile struct {
 	GamblingWords     []string     `json:"gamblingWords"`
 	DefacementPhrases []string     `json:"defacementPhrases"`
 	AdminPaths        []string     `json:"adminPaths"`
+	// AdHosts are advertising networks: a government site carries no
+	// commercial advertising (004 §三).
+	AdHosts []string `json:"adHosts"`
 	// WordingErrors are serious wording errors (严重表述错误, V5): wrong
 	// names of state organs and offices, each with the right name and
 	// the source that gives it.
@@ -223,7 +226,7 @@ func (p *Profile) validate() error {
 		words []string
 	}{
 		{"blankMarkers", p.BlankMarkers}, {"gamblingWords", p.GamblingWords},
-		{"defacementPhrases", p.DefacementPhrases}, {"adminPaths", p.AdminPaths},
+		{"defacementPhrases", p.DefacementPhrases}, {"adminPaths", p.AdminPaths}, {"adHosts", p.AdHosts},
 	} {
 		if err := keywords(list.field, list.words); err != nil {
 			return err
