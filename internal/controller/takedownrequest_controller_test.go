@@ -293,20 +293,33 @@ func completeArchiveJob(ns string, job *batchv1.Job, report string) {
 	completeJob(ns, job, "archive", report)
 }
 
+// createPortal creates an approved portal "portal" in a namespace of its
+// own, with its region's site code and domain; it returns the namespace.
+func createPortal(siteCode, domain string) string {
+	GinkgoHelper()
+	ns := newSiteNamespace()
+	portal := eduSite(ns)
+	portal.Name = "portal"
+	portal.Spec.SiteKind, portal.Spec.ParentPortal = sgv1.SiteKindPortal, nil
+	portal.Spec.SiteCode, portal.Spec.Domains = siteCode, []sgv1.Domain{sgv1.Domain(domain)}
+	createApproved(portal)
+	return ns
+}
+
+// createSubSite creates the approved department site "edu" in ns under the portal of portalNs.
+func createSubSite(ns, portalNs string) {
+	GinkgoHelper()
+	site := eduSite(ns)
+	site.Spec.ParentPortal = &sgv1.NamespacedObjectReference{Name: "portal", Namespace: portalNs}
+	createApproved(site)
+}
+
 var _ = Describe("the portal's takedown board (T5, Nanjing's rule)", func() {
 	It("lists a sub-site's takedown in force in a ConfigMap mounted into the portal's front end", func() {
-		portalNs := newSiteNamespace()
-		portal := eduSite(portalNs)
-		portal.Name = "portal"
-		portal.Spec.SiteKind, portal.Spec.ParentPortal = sgv1.SiteKindPortal, nil
-		portal.Spec.SiteCode, portal.Spec.Domains = "1201990001", []sgv1.Domain{"www.tj-board.gov.cn"}
-		createApproved(portal)
-
+		portalNs := createPortal("1201990001", "www.tj-board.gov.cn")
 		ns := newSiteNamespace()
 		testClock.Set(tdStart.Add(-6 * 24 * time.Hour))
-		site := eduSite(ns)
-		site.Spec.ParentPortal = &sgv1.NamespacedObjectReference{Name: "portal", Namespace: portalNs}
-		createApproved(site)
+		createSubSite(ns, portalNs)
 		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownTemporary))).To(Succeed())
 		signAll(ns, chainSigners)
 		at(ns, tdStart)
@@ -329,19 +342,10 @@ var _ = Describe("the portal's takedown board (T5, Nanjing's rule)", func() {
 	})
 
 	It("S5: posts a sub-site's opening announcement beside the takedowns for the policy's period, and keeps it in the site's record", func() {
-		portalNs := newSiteNamespace()
-		portal := eduSite(portalNs)
-		portal.Name = "portal"
-		portal.Spec.SiteKind, portal.Spec.ParentPortal = sgv1.SiteKindPortal, nil
-		portal.Spec.SiteCode, portal.Spec.Domains = "1201980001", []sgv1.Domain{"www.tj-open.gov.cn"}
-		createApproved(portal)
-
+		portalNs := createPortal("1201980001", "www.tj-open.gov.cn")
 		ns := newSiteNamespace()
-		launchedAt := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
-		testClock.Set(launchedAt)
-		site := eduSite(ns)
-		site.Spec.ParentPortal = &sgv1.NamespacedObjectReference{Name: "portal", Namespace: portalNs}
-		createApproved(site)
+		testClock.Set(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+		createSubSite(ns, portalNs)
 		makeRunning(ns, "node-bj-1", "node-sh-1") // the prelaunch inspection passes: the site launches
 
 		launch := getSite(ns).Status.Launch
