@@ -5,10 +5,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
-	"runtime/metrics"
 	"strings"
 	"testing"
-	"time"
+
+	"sitegroup.io/operator/internal/memsample"
 
 	"sitegroup.io/operator/internal/findings"
 	"sitegroup.io/operator/test/fixturesite"
@@ -74,7 +74,7 @@ func TestLinkHeavyRunStaysBounded(t *testing.T) {
 		Probes: 3, External: ExternalCheck}
 	runtime.GC()
 	stop, peak := make(chan struct{}), make(chan uint64)
-	go samplePeak(stop, peak)
+	go memsample.Peak(stop, peak)
 	r := Run(context.Background(), cfg)
 	close(stop)
 	mib := float64(<-peak) / (1 << 20)
@@ -84,25 +84,6 @@ func TestLinkHeavyRunStaysBounded(t *testing.T) {
 	}
 	if mib >= limitMiB {
 		t.Errorf("peak memory %.1f MiB, want under %d MiB (the Job's limit is 256 MiB)", mib, limitMiB)
-	}
-}
-
-// samplePeak records the most memory the Go runtime held from the OS
-// (mapped minus released) until stop closes.
-func samplePeak(stop <-chan struct{}, peak chan<- uint64) {
-	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
-	var most uint64
-	tick := time.NewTicker(time.Millisecond)
-	defer tick.Stop()
-	for {
-		metrics.Read(samples)
-		most = max(most, samples[0].Value.Uint64()-samples[1].Value.Uint64())
-		select {
-		case <-stop:
-			peak <- most
-			return
-		case <-tick.C:
-		}
 	}
 }
 

@@ -21,20 +21,18 @@ package bench
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"sitegroup.io/operator/internal/memsample"
 
 	"sitegroup.io/operator/internal/findings"
 	"sitegroup.io/operator/internal/inspector"
@@ -63,7 +61,7 @@ func crawl(b *testing.B, site *fixturesite.Server, concurrency int) (findings.Re
 	runtime.GC()
 	stop := make(chan struct{})
 	peak := make(chan uint64)
-	go samplePeak(stop, peak)
+	go memsample.Peak(stop, peak)
 	start := time.Now()
 	r := inspector.Run(context.Background(), cfg)
 	elapsed := time.Since(start)
@@ -72,56 +70,12 @@ func crawl(b *testing.B, site *fixturesite.Server, concurrency int) (findings.Re
 	return r, elapsed, urls / elapsed.Seconds(), float64(<-peak) / (1 << 20)
 }
 
-// samplePeak records the most memory the Go runtime held from the OS
-// (everything mapped minus what it gave back) until stop closes. The
-// figure covers the whole test process, the fixture server included: an
-// upper bound of the crawler's own.
-func samplePeak(stop <-chan struct{}, peak chan<- uint64) {
-	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
-	var most uint64
-	tick := time.NewTicker(time.Millisecond)
-	defer tick.Stop()
-	for {
-		metrics.Read(samples)
-		most = max(most, samples[0].Value.Uint64()-samples[1].Value.Uint64())
-		select {
-		case <-stop:
-			peak <- most
-			return
-		case <-tick.C:
-		}
-	}
-}
-
 // rawFetch is the floor: every page fetched by workers from a list,
 // bodies read and dropped, nothing parsed. Its client keeps as many
 // connections as the crawler's.
 func rawFetch(b *testing.B, site *fixturesite.Server, workers int) {
 	b.Helper()
-	paths := site.Spec.PagePaths()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers, MaxIdleConns: 4 * workers}}
-	defer client.CloseIdleConnections()
-	var next, failed atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := next.Add(1) - 1; i < int64(len(paths)); i = next.Add(1) - 1 {
-				resp, err := client.Get(site.URL + paths[i])
-				if err != nil {
-					failed.Add(1)
-					continue
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-			}
-		}()
-	}
-	wg.Wait()
-	if failed.Load() > 0 {
-		b.Fatalf("the raw fetch failed %d times", failed.Load())
-	}
+	rawFetchPaths(b, site.URL, site.Spec.PagePaths(), workers)
 }
 
 // rounds of the raw-fetch comparison: raw and crawl alternate, so that

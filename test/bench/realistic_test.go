@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"sitegroup.io/operator/internal/memsample"
+
 	"sitegroup.io/operator/internal/inspector"
 	"sitegroup.io/operator/test/fixturesite"
 )
@@ -198,7 +200,7 @@ func BenchmarkRealistic(b *testing.B) {
 
 		runtime.GC()
 		stop, peakCh := make(chan struct{}), make(chan uint64)
-		go samplePeak(stop, peakCh)
+		go memsample.Peak(stop, peakCh)
 		cpu0, start := cpuSeconds(), time.Now()
 		r := inspector.Run(context.Background(), realConfig(u))
 		insp.elapsed += time.Since(start)
