@@ -63,11 +63,11 @@ func Fold(rec Record, runs []Run, loc *time.Location) Record {
 	out := Record{Last: rec.Last, Monthly: append([]sgv1.MonthlyResult(nil), rec.Monthly...),
 		Tickets: append([]sgv1.RectificationTicket(nil), rec.Tickets...)}
 	for _, run := range sorted(runs) {
-		if out.Last == nil || out.Last.Time == nil || before(out.Last.Time.Time, out.Last.Run, run.Completed, run.Name) {
+		if !isWindowRun(run) && (out.Last == nil || out.Last.Time == nil || before(out.Last.Time.Time, out.Last.Run, run.Completed, run.Name)) {
 			at := metav1.NewTime(run.Completed)
 			out.Last = &sgv1.InspectionSummary{Run: run.Name, Purpose: run.Purpose, Verdict: run.Verdict, Score: run.Score, Time: &at}
 		}
-		if countsForMonth(run.Purpose) {
+		if countsForMonth(run) {
 			out.Monthly = setMonth(out.Monthly, sgv1.MonthlyResult{Month: run.Completed.In(loc).Format("2006-01"),
 				Verdict: run.Verdict, Score: run.Score, Run: run.Name, Time: metav1.NewTime(run.Completed)})
 		}
@@ -100,8 +100,12 @@ func before(t1 time.Time, n1 string, t2 time.Time, n2 string) bool {
 
 // countsForMonth: the month's verdict comes from a full inspection — the
 // monthly run or the quarterly patrol — not from daily monitoring.
-func countsForMonth(p sgv1.InspectionPurpose) bool {
+func countsForMonth(run Run) bool {
+	if isWindowRun(run) {
+		return run.Verdict == sgv1.VerdictFail // V1 failed that month (the window's own pass decides no month)
+	}
 	// T8: a national or provincial check's result is the month's result too.
+	p := run.Purpose
 	return p == sgv1.PurposeMonthly || p == sgv1.PurposePatrol || p == sgv1.PurposeExternal || p == sgv1.PurposeSpotcheck
 }
 
@@ -110,6 +114,9 @@ func countsForMonth(p sgv1.InspectionPurpose) bool {
 func setMonth(months []sgv1.MonthlyResult, m sgv1.MonthlyResult) []sgv1.MonthlyResult {
 	for i := range months {
 		if months[i].Month == m.Month {
+			if fromWindow(months[i]) && months[i].Run != m.Run {
+				return months // V1 failed that month: a later run does not undo it
+			}
 			if months[i].Run == m.Run || before(months[i].Time.Time, months[i].Run, m.Time.Time, m.Run) {
 				months[i] = m
 			}
@@ -209,7 +216,7 @@ func previousMonth(month string) string {
 // historyEntry: every run but passing daily monitoring goes into the
 // auditor's history (daily passes would push everything else out of it).
 func historyEntry(run Run) (sgv1.ComplianceRecord, bool) {
-	if run.Purpose == sgv1.PurposeDaily && run.Verdict == sgv1.VerdictPass {
+	if (run.Purpose == sgv1.PurposeDaily || isWindowRun(run)) && run.Verdict == sgv1.VerdictPass {
 		return sgv1.ComplianceRecord{}, false
 	}
 	summary := fmt.Sprintf("%s inspection %s", run.Purpose, run.Verdict)

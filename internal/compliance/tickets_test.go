@@ -126,7 +126,8 @@ func TestFoldTicketContent(t *testing.T) {
 // TestTicketFamilies: each veto is closed only by a run whose checks
 // include its family (V1 availability … V5 security).
 func TestTicketFamilies(t *testing.T) {
-	families := []sgv1.InspectionCheck{"availability", "homepage", "columns", "interaction", "security"}
+	// V1 is the prober's window's alone (issue 16): no inspection run fixes it.
+	families := []sgv1.InspectionCheck{checkAvailabilityWindow, "homepage", "columns", "interaction", "security"}
 	for i, family := range families {
 		veto := fmt.Sprintf("V%d", i+1)
 		var others []sgv1.InspectionCheck
@@ -297,5 +298,49 @@ func TestOverdue(t *testing.T) {
 	}
 	if n := OpenTickets([]sgv1.RectificationTicket{fixedInTime, open, fixedLate}); n != 1 {
 		t.Errorf("%d open tickets, want 1", n)
+	}
+}
+
+// TestWindowRun: V1, its month and its ticket come from the prober's
+// 7-day window, nowhere else (issue 16).
+func TestWindowRun(t *testing.T) {
+	at := metav1.NewTime(utc("2026-11-20T02:00:00Z"))
+	window := func(v sgv1.Verdict, sufficient bool) *sgv1.AvailabilityStatus {
+		return &sgv1.AvailabilityStatus{Verdict: v, Sufficient: sufficient, LastProbeTime: &at, Probes: 168, Failed: 9, FailureRate: "5.4"}
+	}
+	if WindowRun(nil, shanghai) != nil || WindowRun(window(sgv1.VerdictFail, false), shanghai) != nil {
+		t.Error("a window without enough probes judges nothing")
+	}
+	failing := *WindowRun(window(sgv1.VerdictFail, true), shanghai)
+	if failing.Name != "availability-2026-11-20" || len(failing.Vetoes) != 1 || failing.Vetoes[0].ID != "V1" {
+		t.Fatalf("failing window: %+v", failing)
+	}
+	monthly := run("monthly-2026-11", sgv1.PurposeMonthly, "2026-11-01T02:00:00Z")
+	rec := Fold(Record{}, []Run{monthly, failing}, shanghai)
+	if len(rec.Monthly) != 1 || rec.Monthly[0].Verdict != sgv1.VerdictFail || rec.Monthly[0].Run != failing.Name {
+		t.Errorf("V1's month: %+v, want 2026-11 failed by the window", rec.Monthly)
+	}
+	if rec.Last == nil || rec.Last.Run != "monthly-2026-11" {
+		t.Errorf("the last inspection is a run, never the window: %+v", rec.Last)
+	}
+	checkTickets(t, rec.Tickets, []wantTicket{{"V1/availability-2026-11-20", ""}})
+
+	By := func(runs ...Run) Record { return Fold(rec, runs, shanghai) }
+	later := run("monthly-late", sgv1.PurposeMonthly, "2026-11-25T02:00:00Z")
+	daily := run("daily-1", sgv1.PurposeDaily, "2026-11-21T22:00:00Z")
+	next := By(later, daily)
+	if next.Monthly[0].Verdict != sgv1.VerdictFail {
+		t.Errorf("a later passing run of the month does not undo V1's failure: %+v", next.Monthly)
+	}
+	checkTickets(t, next.Tickets, []wantTicket{{"V1/availability-2026-11-20", ""}}) // no run but the window fixes V1
+	passAt := metav1.NewTime(utc("2026-11-28T02:00:00Z"))
+	passing := window(sgv1.VerdictPass, true)
+	passing.LastProbeTime = &passAt
+	fixed := By(later, daily, *WindowRun(passing, shanghai))
+	checkTickets(t, fixed.Tickets, []wantTicket{{"V1/availability-2026-11-20", "availability-2026-11-28"}})
+	for _, h := range fixed.History {
+		if h.Ref == "availability-2026-11-28" {
+			t.Errorf("a passing window is not history: %+v", h)
+		}
 	}
 }

@@ -56,6 +56,10 @@ func (r *GovWebsiteReconciler) observeInspections(ctx context.Context, s *siteSc
 			}
 		}
 	}
+	// V1 is the prober's 7-day window's verdict, nowhere else (issue 16).
+	if w := compliance.WindowRun(site.Status.Availability, clock.Shanghai); w != nil {
+		done = append(done, *w)
+	}
 	before := site.Status.Tickets
 	rec := compliance.Fold(compliance.FromStatus(site.Status), done, clock.Shanghai)
 	// T9: a ticket closes once its result is filed and signed, and a run no longer finds it.

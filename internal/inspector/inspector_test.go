@@ -172,7 +172,7 @@ func TestVetoes(t *testing.T) {
 		{"V5: an item dated tomorrow warns", func(s *fixturesite.Spec) { s.FutureItem, s.FutureDays = true, 1 }, "", "V5-future-dates"},
 		{"V5: an item dated 2 days ahead", func(s *fixturesite.Spec) { s.FutureItem, s.FutureDays = true, 2 }, "V5", ""},
 		{"V5: an item dated a month ahead", func(s *fixturesite.Spec) { s.FutureItem = true }, "V5", ""},
-		{"V1: homepage down", func(s *fixturesite.Spec) { s.HomeStatus = http.StatusServiceUnavailable }, "V1", ""},
+		{"V1: homepage down", func(s *fixturesite.Spec) { s.HomeStatus = http.StatusServiceUnavailable }, "V1", "V1-probes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			spec := fixturesite.Default(testNow)
