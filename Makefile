@@ -35,7 +35,7 @@ demo: build tools ## Start a local control plane with simulated nodes, the opera
 .NOTPARALLEL:
 
 .PHONY: test
-test: $(BIN)/go.mod fmt-check vet lint verify-generated unit chart-test envtest e2e chart-install-test ## Run every test.
+test: $(BIN)/go.mod fmt-check vet lint verify-generated unit chart-test envtest browser-test e2e chart-install-test ## Run every test.
 
 ##@ Development
 
@@ -80,7 +80,7 @@ verify-generated: $(CONTROLLER_GEN) ## Fail when `make manifests generate` would
 
 .PHONY: unit
 unit: $(BIN)/go.mod ## Pure-logic tests (no API server).
-	go test $(GOTEST_FLAGS) $$(go list ./... | grep -v -e /internal/controller -e /test/e2e -e /test/envtest)
+	go test $(GOTEST_FLAGS) $$(go list ./... | grep -v -e /internal/controller -e /test/e2e -e /test/envtest -e /test/browser)
 	go test $(GOTEST_FLAGS) -skip '^TestControllers$$' ./internal/controller/...
 
 .PHONY: envtest
@@ -128,6 +128,7 @@ $(GOLANGCI_LINT):
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ {printf "  %-22s %s\n", $$1, $$2} /^##@/ {printf "\n%s\n", substr($$0, 5)}' $(MAKEFILE_LIST)
 
-# The Helm chart and install checks; the inspector's benchmark.
+# The Helm chart and install checks; the inspector's benchmark; the console's browser suite.
 include hack/mk/chart.mk
 include hack/mk/bench.mk
+include hack/mk/console.mk

@@ -86,6 +86,7 @@ func (c *cli) rootCommand() *cobra.Command {
 		c.archiveCommand(),
 		c.sampleContentCommand(),
 		c.reportCommand(),
+		c.consoleCommand(),
 	)
 	return root
 }
