@@ -19,8 +19,6 @@ import (
 // rules, not points, so they are code; the profile holds the points and
 // the early-warning thresholds.
 const (
-	// V1: a failure rate of 5% of the homepage probes.
-	vetoFailureRate = 0.05
 	// V2: no new homepage item in 14 days.
 	homepageMaxAgeDays = 14
 	// V3(a): stale news plus notice columns, together.
