@@ -139,6 +139,14 @@ type NetworkPolicyDefaults struct {
 	// +kubebuilder:validation:items:XValidation:rule="isCIDR(self)",message="S7: network.adminAccessNetworks entries must be valid CIDRs"
 	// +kubebuilder:validation:items:XValidation:rule="!isCIDR(self) || cidr(self).prefixLength() >= 8",message="S7: an admin access network is a private network, never a /0 to /7"
 	AdminAccessNetworks []CIDR `json:"adminAccessNetworks,omitempty"`
+	// ClusterNetworks are the cluster's own address ranges (its Service
+	// and Pod CIDRs): an inspection, which reads hostile pages, never
+	// reaches them (issue 16). The inspector also refuses loopback,
+	// link-local, cloud metadata and the API server on its own.
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:items:XValidation:rule="isCIDR(self)",message="network.clusterNetworks entries must be valid CIDRs"
+	ClusterNetworks []CIDR `json:"clusterNetworks,omitempty"`
 }
 
 // FilingPolicy holds the rules of basic-information filing (S8).

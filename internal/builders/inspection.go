@@ -111,6 +111,9 @@ func InspectionJob(run *sgv1.InspectionRun, site *sgv1.GovWebsite, p sgv1.SiteGr
 		OwnerReferences: []metav1.OwnerReference{RunOwner(run)}}
 	deadline := int64((inspectionTimeout(run) + 2*time.Minute).Seconds())
 	args := inspectArgs(run, site, TargetFor(run, site))
+	for _, c := range p.Network.ClusterNetworks {
+		args.DenyCIDRs = append(args.DenyCIDRs, string(c)) // the inspector never reaches the cluster's own ranges
+	}
 	mounts := []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}}
 	volumes := []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: ptr.To(resource.MustParse("64Mi"))}}}}
 	if sp := run.Status.ScoringProfile; sp != nil {

@@ -112,8 +112,14 @@ func egress(site *sgv1.GovWebsite) *networkingv1.NetworkPolicy {
 		}
 		rules = append(rules, rule)
 	}
-	return networkPolicy(site, EgressPolicyName(site), map[string]string{LabelSite: site.Name}, networkingv1.NetworkPolicySpec{
+	np := networkPolicy(site, EgressPolicyName(site), map[string]string{LabelSite: site.Name}, networkingv1.NetworkPolicySpec{
 		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
 		Egress:      rules,
 	})
+	// The site's egress is its own workloads', never its inspection pods':
+	// those read hostile pages and have their own policy, DNS and the
+	// site's front end only (InspectionEgress, issue 16).
+	np.Spec.PodSelector.MatchExpressions = []metav1.LabelSelectorRequirement{
+		{Key: LabelComponent, Operator: metav1.LabelSelectorOpNotIn, Values: []string{ComponentInspection}}}
+	return np
 }

@@ -2,6 +2,7 @@ package builders
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -221,5 +222,39 @@ func TestEgress(t *testing.T) {
 				t.Errorf("egress policy allows ingress: %+v", np.Spec.Ingress)
 			}
 		})
+	}
+}
+
+// TestSiteEgressLeavesInspectionPodsAlone: a site's declared egress (say
+// 0.0.0.0/0:443 for a site that calls out) never selects its inspection
+// pods, which read hostile pages under their own policy (issue 16).
+func TestSiteEgressLeavesInspectionPodsAlone(t *testing.T) {
+	site := newSite(func(s *sgv1.GovWebsite) {
+		s.Spec.Egress = []sgv1.EgressRule{{CIDR: "0.0.0.0/0", Ports: []int32{443}}}
+	})
+	var egress *networkingv1.NetworkPolicy
+	for _, np := range NetworkPolicies(site, newPolicy()) {
+		if np.Name == EgressPolicyName(site) {
+			egress = np
+		}
+	}
+	sel, err := metav1.LabelSelectorAsSelector(&egress.Spec.PodSelector)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for component, want := range map[string]bool{ComponentFrontend: true, ComponentAdmin: true, ComponentInspection: false} {
+		pod := labels.Set{LabelSite: site.Name, LabelComponent: component}
+		if got := sel.Matches(pod); got != want {
+			t.Errorf("the site's egress selects a %s pod: %v, want %v", component, got, want)
+		}
+	}
+}
+
+func TestInspectionJobDeniesClusterNetworks(t *testing.T) {
+	p := newPolicy()
+	p.Network.ClusterNetworks = []sgv1.CIDR{"10.96.0.0/12", "10.244.0.0/16"}
+	args := strings.Join(InspectionJob(inspectionRun(), newSite(), p, "img").Spec.Template.Spec.Containers[0].Args, " ")
+	if !strings.Contains(args, "--deny-cidr 10.96.0.0/12 --deny-cidr 10.244.0.0/16") {
+		t.Errorf("args: %s", args)
 	}
 }
