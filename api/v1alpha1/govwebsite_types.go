@@ -511,9 +511,10 @@ type RectificationTicket struct {
 	// +kubebuilder:validation:MaxLength=253
 	FixedBy string `json:"fixedBy,omitempty"`
 	// Result is the department's result (spec.rectificationReports), once
-	// every level of the rectification chain signed it.
+	// every level of the rectification chain signed it: its first
+	// MaxTicketText characters (the whole text stays in the spec's report).
 	// +optional
-	// +kubebuilder:validation:MaxLength=2000
+	// +kubebuilder:validation:MaxLength=256
 	Result string `json:"result,omitempty"`
 	// ResultSigners are who signed the result, level by level ("unit chen.jing").
 	// +optional
@@ -557,6 +558,17 @@ type RectificationReport struct {
 	// +kubebuilder:validation:MaxItems=16
 	Approvals []Approval `json:"approvals,omitempty"`
 }
+
+// Bounds of the tickets in status (issue 17: a year of daily runs keeps
+// the status under 64 KiB): a ticket's problem and result are cut to
+// MaxTicketText characters (the whole result stays in the spec's report,
+// the whole problem in the run's report), and besides every open ticket
+// the status keeps the MaxClosedTickets newest closed ones (the history
+// and the monthly records keep the rest).
+const (
+	MaxTicketText    = 256
+	MaxClosedTickets = 8
+)
 
 // MaxTickets bounds status.tickets: every open ticket and the newest closed ones.
 const MaxTickets = 32

@@ -43,7 +43,7 @@ func foldTickets(tickets []sgv1.RectificationTicket, run Run) []sgv1.Rectificati
 			continue
 		}
 		tickets = append(tickets, sgv1.RectificationTicket{
-			ID: v.ID + "/" + run.Name, Problem: cut(v.ID+": "+v.Reason, 512),
+			ID: v.ID + "/" + run.Name, Problem: cut(v.ID+": "+v.Reason, sgv1.MaxTicketText),
 			OpenedAt: at, DueBy: metav1.NewTime(run.Completed.Add(TicketDue)), OpenedBy: run.Name,
 		})
 	}
@@ -114,7 +114,7 @@ func fileResult(t *sgv1.RectificationTicket, reports []sgv1.RectificationReport,
 	if last == nil {
 		return // undated signatures: the webhook stamps every one, so not a signed form
 	}
-	t.Result, t.ResultSigners, t.ResultSignedAt = cut(r.Result, 2000), signers, last
+	t.Result, t.ResultSigners, t.ResultSignedAt = cut(r.Result, sgv1.MaxTicketText), signers, last
 }
 
 // vetoOf reads the veto id a ticket is about (its id starts with it).
@@ -139,12 +139,9 @@ func looked(checks []sgv1.InspectionCheck, veto string) bool {
 	return false
 }
 
-// boundTickets keeps every open ticket and the newest closed ones, at most
-// MaxTickets in all, oldest first.
+// boundTickets keeps every open ticket and the MaxClosedTickets newest
+// closed ones, at most MaxTickets in all, oldest first.
 func boundTickets(tickets []sgv1.RectificationTicket) []sgv1.RectificationTicket {
-	if len(tickets) <= sgv1.MaxTickets {
-		return tickets
-	}
 	var open, closed []sgv1.RectificationTicket
 	for _, t := range tickets {
 		if t.ClosedAt == nil {
@@ -154,11 +151,14 @@ func boundTickets(tickets []sgv1.RectificationTicket) []sgv1.RectificationTicket
 		}
 	}
 	sort.SliceStable(closed, func(i, j int) bool { return closed[i].ClosedAt.Before(closed[j].ClosedAt) })
-	keep := max(sgv1.MaxTickets-len(open), 0)
+	keep := min(max(sgv1.MaxTickets-len(open), 0), sgv1.MaxClosedTickets)
 	if len(closed) > keep {
 		closed = closed[len(closed)-keep:]
 	}
 	out := append(open, closed...)
+	if len(out) == 0 {
+		return nil
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].OpenedAt.Before(&out[j].OpenedAt) })
 	if len(out) > sgv1.MaxTickets {
 		out = out[len(out)-sgv1.MaxTickets:]

@@ -230,12 +230,12 @@ func TestFoldBoundsTickets(t *testing.T) {
 		total, open    int
 		oldestClosedBy string // the oldest closed ticket kept
 	}{
-		{"T9 31 closed tickets are all kept", Record{}, 31, 31, 0, "daily-001"},
-		{"T9 32 closed tickets are all kept", Record{}, 32, 32, 0, "daily-001"},
-		{"T9 33 closed tickets: the oldest closed goes", Record{}, 33, 32, 0, "daily-003"},
-		{"T9 40 closed tickets: the newest 32 stay", Record{}, 40, 32, 0, "daily-017"},
-		{"T9 3 open and 29 closed fit exactly", withOpen, 29, 32, 3, "daily-001"},
-		{"T9 3 open and 40 closed: every open one stays, the newest closed fill up", withOpen, 40, 32, 3, "daily-023"},
+		{"T9 7 closed tickets are all kept", Record{}, 7, 7, 0, "daily-001"},
+		{"T9 8 closed tickets are all kept", Record{}, 8, 8, 0, "daily-001"},
+		{"T9 9 closed tickets: the oldest closed goes", Record{}, 9, 8, 0, "daily-003"},
+		{"T9 40 closed tickets: the newest 8 stay", Record{}, 40, 8, 0, "daily-065"},
+		{"T9 3 open and 29 closed: every open one, the newest 8 closed", withOpen, 29, 11, 3, "daily-043"},
+		{"T9 3 open and 40 closed: every open one stays, the newest closed fill up", withOpen, 40, 11, 3, "daily-065"},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {

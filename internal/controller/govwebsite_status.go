@@ -208,6 +208,11 @@ func takenDownVerdict(name string, notice *appsv1.Deployment) verdict {
 	return verdict{metav1.ConditionFalse, sgv1.ReasonNoticeServing, "T5: takedown " + name + " is in force; the public Service serves the notice page, the front end is scaled to zero, the admin and the content stay"}
 }
 
+// maxHistorySummary bounds an entry of the history in status (issue 17:
+// a year of daily runs keeps the status under 64 KiB); the objects it
+// names hold the whole text.
+const maxHistorySummary = 256
+
 // mergeHistory adds new records to the compliance history, once each,
 // oldest first, keeping the newest limit entries (bounded for etcd).
 func mergeHistory(existing, add []sgv1.ComplianceRecord, limit int) []sgv1.ComplianceRecord {
@@ -218,6 +223,7 @@ func mergeHistory(existing, add []sgv1.ComplianceRecord, limit int) []sgv1.Compl
 	seen := map[string]bool{}
 	out := make([]sgv1.ComplianceRecord, 0, len(existing)+len(add))
 	for _, r := range append(append([]sgv1.ComplianceRecord(nil), existing...), add...) {
+		r.Summary = truncate(r.Summary, maxHistorySummary)
 		if !seen[key(r)] {
 			seen[key(r)] = true
 			out = append(out, r)
