@@ -12,7 +12,6 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -73,7 +72,7 @@ type GovWebsiteReconciler struct {
 // siteSteps in order. One deferred patch writes the status, computed from
 // what the steps found even when one failed, and only if it changed; the
 // events the steps decided on follow it.
-func (r *GovWebsiteReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, retErr error) {
+func (r *GovWebsiteReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
 	site := &sgv1.GovWebsite{}
 	if err := r.Get(ctx, req.NamespacedName, site); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -92,9 +91,8 @@ func (r *GovWebsiteReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	patcher := statuspatch.New(site)
 	defer func() {
 		summarizeSite(s, retErr)
-		if err := patcher.Patch(ctx, r.Client, site); err != nil {
-			retErr = kerrors.NewAggregate([]error{retErr, err})
-			return
+		if !patcher.Finish(ctx, r.Client, site, &result, &retErr) {
+			return // the status was not written: its events wait for the next reconcile
 		}
 		for _, e := range s.events {
 			eventLog(ctx, r.Recorder, site, e)

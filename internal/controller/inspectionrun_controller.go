@@ -14,7 +14,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -71,7 +70,7 @@ const waitForOtherRun = 30 * time.Second
 
 // Reconcile starts the run's Job and, once it ends, records the outcome.
 // A finished run is a record and is never changed again.
-func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, retErr error) {
+func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
 	run := &sgv1.InspectionRun{}
 	if err := r.Get(ctx, req.NamespacedName, run); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -80,7 +79,7 @@ func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 		return ctrl.Result{}, nil
 	}
 	patcher := statuspatch.New(run)
-	defer func() { retErr = kerrors.NewAggregate([]error{retErr, patcher.Patch(ctx, r.Client, run)}) }()
+	defer patcher.Finish(ctx, r.Client, run, &result, &retErr)
 	run.Status.ObservedGeneration = run.Generation
 	if run.Spec.Purpose == sgv1.PurposeExternal {
 		r.recordExternal(ctx, run)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -27,13 +26,13 @@ type SiteGroupPolicyReconciler struct {
 // +kubebuilder:rbac:groups=sitegroup.io,resources=sitegrouppolicies/status,verbs=get;update;patch
 
 // Reconcile fills status.inForce and Ready.
-func (r *SiteGroupPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, retErr error) {
+func (r *SiteGroupPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
 	obj := &sgv1.SiteGroupPolicy{}
 	if err := r.Get(ctx, req.NamespacedName, obj); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	patcher := statuspatch.New(obj)
-	defer func() { retErr = kerrors.NewAggregate([]error{retErr, patcher.Patch(ctx, r.Client, obj)}) }()
+	defer patcher.Finish(ctx, r.Client, obj, &result, &retErr)
 
 	inForce := policy.InForce(obj.Spec)
 	obj.Status.InForce = &inForce

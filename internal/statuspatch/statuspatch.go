@@ -5,6 +5,9 @@ package statuspatch
 import (
 	"context"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	kerrors "k8s.io/apimachinery/pkg/util/errors"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
@@ -20,10 +23,12 @@ func New(obj client.Object) *Helper {
 }
 
 // Patch sends a merge patch of obj's status against the snapshot, or nothing
-// when the status did not change.
+// when the status did not change. The patch carries the resourceVersion it
+// was computed from: a status computed from a stale read is refused with a
+// conflict, never written over a newer object.
 func (h *Helper) Patch(ctx context.Context, c client.Client, obj client.Object) error {
-	patch := client.MergeFrom(h.before)
-	data, err := patch.Data(obj)
+	patch := client.MergeFromWithOptions(h.before, client.MergeFromWithOptimisticLock{})
+	data, err := client.MergeFrom(h.before).Data(obj)
 	if err != nil {
 		return err
 	}
@@ -35,4 +40,18 @@ func (h *Helper) Patch(ctx context.Context, c client.Client, obj client.Object) 
 	}
 	h.before = obj.DeepCopyObject().(client.Object)
 	return nil
+}
+
+// Finish patches the status at the end of a reconcile (deferred) and says
+// whether it was written: a conflict — the object changed since it was
+// read — asks for the reconcile again, from a fresh read, instead of
+// reporting an error.
+func (h *Helper) Finish(ctx context.Context, c client.Client, obj client.Object, result *ctrl.Result, retErr *error) (written bool) {
+	err := h.Patch(ctx, c, obj)
+	if apierrors.IsConflict(err) {
+		*result = ctrl.Result{Requeue: true} //nolint:staticcheck // a plain requeue: the object changed under us
+		return false
+	}
+	*retErr = kerrors.NewAggregate([]error{*retErr, err})
+	return err == nil
 }
