@@ -1,48 +1,20 @@
 package controller_test
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
-	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/findings"
+	"sitegroup.io/operator/internal/testenv"
 )
 
-// podLogs plays the kubelet's pods/log, which envtest has no kubelet for:
-// the test writes what the inspector would have printed.
-type podLogs struct {
-	mu   sync.Mutex
-	logs map[client.ObjectKey][]byte
-}
-
-func (p *podLogs) Log(_ context.Context, pod client.ObjectKey, _ string) ([]byte, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if log, ok := p.logs[pod]; ok {
-		return log, nil
-	}
-	return nil, fmt.Errorf("no log for pod %s", pod)
-}
-
-func (p *podLogs) set(pod client.ObjectKey, log []byte) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.logs == nil {
-		p.logs = map[client.ObjectKey][]byte{}
-	}
-	p.logs[pod] = log
-}
-
-var inspectorLogs = &podLogs{}
+var inspectorLogs = &testenv.PodLogs{}
 
 // passing is a clean report.
 func passing(score int) findings.Report {
@@ -67,7 +39,7 @@ func completeInspection(ns, run string, report findings.Report) {
 	exists(job, ns, run+"-inspect")
 	log, err := json.Marshal(report)
 	Expect(err).NotTo(HaveOccurred())
-	inspectorLogs.set(key(ns, jobPodName(job)), append([]byte("starting inspection\n"), log...))
+	inspectorLogs.Set(key(ns, jobPodName(job)), append([]byte("starting inspection\n"), log...))
 	completeJob(ns, job, "inspect", string(findings.Summarize(report).Encode()))
 	Eventually(func() sgv1.InspectionPhase { return runOf(ns, run).Status.Phase }, timeout, interval).Should(Equal(sgv1.InspectionSucceeded))
 }

@@ -1,12 +1,8 @@
 package controller_test
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,8 +13,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -150,20 +144,5 @@ func createNode(name, region string) {
 // applyYAML creates every object of a file of the repository.
 func applyYAML(rel string) {
 	GinkgoHelper()
-	root, err := testenv.RepoRoot()
-	Expect(err).NotTo(HaveOccurred())
-	data, err := os.ReadFile(filepath.Join(root, rel))
-	Expect(err).NotTo(HaveOccurred())
-	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
-	for {
-		u := &unstructured.Unstructured{}
-		if err := dec.Decode(&u.Object); err == io.EOF {
-			return
-		} else {
-			Expect(err).NotTo(HaveOccurred())
-		}
-		if len(u.Object) > 0 {
-			Expect(k8sClient.Create(ctx, u)).To(Succeed())
-		}
-	}
+	Expect(testenv.CreateFromFile(ctx, k8sClient, rel)).To(Succeed())
 }

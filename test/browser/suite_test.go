@@ -13,14 +13,10 @@
 package browser_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -32,8 +28,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -69,7 +63,7 @@ var (
 	k8sClient client.Client
 	ctx       context.Context
 	cancel    context.CancelFunc
-	logs      = &podLogs{}
+	logs      = &testenv.PodLogs{}
 	// artifacts is bin/browser-artifacts: screenshots and page dumps.
 	artifacts string
 )
@@ -141,26 +135,6 @@ var _ = AfterSuite(func() {
 // The helpers below are copied from internal/controller's suite (which is
 // package controller_test and cannot be imported), trimmed to what this
 // suite needs.
-
-func applyYAML(rel string) {
-	GinkgoHelper()
-	root, err := testenv.RepoRoot()
-	Expect(err).NotTo(HaveOccurred())
-	data, err := os.ReadFile(filepath.Join(root, rel))
-	Expect(err).NotTo(HaveOccurred())
-	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
-	for {
-		u := &unstructured.Unstructured{}
-		if err := dec.Decode(&u.Object); err == io.EOF {
-			return
-		} else {
-			Expect(err).NotTo(HaveOccurred())
-		}
-		if len(u.Object) > 0 {
-			Expect(k8sClient.Create(ctx, u)).To(Succeed())
-		}
-	}
-}
 
 func bindPersonas() {
 	GinkgoHelper()
@@ -253,31 +227,6 @@ func signSite(ns, name, level, user string) {
 	}, timeout, interval).Should(Succeed(), "%s signing %s/%s at %s", user, ns, name, level)
 }
 
-// podLogs plays the kubelet's pods/log for the manager: the inspector's
-// report as the Job's pod would have printed it.
-type podLogs struct {
-	mu   sync.Mutex
-	logs map[client.ObjectKey][]byte
-}
-
-func (p *podLogs) Log(_ context.Context, pod client.ObjectKey, _ string) ([]byte, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if log, ok := p.logs[pod]; ok {
-		return log, nil
-	}
-	return nil, fmt.Errorf("no log for pod %s", pod)
-}
-
-func (p *podLogs) set(pod client.ObjectKey, log []byte) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.logs == nil {
-		p.logs = map[client.ObjectKey][]byte{}
-	}
-	p.logs[pod] = log
-}
-
 // completeInspection plays the Job controller and the kubelet for a run:
 // its pod prints the report and ends with the summary as its termination
 // message, and the Job completes.
@@ -298,7 +247,7 @@ func completeInspection(ns, run string, report findings.Report) {
 	pod.Labels["batch.kubernetes.io/job-name"] = job.Name
 	pod.Spec.NodeName = "node-sh-1"
 	Expect(as(kubeController).Create(ctx, pod)).To(Succeed())
-	logs.set(key(ns, pod.Name), append([]byte("starting inspection\n"), log...))
+	logs.Set(key(ns, pod.Name), append([]byte("starting inspection\n"), log...))
 	pod.Status.Phase = corev1.PodSucceeded
 	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "inspect", State: corev1.ContainerState{
 		Terminated: &corev1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed", Message: string(findings.Summarize(report).Encode())},
@@ -336,4 +285,10 @@ func makeServing(ns, site string) {
 		pod.Spec.NodeName = d.node
 		Expect(as(kubeController).Create(ctx, pod)).To(Succeed())
 	}
+}
+
+// applyYAML creates every object of a file of the repository.
+func applyYAML(rel string) {
+	GinkgoHelper()
+	Expect(testenv.CreateFromFile(ctx, k8sClient, rel)).To(Succeed())
 }
