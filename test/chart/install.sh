@@ -122,10 +122,16 @@ for cfg in validatingwebhookconfiguration/sitegroup-validating-webhook-configura
 done
 echo "  Secret filled, caBundle in both webhook configurations"
 
-# webhook_requests CODE: the manager's count of GovWebsite validations answered with CODE.
+# webhook_requests CODE: the managers' count of GovWebsite validations answered
+# with CODE, summed over every replica (the Service picks one per request).
 webhook_requests() {
-  k get --raw "/api/v1/namespaces/$ns/pods/$pod:8080/proxy/metrics" |
-    awk -v code="$1" '/^controller_runtime_webhook_requests_total\{/ && /validate-sitegroup-io-v1alpha1-govwebsite/ && $0 ~ "code=\"" code "\"" {n += $NF} END {print n + 0}'
+  local total=0 p n
+  for p in $(k -n "$ns" get pod -l app.kubernetes.io/component=manager -o jsonpath='{.items[*].metadata.name}'); do
+    n=$(k get --raw "/api/v1/namespaces/$ns/pods/$p:8080/proxy/metrics" |
+      awk -v code="$1" '/^controller_runtime_webhook_requests_total\{/ && /validate-sitegroup-io-v1alpha1-govwebsite/ && $0 ~ "code=\"" code "\"" {n += $NF} END {print n + 0}')
+    total=$((total + n))
+  done
+  echo "$total"
 }
 before=$(webhook_requests 200)
 
