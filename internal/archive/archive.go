@@ -32,6 +32,9 @@ func Write(src, dst string) (Result, error) {
 	}
 	h := sha256.New()
 	files, err := writeTarGz(io.MultiWriter(f, h), src)
+	if err == nil {
+		err = f.Sync() // on the disk before it takes its name (T7: nothing released before a sound archive)
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -42,12 +45,25 @@ func Write(src, dst string) (Result, error) {
 	if err := os.Rename(tmp, dst); err != nil {
 		return Result{}, err
 	}
+	if err := syncDir(filepath.Dir(dst)); err != nil {
+		return Result{}, err
+	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	size, err := Verify(dst, sum)
 	if err != nil {
 		return Result{}, err
 	}
 	return Result{Path: dst, SHA256: sum, SizeBytes: size, Files: files}, nil
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // Verify re-reads an archive, checks its digest and that it unpacks.
