@@ -191,16 +191,18 @@ func (r *GovWebsiteReconciler) requestT8Takedowns(ctx context.Context, s *siteSc
 		if _, err := apply.Ensure(ctx, r.Client, req); err != nil {
 			// The takedown webhook may refuse it (T3: one temporary takedown a
 			// year; one open takedown at a time): people must decide.
-			s.event(corev1.EventTypeWarning, sgv1.ReasonRectificationNotRequested, "Rectification",
-				fmt.Sprintf("T8: could not create TakedownRequest %s: %v", req.Name, err))
+			eventLog(ctx, r.Recorder, s.site, pendingEvent{corev1.EventTypeWarning, sgv1.ReasonRectificationNotRequested, "Rectification",
+				fmt.Sprintf("T8: could not create TakedownRequest %s: %v", req.Name, err)})
 			continue
 		}
 		reason := sgv1.ReasonRectificationRequested
 		if req.Spec.Type == sgv1.TakedownPermanent {
 			reason = sgv1.ReasonConsolidationRequested
 		}
-		s.event(corev1.EventTypeWarning, reason, "Rectification",
-			fmt.Sprintf("T8: created %s TakedownRequest %s (Pending; it needs approval up the chain): %s", req.Spec.Type, req.Name, req.Spec.Reason))
+		// An action taken is told now, whatever becomes of this reconcile's
+		// status write: the next reconcile finds the request and says nothing.
+		eventLog(ctx, r.Recorder, s.site, pendingEvent{corev1.EventTypeWarning, reason, "Rectification",
+			fmt.Sprintf("T8: created %s TakedownRequest %s (Pending; it needs approval up the chain): %s", req.Spec.Type, req.Name, req.Spec.Reason)})
 	}
 	return stepResult{}, nil
 }

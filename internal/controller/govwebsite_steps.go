@@ -5,8 +5,10 @@ package controller
 // write it in this file and put it in siteSteps at its place.
 //
 // A read step only reads and fills the scope (status fields included); a
-// write step only acts on what the reads decided. Events the steps decide
-// on wait in the scope and are emitted after the status is written. The
+// write step only acts on what the reads decided. Events a read step
+// decides on wait in the scope and are emitted after the status is written
+// (a status not written is read again, and its events decided again); a
+// write step tells of the action it took at once. The
 // status is computed from the scope in the deferred patch
 // (summarizeSite, govwebsite_status.go), whichever step ended the reconcile.
 

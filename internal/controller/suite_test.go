@@ -18,8 +18,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
-	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/controller"
@@ -91,26 +89,10 @@ var _ = BeforeSuite(func() {
 	k8sClient, err = client.New(cfg, client.Options{Scheme: testenv.Scheme()})
 	Expect(err).NotTo(HaveOccurred())
 
-	// The manager runs as its ServiceAccount with the role the install
-	// ships (config/rbac), not as the suite's admin: its RBAC is what a
-	// cluster gives it, and the site-namespace admission policies exempt
-	// only that user.
-	applyYAML("config/rbac/role.yaml")
-	applyYAML("config/rbac/role_binding.yaml")
-	applyYAML("config/rbac/personas.yaml")
-	mgrCfg := testenv.Impersonating(cfg, testenv.OperatorUser, testenv.OperatorGroups...)
-	mgrCfg.Wrap(writes.RoundTrip)
-	wh := env.WebhookInstallOptions
-	mgr, err := ctrl.NewManager(mgrCfg, ctrl.Options{
-		Scheme:  testenv.Scheme(),
-		Metrics: metricsserver.Options{BindAddress: "0"},
-		Cache:   controller.CacheOptions(),
-		WebhookServer: webhook.NewServer(webhook.Options{
-			Host: wh.LocalServingHost, Port: wh.LocalServingPort, CertDir: wh.LocalServingCertDir,
-		}),
-	})
+	// The manager as an install runs it: its ServiceAccount, its role.
+	mgr, err := testenv.OperatorManager(ctx, env, cfg, k8sClient, writes.RoundTrip,
+		controller.Options{OperatorImage: "sitegroup.io/sitegroup:test", Clock: testClock, Reports: inspectorLogs})
 	Expect(err).NotTo(HaveOccurred())
-	Expect(controller.Setup(mgr, controller.Options{EnableWebhooks: true, OperatorImage: "sitegroup.io/sitegroup:test", Clock: testClock, Reports: inspectorLogs})).To(Succeed())
 	go func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())

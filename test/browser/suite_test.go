@@ -33,8 +33,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
-	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/controller"
@@ -95,20 +93,9 @@ var _ = BeforeSuite(func() {
 	Expect(err).NotTo(HaveOccurred())
 
 	// The manager as the install runs it: its ServiceAccount, its role.
-	applyYAML("config/rbac/role.yaml")
-	applyYAML("config/rbac/role_binding.yaml")
-	applyYAML("config/rbac/personas.yaml")
-	wh := env.WebhookInstallOptions
-	mgr, err := ctrl.NewManager(testenv.Impersonating(cfg, testenv.OperatorUser, testenv.OperatorGroups...), ctrl.Options{
-		Scheme:  testenv.Scheme(),
-		Metrics: metricsserver.Options{BindAddress: "0"},
-		Cache:   controller.CacheOptions(),
-		WebhookServer: webhook.NewServer(webhook.Options{
-			Host: wh.LocalServingHost, Port: wh.LocalServingPort, CertDir: wh.LocalServingCertDir,
-		}),
-	})
+	mgr, err := testenv.OperatorManager(ctx, env, cfg, k8sClient, nil,
+		controller.Options{OperatorImage: "sitegroup.io/sitegroup:test", Reports: logs})
 	Expect(err).NotTo(HaveOccurred())
-	Expect(controller.Setup(mgr, controller.Options{EnableWebhooks: true, OperatorImage: "sitegroup.io/sitegroup:test", Reports: logs})).To(Succeed())
 	go func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())
