@@ -378,6 +378,14 @@ type ContentStatus struct {
 	// ImportedAt is when the import finished.
 	// +optional
 	ImportedAt *metav1.Time `json:"importedAt,omitempty"`
+	// VolumeName is the PersistentVolume the content claim is bound to.
+	// +optional
+	VolumeName string `json:"volumeName,omitempty"`
+	// Retained says the operator set that volume's reclaim policy to
+	// Retain: the content survives the deletion of its claim, or of the
+	// namespace (content is never lost, T7).
+	// +optional
+	Retained bool `json:"retained,omitempty"`
 }
 
 // Phases of a content import (status.content.importPhase).

@@ -49,6 +49,9 @@ type GovWebsiteReconciler struct {
 	OperatorUser string
 	// HaveGatewayAPI and HaveCertManager: the cluster serves those APIs.
 	HaveGatewayAPI, HaveCertManager bool
+	// Uncached reads what the operator caches no informer of (the content
+	// volumes, cluster-scoped).
+	Uncached client.Reader
 }
 
 // +kubebuilder:rbac:groups=sitegroup.io,resources=govwebsites,verbs=get;list;watch;update;patch
@@ -59,6 +62,7 @@ type GovWebsiteReconciler struct {
 // +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups="",resources=services;persistentvolumeclaims;configmaps,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=persistentvolumes,verbs=get;patch
 // +kubebuilder:rbac:groups="",resources=nodes;namespaces,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=namespaces,verbs=patch
 // +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies;ingresses,verbs=get;list;watch;create;update;patch;delete

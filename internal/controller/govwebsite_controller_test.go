@@ -424,4 +424,31 @@ var _ = Describe("GovWebsite controller", func() {
 		Consistently(func() error { return k8sClient.Get(ctx, key(ns, "edu-content"), &corev1.PersistentVolumeClaim{}) }, time.Second, interval).
 			Should(Succeed(), "T7: the content volume survives its site")
 	})
+
+	It("T7: sets the content volume's reclaim policy to Retain once the claim is bound, and says so", func() {
+		createApproved(eduSite(ns))
+		pvc := &corev1.PersistentVolumeClaim{}
+		exists(pvc, ns, "edu-content")
+
+		By("the volume provisioner binds the claim to a volume that would be deleted with it")
+		pv := &corev1.PersistentVolume{
+			ObjectMeta: metav1.ObjectMeta{Name: "pv-" + ns},
+			Spec: corev1.PersistentVolumeSpec{
+				Capacity:                      corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")},
+				AccessModes:                   []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+				PersistentVolumeReclaimPolicy: corev1.PersistentVolumeReclaimDelete,
+				PersistentVolumeSource:        corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/srv/" + ns}},
+				ClaimRef:                      &corev1.ObjectReference{Namespace: ns, Name: "edu-content", UID: pvc.UID},
+			},
+		}
+		Expect(k8sClient.Create(ctx, pv)).To(Succeed())
+		Expect(updateAs(as(kubeController), pvc, func() { pvc.Spec.VolumeName = pv.Name })).To(Succeed())
+
+		Eventually(func() corev1.PersistentVolumeReclaimPolicy {
+			Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(pv), pv)).To(Succeed())
+			return pv.Spec.PersistentVolumeReclaimPolicy
+		}, timeout, interval).Should(Equal(corev1.PersistentVolumeReclaimRetain), "the content outlives its claim and its namespace")
+		Eventually(func() *sgv1.ContentStatus { return getSite(ns).Status.Content }, timeout, interval).
+			Should(And(HaveField("VolumeName", pv.Name), HaveField("Retained", true)))
+	})
 })

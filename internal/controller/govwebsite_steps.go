@@ -122,6 +122,7 @@ func (r *GovWebsiteReconciler) siteSteps() []siteStep {
 		{"request-t8-takedowns", sgv1.ReasonApplyFailed, r.requestT8Takedowns},
 		{"keep-monthly-records", sgv1.ReasonApplyFailed, r.keepMonthlyRecords},
 		{"mark-content-imported", sgv1.ReasonApplyFailed, r.markContentImported},
+		{"retain-content-volume", sgv1.ReasonApplyFailed, r.retainContentVolume},
 		{"plan", "", r.planChildren},
 		{"apply", sgv1.ReasonApplyFailed, r.applyChildren},
 		{"read-children", sgv1.ReasonReadFailed, r.readChildren},
@@ -286,6 +287,35 @@ func (r *GovWebsiteReconciler) markContentImported(ctx context.Context, s *siteS
 	}
 	pvc.Annotations[builders.AnnotationContentImported] = s.site.Status.Content.ImportedAt.UTC().Format(time.RFC3339)
 	return stepResult{}, r.Patch(ctx, pvc, patch)
+}
+
+// retainContentVolume sets the reclaim policy of the volume the content
+// claim is bound to to Retain, and says so in status: the content survives
+// the deletion of its claim or of the namespace (T7). The volume is read
+// uncached, once a binding (no cluster-wide informer of volumes).
+func (r *GovWebsiteReconciler) retainContentVolume(ctx context.Context, s *siteScope) (stepResult, error) {
+	st := s.site.Status.Content
+	pvc := &corev1.PersistentVolumeClaim{}
+	err := r.Get(ctx, client.ObjectKey{Namespace: s.site.Namespace, Name: builders.ContentClaimName(s.site)}, pvc)
+	if err != nil || pvc.Spec.VolumeName == "" || st == nil {
+		return stepResult{}, client.IgnoreNotFound(err) // not bound yet
+	}
+	if st.Retained && st.VolumeName == pvc.Spec.VolumeName {
+		return stepResult{}, nil
+	}
+	pv := &corev1.PersistentVolume{}
+	if err := r.Uncached.Get(ctx, client.ObjectKey{Name: pvc.Spec.VolumeName}, pv); err != nil {
+		return stepResult{}, err
+	}
+	if pv.Spec.PersistentVolumeReclaimPolicy != corev1.PersistentVolumeReclaimRetain {
+		patch := client.MergeFrom(pv.DeepCopy())
+		pv.Spec.PersistentVolumeReclaimPolicy = corev1.PersistentVolumeReclaimRetain
+		if err := r.Patch(ctx, pv, patch); err != nil {
+			return stepResult{}, err
+		}
+	}
+	st.VolumeName, st.Retained = pv.Name, true
+	return stepResult{}, nil
 }
 
 // planChildren computes every child the site should have, and those it

@@ -149,6 +149,7 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 		OperatorUser:    opts.OperatorUser,
 		HaveGatewayAPI:  serves(mgr, schema.GroupVersionKind{Group: gatewayv1.GroupName, Version: "v1", Kind: "HTTPRoute"}),
 		HaveCertManager: serves(mgr, certmanagerv1.SchemeGroupVersion.WithKind("Certificate")),
+		Uncached:        mgr.GetAPIReader(),
 	}
 	if err := sites.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the GovWebsite controller: %w", err)
