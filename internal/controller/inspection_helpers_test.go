@@ -39,48 +39,25 @@ func completeInspection(ns, run string, report findings.Report) {
 	exists(job, ns, run+"-inspect")
 	log, err := json.Marshal(report)
 	Expect(err).NotTo(HaveOccurred())
-	inspectorLogs.Set(key(ns, jobPodName(job)), append([]byte("starting inspection\n"), log...))
+	inspectorLogs.Set(key(ns, testenv.JobPodName(job)), append([]byte("starting inspection\n"), log...))
 	completeJob(ns, job, "inspect", string(findings.Summarize(report).Encode()))
 	Eventually(func() sgv1.InspectionPhase { return runOf(ns, run).Status.Phase }, timeout, interval).Should(Equal(sgv1.InspectionSucceeded))
 }
 
 // completeJob plays the Job controller and kubelet for any of the
 // operator's Jobs: a pod of the Job terminates well with message as its
-// termination message, and the Job completes.
+// termination message, and the Job completes. The Job controller and the
+// manager share the suite's one clock.
 func completeJob(ns string, job *batchv1.Job, container, message string) {
 	GinkgoHelper()
-	pod := jobPod(ns, job)
-	pod.Status.Phase = corev1.PodSucceeded
-	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: container, State: corev1.ContainerState{
-		Terminated: &corev1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed", Message: message},
-	}}}
-	Expect(k8sClient.Status().Update(ctx, pod)).To(Succeed())
-	now := metav1.NewTime(testClock.Now()) // the Job controller and the manager share one clock in the suite
-	Expect(k8sClient.Get(ctx, key(ns, job.Name), job)).To(Succeed())
-	job.Status.StartTime, job.Status.CompletionTime, job.Status.Succeeded = &now, &now, 1
-	job.Status.Conditions = []batchv1.JobCondition{
-		{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: now},
-		{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now},
-	}
-	Expect(k8sClient.Status().Update(ctx, job)).To(Succeed())
+	Expect(testenv.CompleteJob(ctx, k8sClient, job, jobPod(ns, job), container, message, testClock.Now())).To(Succeed())
 }
 
-func jobPodName(job *batchv1.Job) string { return job.Name + "-pod" }
-
-// jobPod creates a pod of the Job, as the Job controller would: its
-// labels, controlled by the Job, created by the controller's user.
+// jobPod creates a pod of the Job, as the Job controller would, created by
+// the controller's user.
 func jobPod(ns string, job *batchv1.Job) *corev1.Pod {
 	GinkgoHelper()
-	pod := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: jobPodName(job), Labels: map[string]string{},
-			OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(job, batchv1.SchemeGroupVersion.WithKind("Job"))}},
-		Spec: *job.Spec.Template.Spec.DeepCopy(),
-	}
-	for k, v := range job.Spec.Template.Labels {
-		pod.Labels[k] = v
-	}
-	pod.Labels["batch.kubernetes.io/job-name"] = job.Name
-	pod.Spec.NodeName = "node-sh-1"
+	pod := testenv.JobPod(job, "node-sh-1")
 	Expect(as(kubeController).Create(ctx, pod)).To(Succeed())
 	return pod
 }

@@ -59,11 +59,7 @@ func bindPersonas() {
 		"sitegroup-platform-admin":  platformEngineer,
 		"sitegroup-auditor":         auditor,
 	} {
-		Expect(k8sClient.Create(ctx, &rbacv1.ClusterRoleBinding{
-			ObjectMeta: metav1.ObjectMeta{Name: role + ":" + user},
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
-			Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: user}},
-		})).To(Succeed())
+		Expect(testenv.BindClusterRole(ctx, k8sClient, role, user)).To(Succeed())
 	}
 	Expect(k8sClient.Create(ctx, &rbacv1.ClusterRoleBinding{
 		ObjectMeta: metav1.ObjectMeta{Name: "kube-controllers-stand-in"},

@@ -119,9 +119,8 @@ var _ = AfterSuite(func() {
 	}
 })
 
-// The helpers below are copied from internal/controller's suite (which is
-// package controller_test and cannot be imported), trimmed to what this
-// suite needs.
+// The helpers below play what the controller suite plays too; the shared
+// parts are in internal/testenv.
 
 func bindPersonas() {
 	GinkgoHelper()
@@ -130,19 +129,11 @@ func bindPersonas() {
 		"sitegroup-province-office": provinceOffice,
 		"sitegroup-auditor":         auditor,
 	} {
-		Expect(k8sClient.Create(ctx, &rbacv1.ClusterRoleBinding{
-			ObjectMeta: metav1.ObjectMeta{Name: role + ":" + user},
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
-			Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: user}},
-		})).To(Succeed())
+		Expect(testenv.BindClusterRole(ctx, k8sClient, role, user)).To(Succeed())
 	}
 	// kube-controller-manager's controllers, which envtest does not run:
 	// the test plays them (Job pods, Deployment status).
-	Expect(k8sClient.Create(ctx, &rbacv1.ClusterRoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: "kube-controllers-stand-in"},
-		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "cluster-admin"},
-		Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: kubeController}},
-	})).To(Succeed())
+	Expect(testenv.BindClusterRole(ctx, k8sClient, "cluster-admin", kubeController)).To(Succeed())
 }
 
 func bindRole(ns, role, user string) {
@@ -223,31 +214,10 @@ func completeInspection(ns, run string, report findings.Report) {
 	exists(job, ns, run+"-inspect")
 	log, err := json.Marshal(report)
 	Expect(err).NotTo(HaveOccurred())
-	pod := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: job.Name + "-pod", Labels: map[string]string{},
-			OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(job, batchv1.SchemeGroupVersion.WithKind("Job"))}},
-		Spec: *job.Spec.Template.Spec.DeepCopy(),
-	}
-	for k, v := range job.Spec.Template.Labels {
-		pod.Labels[k] = v
-	}
-	pod.Labels["batch.kubernetes.io/job-name"] = job.Name
-	pod.Spec.NodeName = "node-sh-1"
+	pod := testenv.JobPod(job, "node-sh-1")
 	Expect(as(kubeController).Create(ctx, pod)).To(Succeed())
 	logs.Set(key(ns, pod.Name), append([]byte("starting inspection\n"), log...))
-	pod.Status.Phase = corev1.PodSucceeded
-	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "inspect", State: corev1.ContainerState{
-		Terminated: &corev1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed", Message: string(findings.Summarize(report).Encode())},
-	}}}
-	Expect(k8sClient.Status().Update(ctx, pod)).To(Succeed())
-	now := metav1.Now()
-	Expect(k8sClient.Get(ctx, key(ns, job.Name), job)).To(Succeed())
-	job.Status.StartTime, job.Status.CompletionTime, job.Status.Succeeded = &now, &now, 1
-	job.Status.Conditions = []batchv1.JobCondition{
-		{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: now},
-		{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now},
-	}
-	Expect(k8sClient.Status().Update(ctx, job)).To(Succeed())
+	Expect(testenv.CompleteJob(ctx, k8sClient, job, pod, "inspect", string(findings.Summarize(report).Encode()), time.Now())).To(Succeed())
 	Eventually(func() sgv1.InspectionPhase {
 		r := &sgv1.InspectionRun{}
 		_ = k8sClient.Get(ctx, key(ns, run), r)
