@@ -268,6 +268,27 @@ var _ = Describe("GovWebsite controller", func() {
 		Expect(nsObj.Labels).To(HaveKeyWithValue(builders.LabelSiteNamespace, "true"))
 	})
 
+	It("S1, S7: routes the front end through an Ingress when the platform names an ingress class, and back through the Gateway", func() {
+		site := eduSite(ns)
+		site.Spec.Routing.IngressClassName = ptr.To("sitegroup-ingress")
+		createApproved(site)
+		makeRunning(ns, "node-bj-1", "node-sh-1")
+
+		ing := &networkingv1.Ingress{}
+		exists(ing, ns, "edu")
+		Expect(*ing.Spec.IngressClassName).To(Equal("sitegroup-ingress"))
+		Expect(ing.Spec.Rules).To(HaveLen(1))
+		Expect(ing.Spec.Rules[0].Host).To(Equal(siteDomain(ns)))
+		Expect(ing.Spec.Rules[0].HTTP.Paths[0].Backend.Service.Name).To(Equal("edu-web"), "S7: only the public front end is routed")
+		Expect(ing.Spec.TLS).To(ContainElement(HaveField("SecretName", "edu-tls")))
+		Expect(apierrors.IsNotFound(k8sClient.Get(ctx, key(ns, "edu"), &gatewayv1.HTTPRoute{}))).To(BeTrue())
+
+		By("the platform moves the site to the Gateway: the Ingress goes, the HTTPRoute comes")
+		updateSite(ns, func(s *sgv1.GovWebsite) { s.Spec.Routing.IngressClassName = nil })
+		gone(&networkingv1.Ingress{}, ns, "edu")
+		exists(&gatewayv1.HTTPRoute{}, ns, "edu")
+	})
+
 	It("updates children when the spec changes and restores hand edits", func() {
 		createApproved(eduSite(ns))
 		fe := &appsv1.Deployment{}

@@ -57,13 +57,13 @@ type InspectionRunReconciler struct {
 	Uncached client.Reader
 }
 
-// +kubebuilder:rbac:groups=sitegroup.io,resources=inspectionruns,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups=sitegroup.io,resources=inspectionruns/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch
+// +kubebuilder:rbac:groups=sitegroup.io,resources=inspectionruns,verbs=list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=sitegroup.io,resources=inspectionruns/status,verbs=patch
+// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=list;watch;create;patch
+// +kubebuilder:rbac:groups="",resources=pods,verbs=list;watch
 // +kubebuilder:rbac:groups="",resources=pods/log,verbs=get
-// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies,verbs=list;watch;create;patch;delete
 
 // waitForOtherRun is how often a run waiting for its site's other run looks again.
 const waitForOtherRun = 30 * time.Second

@@ -23,7 +23,7 @@ type SiteGroupPolicyReconciler struct {
 }
 
 // +kubebuilder:rbac:groups=sitegroup.io,resources=sitegrouppolicies,verbs=get;list;watch
-// +kubebuilder:rbac:groups=sitegroup.io,resources=sitegrouppolicies/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=sitegroup.io,resources=sitegrouppolicies/status,verbs=patch
 
 // Reconcile fills status.inForce and Ready.
 func (r *SiteGroupPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {

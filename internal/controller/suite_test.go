@@ -31,6 +31,9 @@ var (
 	ctx       context.Context
 	cancel    context.CancelFunc
 	writes    = &writeCounter{}
+	// apiUse records every permission the manager's requests need, for the
+	// least-privilege check after the suite (issue 17).
+	apiUse = &testenv.APIUse{}
 	// testClock drives the time-based rules (T4, T6, T7).
 	testClock = clock.NewFake(time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC))
 )
@@ -90,7 +93,8 @@ var _ = BeforeSuite(func() {
 	Expect(err).NotTo(HaveOccurred())
 
 	// The manager as an install runs it: its ServiceAccount, its role.
-	mgr, err := testenv.OperatorManager(ctx, env, cfg, k8sClient, writes.RoundTrip,
+	mgr, err := testenv.OperatorManager(ctx, env, cfg, k8sClient,
+		func(rt http.RoundTripper) http.RoundTripper { return writes.RoundTrip(apiUse.Wrap(rt)) },
 		controller.Options{OperatorImage: "sitegroup.io/sitegroup:test", Clock: testClock, Reports: inspectorLogs})
 	Expect(err).NotTo(HaveOccurred())
 	go func() {
@@ -110,6 +114,7 @@ var _ = BeforeSuite(func() {
 })
 
 var _ = AfterSuite(func() {
+	checkLeastPrivilege()
 	cancel()
 	if env != nil {
 		Expect(env.Stop()).To(Succeed())

@@ -42,11 +42,11 @@ type TakedownRequestReconciler struct {
 	OperatorUser string
 }
 
-// +kubebuilder:rbac:groups=sitegroup.io,resources=takedownrequests,verbs=get;list;watch;update;patch
-// +kubebuilder:rbac:groups=sitegroup.io,resources=takedownrequests/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=sitegroup.io,resources=inspectionruns,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups="",resources=persistentvolumeclaims,verbs=get;list;watch;create;update;patch
+// +kubebuilder:rbac:groups=sitegroup.io,resources=takedownrequests,verbs=list;watch;patch
+// +kubebuilder:rbac:groups=sitegroup.io,resources=takedownrequests/status,verbs=patch
+// +kubebuilder:rbac:groups=sitegroup.io,resources=inspectionruns,verbs=list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=list;watch;create;patch
+// +kubebuilder:rbac:groups="",resources=persistentvolumeclaims,verbs=list;watch;create;patch
 
 // Reconcile decides the next phase with the injected clock and acts on it.
 func (r *TakedownRequestReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
