@@ -111,3 +111,17 @@ func TestManagerFlags(t *testing.T) {
 		t.Errorf("parsed %+v", got)
 	}
 }
+
+// TestMetricsSecureByDefault: without flags the metrics endpoint is HTTPS
+// with the API server's authentication and authorization filter (issue 17);
+// only --metrics-secure=false, for a local process, drops both.
+func TestMetricsSecureByDefault(t *testing.T) {
+	def := metricsOptions(parseCommandLine(t, []string{"manager"}).(managerOptions))
+	if def.BindAddress != ":8443" || !def.SecureServing || def.FilterProvider == nil {
+		t.Errorf("default metrics options %+v: want :8443, HTTPS, filtered", def)
+	}
+	plain := metricsOptions(parseCommandLine(t, []string{"manager", "--metrics-secure=false"}).(managerOptions))
+	if plain.SecureServing || plain.FilterProvider != nil {
+		t.Errorf("--metrics-secure=false gave %+v", plain)
+	}
+}

@@ -8,6 +8,8 @@
 #   - its webhook answers through the Service: a good GovWebsite is admitted,
 #     a bad one (a domain another site owns, S3) is refused, and the manager's
 #     own webhook metrics count both requests;
+#   - its metrics are HTTPS for a token bound to sitegroup-metrics-reader
+#     only (no token 401, another token 403);
 #   - the operator works: the site's content volume is created and bound;
 #   - the API server accepts every object of the default (cert-manager) and
 #     the custom render (server-side dry run, with the CRDs they need);
@@ -68,6 +70,7 @@ cleanup() {
     for site in chart-test-portal/portal chart-test-copycat/copycat; do
       k -n "${site%/*}" patch govwebsite "${site#*/}" --type merge -p '{"metadata":{"finalizers":null}}' >/dev/null 2>&1 || true
     done
+    k delete clusterrolebinding chart-test-scraper --ignore-not-found >/dev/null 2>&1 || true
     k delete namespace chart-test-portal chart-test-copycat "$ns" --ignore-not-found --wait=false >/dev/null 2>&1 || true
   else
     "$root/hack/realnode/down.sh" >/dev/null 2>&1 || true
@@ -122,17 +125,44 @@ for cfg in validatingwebhookconfiguration/sitegroup-validating-webhook-configura
 done
 echo "  Secret filled, caBundle in both webhook configurations"
 
+# The metrics endpoint is HTTPS behind the API server's authentication and
+# authorization (issue 17): a scraper's ServiceAccount bound to
+# sitegroup-metrics-reader reads it; no token is 401, a token without the
+# binding 403. Scraped from inside the node's network namespace (pod IPs).
+k -n "$ns" create serviceaccount chart-test-scraper --dry-run=client -o yaml | k apply -f - >/dev/null
+k -n "$ns" create serviceaccount chart-test-stranger --dry-run=client -o yaml | k apply -f - >/dev/null
+k create clusterrolebinding chart-test-scraper --clusterrole sitegroup-metrics-reader \
+  --serviceaccount "$ns:chart-test-scraper" --dry-run=client -o yaml | k apply -f - >/dev/null
+scraper_token=$(k -n "$ns" create token chart-test-scraper --duration 1h)
+stranger_token=$(k -n "$ns" create token chart-test-stranger --duration 1h)
+# scrape IP [TOKEN]: the HTTP status, then the body, of GET /metrics.
+scrape() {
+  local auth=()
+  [ -n "${2:-}" ] && auth=(-H "Authorization: Bearer $2")
+  "$root/hack/realnode/exec.sh" curl -sk --max-time 5 "${auth[@]}" -w '\n%{http_code}' "https://$1:8443/metrics"
+}
 # webhook_requests CODE: the managers' count of GovWebsite validations answered
 # with CODE, summed over every replica (the Service picks one per request).
 webhook_requests() {
-  local total=0 p n
-  for p in $(k -n "$ns" get pod -l app.kubernetes.io/component=manager -o jsonpath='{.items[*].metadata.name}'); do
-    n=$(k get --raw "/api/v1/namespaces/$ns/pods/$p:8080/proxy/metrics" |
-      awk -v code="$1" '/^controller_runtime_webhook_requests_total\{/ && /validate-sitegroup-io-v1alpha1-govwebsite/ && $0 ~ "code=\"" code "\"" {n += $NF} END {print n + 0}')
+  local total=0 ip out n
+  for ip in $(k -n "$ns" get pod -l app.kubernetes.io/component=manager -o jsonpath='{.items[*].status.podIP}'); do
+    out=$(scrape "$ip" "$scraper_token")
+    [ "$(tail -1 <<<"$out")" = 200 ] || fail "the scraper's token read $ip:8443/metrics with status $(tail -1 <<<"$out")"
+    n=$(awk -v code="$1" '/^controller_runtime_webhook_requests_total\{/ && /validate-sitegroup-io-v1alpha1-govwebsite/ && $0 ~ "code=\"" code "\"" {n += $NF} END {print n + 0}' <<<"$out")
     total=$((total + n))
   done
   echo "$total"
 }
+log "metrics: HTTPS, authenticated and authorized ($(elapsed))"
+ip=$(k -n "$ns" get pod "$pod" -o jsonpath='{.status.podIP}')
+code=$(scrape "$ip" | tail -1)
+[ "$code" = 401 ] || fail "metrics without a token answered $code, want 401"
+code=$(scrape "$ip" "$stranger_token" | tail -1)
+[ "$code" = 403 ] || fail "metrics with a token not bound to sitegroup-metrics-reader answered $code, want 403"
+# Go's TLS server answers plain HTTP with a 400 and no metrics.
+code=$("$root/hack/realnode/exec.sh" curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://$ip:8443/metrics" 2>/dev/null || true)
+[ "$code" != 200 ] || fail "metrics answered plain HTTP"
+echo "  no token 401, unbound token 403, plain HTTP $code, sitegroup-metrics-reader 200"
 before=$(webhook_requests 200)
 
 log "the webhook admits a good GovWebsite ($(elapsed))"
