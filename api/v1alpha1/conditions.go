@@ -155,11 +155,14 @@ const (
 
 // Reasons of an InspectionRun's conditions and events.
 const (
-	ReasonInspected              = "Inspected"
-	ReasonJobFailed              = "JobFailed"
-	ReasonSiteNotFound           = "SiteNotFound"
-	ReasonSiteTakenDown          = "SiteTakenDown"
-	ReasonWaitingForOtherRun     = "WaitingForOtherRun"
+	ReasonInspected          = "Inspected"
+	ReasonJobFailed          = "JobFailed"
+	ReasonSiteNotFound       = "SiteNotFound"
+	ReasonSiteTakenDown      = "SiteTakenDown"
+	ReasonWaitingForOtherRun = "WaitingForOtherRun"
+	// ReasonSuperseded: a scheduled run that never started, replaced by a
+	// later scheduled run of its purpose.
+	ReasonSuperseded             = "Superseded"
 	ReasonScoringProfileNotFound = "ScoringProfileNotFound"
 	// ReasonExternalResult: an external check's result, recorded as entered (T8).
 	ReasonExternalResult = "ExternalResult"

@@ -113,11 +113,15 @@ func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 		return ctrl.Result{}, nil
 	}
 	if job == nil {
-		other, err := r.otherActiveRun(ctx, run)
+		siteRuns, err := r.siteRuns(ctx, run)
 		if err != nil {
 			return ctrl.Result{}, err // retried with backoff; a RequeueAfter beside it would be dropped
 		}
-		if other != "" {
+		if other := otherActiveRun(run, siteRuns); other != "" {
+			if newer := supersededBy(run, siteRuns); newer != "" {
+				r.fail(ctx, run, sgv1.ReasonSuperseded, fmt.Sprintf("run %s of the same purpose, scheduled later, replaces this one, which never started: run %s of the site was still going", newer, other))
+				return ctrl.Result{}, nil
+			}
 			msg := "waiting for run " + other + " of the same site to finish: no two runs of a site at once"
 			run.Status.Phase = sgv1.InspectionPending
 			conditions.MarkReconciling(&run.Status.Conditions, run.Generation, sgv1.ReasonWaitingForOtherRun, msg)
@@ -174,20 +178,54 @@ func (r *InspectionRunReconciler) job(ctx context.Context, run *sgv1.InspectionR
 
 // otherActiveRun names another unfinished run of the same site that
 // already has its Job.
-func (r *InspectionRunReconciler) otherActiveRun(ctx context.Context, run *sgv1.InspectionRun) (string, error) {
+// siteRuns are the runs of run's site, run included; none for a run of no
+// site.
+func (r *InspectionRunReconciler) siteRuns(ctx context.Context, run *sgv1.InspectionRun) ([]sgv1.InspectionRun, error) {
 	if run.Spec.SiteRef == nil {
-		return "", nil
+		return nil, nil
 	}
 	runs := &sgv1.InspectionRunList{}
 	if err := r.List(ctx, runs, client.InNamespace(run.Namespace), client.MatchingFields{IndexRunSite: run.Spec.SiteRef.Name}); err != nil {
-		return "", err
+		return nil, err
 	}
-	for _, other := range runs.Items {
+	return runs.Items, nil
+}
+
+// otherActiveRun names a run of the same site whose Job is going: no two
+// runs of a site crawl it at once.
+func otherActiveRun(run *sgv1.InspectionRun, siteRuns []sgv1.InspectionRun) string {
+	for _, other := range siteRuns {
 		if other.Name != run.Name && !finished(&other) && other.Status.JobName != "" {
-			return other.Name, nil
+			return other.Name
 		}
 	}
-	return "", nil
+	return ""
+}
+
+// supersededBy names the latest unfinished scheduled run of run's purpose
+// scheduled after run, when run is a scheduled run that never started:
+// while one run of a site hangs, the daily schedule would otherwise queue a
+// run a day behind it, each waiting for the one before (issue 17: waiting
+// runs are pruned). Runs asked for by hand are never superseded.
+func supersededBy(run *sgv1.InspectionRun, siteRuns []sgv1.InspectionRun) string {
+	at, ok := scheduledAt(run)
+	if !ok || run.Status.JobName != "" {
+		return ""
+	}
+	newest, newestAt := "", at
+	for _, other := range siteRuns {
+		otherAt, ok := scheduledAt(&other)
+		if !ok || other.Name == run.Name || other.Spec.Purpose != run.Spec.Purpose || finished(&other) || !otherAt.After(newestAt) {
+			continue
+		}
+		newest, newestAt = other.Name, otherAt
+	}
+	return newest
+}
+
+func scheduledAt(run *sgv1.InspectionRun) (time.Time, bool) {
+	at, err := time.Parse(time.RFC3339, run.Annotations[sgv1.AnnotationScheduledAt])
+	return at, err == nil
 }
 
 // profileMissingError: the scoring profile a run names cannot be read.
@@ -357,8 +395,9 @@ func (r *InspectionRunReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Named("inspectionrun").
 		Owns(&batchv1.Job{}).
 		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(runOfPod)).
-		// A run that finishes lets its site's waiting run start.
-		Watches(&sgv1.InspectionRun{}, handler.EnqueueRequestsFromMapFunc(r.waitingRuns), builder.WithPredicates(runFinished())).
+		// A run that finishes lets its site's waiting run start; a new
+		// scheduled run may supersede one.
+		Watches(&sgv1.InspectionRun{}, handler.EnqueueRequestsFromMapFunc(r.waitingRuns), builder.WithPredicates(runFinishedOrScheduled())).
 		Complete(r)
 }
 
@@ -381,10 +420,14 @@ func (r *InspectionRunReconciler) waitingRuns(ctx context.Context, obj client.Ob
 	return out
 }
 
-// runFinished passes the update that makes a run finished.
-func runFinished() predicate.Funcs {
+// runFinishedOrScheduled passes the update that makes a run finished and
+// the creation of a scheduled run.
+func runFinishedOrScheduled() predicate.Funcs {
 	return predicate.Funcs{
-		CreateFunc: func(event.CreateEvent) bool { return false },
+		CreateFunc: func(e event.CreateEvent) bool {
+			_, ok := scheduledAt(e.Object.(*sgv1.InspectionRun))
+			return ok
+		},
 		DeleteFunc: func(event.DeleteEvent) bool { return true },
 		UpdateFunc: func(e event.UpdateEvent) bool {
 			return !finished(e.ObjectOld.(*sgv1.InspectionRun)) && finished(e.ObjectNew.(*sgv1.InspectionRun))

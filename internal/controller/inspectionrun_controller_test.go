@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
+	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/controller"
 	"sitegroup.io/operator/internal/findings"
 	"sitegroup.io/operator/internal/reportstore"
@@ -217,6 +218,26 @@ var _ = Describe("InspectionRun controller", func() {
 		Expect(k8sClient.Get(ctx, key(ns, "second-inspect"), &batchv1.Job{})).NotTo(Succeed())
 		completeInspection(ns, "first", passing(90))
 		exists(&batchv1.Job{}, ns, "second-inspect")
+	})
+
+	It("fails a waiting scheduled run as Superseded once a later one of its purpose is queued, so a hanging run piles up no queue", func() {
+		Expect(k8sClient.Create(ctx, selfcheck(ns, "hanging"))).To(Succeed())
+		Eventually(func() string { return runOf(ns, "hanging").Status.JobName }, timeout, interval).ShouldNot(BeEmpty())
+		site := getSite(ns)
+		day := testClock.Now().Truncate(time.Hour)
+		Expect(k8sClient.Create(ctx, builders.ScheduledRun(site, "edu-daily-1", sgv1.PurposeDaily, day))).To(Succeed())
+		Eventually(func() string {
+			return findCondition(runOf(ns, "edu-daily-1").Status.Conditions, sgv1.ConditionReconciling).Reason
+		}, timeout, interval).Should(Equal(sgv1.ReasonWaitingForOtherRun))
+
+		Expect(k8sClient.Create(ctx, builders.ScheduledRun(site, "edu-daily-2", sgv1.PurposeDaily, day.AddDate(0, 0, 1)))).To(Succeed())
+		Eventually(func() *sgv1.InspectionRun { return runOf(ns, "edu-daily-1") }, timeout, interval).Should(And(
+			HaveField("Status.Phase", sgv1.InspectionFailed),
+			HaveField("Status.FailureReason", ContainSubstring("edu-daily-2")),
+			HaveField("Status.Verdict", BeEmpty())))
+		Expect(findCondition(runOf(ns, "edu-daily-1").Status.Conditions, sgv1.ConditionStalled).Reason).To(Equal(sgv1.ReasonSuperseded))
+		Expect(runOf(ns, "edu-daily-2").Status.Phase).NotTo(Equal(sgv1.InspectionFailed), "the latest waits on")
+		Expect(k8sClient.Get(ctx, key(ns, "edu-daily-1-inspect"), &batchv1.Job{})).NotTo(Succeed(), "a superseded run never crawls")
 	})
 
 	It("returns a failed lookup of the site's other runs as an error alone, without a half-written wait", func() {

@@ -143,8 +143,8 @@ func (r *InspectionScheduleReconciler) runsOf(ctx context.Context, site *sgv1.Go
 func lastScheduled(runs []sgv1.InspectionRun) map[sgv1.InspectionPurpose]time.Time {
 	last := map[sgv1.InspectionPurpose]time.Time{}
 	for _, run := range runs {
-		at, err := time.Parse(time.RFC3339, run.Annotations[sgv1.AnnotationScheduledAt])
-		if err != nil {
+		at, ok := scheduledAt(&run)
+		if !ok {
 			continue
 		}
 		if at.After(last[run.Spec.Purpose]) {
