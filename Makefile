@@ -31,11 +31,11 @@ all: build
 demo: build tools ## Start a local control plane with simulated nodes, the operator and the samples.
 	hack/demo/up.sh
 
-# Serial even under -j: e2e and chart-install-test share the real node.
+# Serial even under -j: e2e, demo-test and chart-install-test share the real node.
 .NOTPARALLEL:
 
 .PHONY: test
-test: $(BIN)/go.mod fmt-check vet lint verify-generated unit chart-test envtest browser-test e2e chart-install-test ## Run every test.
+test: $(BIN)/go.mod fmt-check vet lint verify-generated unit chart-test envtest browser-test e2e demo-test chart-install-test ## Run every test.
 
 ##@ Development
 

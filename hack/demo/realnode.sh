@@ -77,9 +77,9 @@ The demo is up on the real node ($((SECONDS - started))s). Paste these on this m
   $kube get gw,tdr,insp -A
   $kube get insp -n tjhp-culture -o yaml | less
 
-  # the console for the city office, signers and auditors (as zhang.wei, the city office), then open
+  # the console for the city office, signers and auditors (as zhang.wei@tj, the city office; audit@tj for the auditor), then open
   # http://127.0.0.1:8090/
-  bin/sitegroup console --kubeconfig ${KUBECONFIG#"$root"/} --as zhang.wei
+  bin/sitegroup console --kubeconfig ${KUBECONFIG#"$root"/} --as zhang.wei@tj
 
 Logs: ${log_dir#"$root"/}/   Stop it: make demo-down
 MSG

@@ -153,7 +153,7 @@ The demo is up ($((SECONDS - started))s). Use it with:
   export KUBECONFIG=${KUBECONFIG}
   ${kubectl#"$root"/} get gw -A -o wide
   ${kubectl#"$root"/} get nodes -L topology.kubernetes.io/region
-The console (as the city office, zhang.wei), then open http://127.0.0.1:8090/ :
-  bin/sitegroup console --kubeconfig ${KUBECONFIG#"$root"/} --as zhang.wei
+The console (as the city office, zhang.wei@tj), then open http://127.0.0.1:8090/ :
+  bin/sitegroup console --kubeconfig ${KUBECONFIG#"$root"/} --as zhang.wei@tj
 Logs: ${log_dir#"$root"/}/   Stop it: make demo-down
 MSG

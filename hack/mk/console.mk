@@ -9,28 +9,25 @@
 # in bin/browser-artifacts/.
 #
 # Chromium (and a CJK font, so Chinese pages render as text) is installed
-# from Debian when it is missing and this user can (root, or password-less
-# sudo); otherwise the suite is skipped with a message.
+# from Debian when it is missing and this user can (hack/install-chromium.sh);
+# otherwise the suites are skipped with a message.
 
 BROWSER_TEST_FLAGS ?= -count=1 -timeout 10m
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: browser-test
 browser-test: $(BIN)/go.mod control-plane-envtest ## The console in Debian's Chromium against a real API server (test/browser).
-	@if ! [ -x "$(CHROMIUM)" ] || ! fc-list 2>/dev/null | grep -qi -e 'wenquanyi' -e 'noto sans cjk'; then \
-		if [ "$$(id -u)" = 0 ]; then install="apt-get"; \
-		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then install="sudo -n apt-get"; \
-		else install=""; fi; \
-		if [ -z "$$install" ]; then \
-			echo "browser-test: Chromium or a CJK font is missing and this user cannot install them (not root, no password-less sudo): the browser suite will be skipped"; \
-		else \
-			echo "browser-test: installing Debian's chromium and fonts-wqy-zenhei"; \
-			pkgs="chromium fonts-dejavu-core fonts-wqy-zenhei"; \
-			DEBIAN_FRONTEND=noninteractive $$install install -y --no-install-recommends $$pkgs >/dev/null 2>&1 || \
-			{ $$install update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive $$install install -y --no-install-recommends $$pkgs >/dev/null 2>&1; } || \
-			echo "browser-test: could not install chromium (apt-get failed): the browser suite will be skipped"; \
-		fi; \
-	fi
+	hack/install-chromium.sh $(CHROMIUM)
 	mkdir -p $(BIN)/browser-artifacts
 	SITEGROUP_BROWSER_TEST=1 CHROMIUM=$(CHROMIUM) KUBEBUILDER_ASSETS=$(K8S_BIN) go test $(GOTEST_FLAGS) $(BROWSER_TEST_FLAGS) ./test/browser/...
 	@echo "browser-test: screenshots in $(BIN)/browser-artifacts/"
+
+# The same console against the cluster `make demo` brings up on the real
+# node: the sample sites, the people personas.sh binds, `sitegroup console
+# --as` as the demo's closing lines say (test/demo).
+.PHONY: demo-test
+demo-test: build tools ## make demo on the real node, then the console in Chromium against it (test/demo); the demo is taken down after.
+	hack/install-chromium.sh $(CHROMIUM)
+	mkdir -p $(BIN)/browser-artifacts
+	CHROMIUM=$(CHROMIUM) hack/demo/test.sh
+	@echo "demo-test: screenshots in $(BIN)/browser-artifacts/demo-*.png"

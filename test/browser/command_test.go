@@ -1,7 +1,6 @@
 package browser_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -9,8 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -48,39 +45,6 @@ func adminKubeconfig() string {
 	path := filepath.Join(GinkgoT().TempDir(), "kubeconfig")
 	Expect(os.WriteFile(path, data, 0o600)).To(Succeed())
 	return path
-}
-
-// runConsoleCommand runs `sitegroup console` as a user runs it and returns
-// the address it prints; the process is stopped (SIGTERM) when the spec ends
-// and must exit 0.
-func runConsoleCommand(bin string, args ...string) string {
-	GinkgoHelper()
-	cmd := exec.Command(bin, append([]string{"console"}, args...)...)
-	stdout, err := cmd.StdoutPipe()
-	Expect(err).NotTo(HaveOccurred())
-	cmd.Stderr = GinkgoWriter
-	Expect(cmd.Start()).To(Succeed())
-	exited := make(chan error, 1)
-	addr := make(chan string, 1)
-	go func() {
-		defer GinkgoRecover()
-		sc := bufio.NewScanner(stdout)
-		open := regexp.MustCompile(`open (http://127\.0\.0\.1:\d+/)`)
-		for sc.Scan() {
-			if m := open.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
-			}
-		}
-		_, _ = io.Copy(io.Discard, stdout)
-		exited <- cmd.Wait()
-	}()
-	DeferCleanup(func() {
-		Expect(cmd.Process.Signal(syscall.SIGTERM)).To(Succeed())
-		Eventually(exited, timeout).Should(Receive(BeNil()), "sitegroup console stops cleanly on SIGTERM")
-	})
-	var url string
-	Eventually(addr, timeout).Should(Receive(&url), "sitegroup console prints its address")
-	return url
 }
 
 // exitCode runs sitegroup and returns its exit code.

@@ -2,15 +2,12 @@ package browser_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -28,6 +25,7 @@ import (
 	"sitegroup.io/operator/internal/console"
 	"sitegroup.io/operator/internal/findings"
 	"sitegroup.io/operator/internal/testenv"
+	"sitegroup.io/operator/test/browserkit"
 )
 
 // The sample sites: the education bureau's site, approved, launched and
@@ -163,7 +161,7 @@ func serve(srv *console.Server) string {
 
 var _ = Describe("sitegroup console", Ordered, func() {
 	var city, audit string
-	var b tab
+	var b browserkit.Tab
 
 	BeforeAll(func() {
 		By("the sample sites: edu approved, launched and serving; culture signed by its unit head")
@@ -216,45 +214,45 @@ var _ = Describe("sitegroup console", Ordered, func() {
 
 		By("a console as the city office and one as the auditor, each on a loopback port")
 		city, audit = consoleFor(cityOffice), consoleFor(auditor)
-		b = newBrowser()
+		b = browserkit.NewBrowser(ctx, artifacts)
 	})
 
 	It("lists the sites the city office may read, with their states, in Chinese", func() {
-		b.open(city+"/", "#sites")
-		Expect(b.attr("html", "lang")).To(Equal("zh-CN"))
-		Expect(b.text("h1")).To(Equal("网站概览"))
-		Expect(b.text("#user")).To(Equal(cityOffice))
+		b.Open(city+"/", "#sites")
+		Expect(b.Attr("html", "lang")).To(Equal("zh-CN"))
+		Expect(b.Text("h1")).To(Equal("网站概览"))
+		Expect(b.Text("#user")).To(Equal(cityOffice))
 		for _, s := range []struct{ ns, name string }{{eduNS, eduSite}, {cultureNS, cultureSite}} {
 			Eventually(func() string {
-				b.open(city+"/", "#sites")
-				return b.attr(fmt.Sprintf(`tr[data-site="%s/%s"]`, s.ns, s.name), "data-state")
+				b.Open(city+"/", "#sites")
+				return b.Attr(fmt.Sprintf(`tr[data-site="%s/%s"]`, s.ns, s.name), "data-state")
 			}, timeout, time.Second).Should(Equal(string(getSite(s.ns, s.name).Status.State)), "%s/%s", s.ns, s.name)
 		}
-		Expect(b.attr(`tr[data-site="tjhp-edu/edu"]`, "data-state")).To(Equal("Serving"))
-		Expect(b.attr(`tr[data-site="tjhp-culture/culture"]`, "data-state")).To(Equal("AwaitingApproval"))
-		Expect(b.text(`tr[data-site="tjhp-culture/culture"] .state`)).To(Equal("待审批"))
-		Expect(b.text("#count-sites")).To(Equal("2"))
-		Expect(b.text("#count-overdue")).To(Equal("1"), "the V2 ticket is past its day (T9)")
-		b.screenshot("overview")
+		Expect(b.Attr(`tr[data-site="tjhp-edu/edu"]`, "data-state")).To(Equal("Serving"))
+		Expect(b.Attr(`tr[data-site="tjhp-culture/culture"]`, "data-state")).To(Equal("AwaitingApproval"))
+		Expect(b.Text(`tr[data-site="tjhp-culture/culture"] .state`)).To(Equal("待审批"))
+		Expect(b.Text("#count-sites")).To(Equal("2"))
+		Expect(b.Text("#count-overdue")).To(Equal("1"), "the V2 ticket is past its day (T9)")
+		b.Screenshot("overview")
 
 		By("the kind and state filters")
-		b.open(city+"/?state=AwaitingApproval&kind=department", "#sites")
-		Expect(b.count("#sites tbody tr")).To(Equal(1))
+		b.Open(city+"/?state=AwaitingApproval&kind=department", "#sites")
+		Expect(b.Count("#sites tbody tr")).To(Equal(1))
 
 		By("the language switch")
-		b.open(city+"/", "#sites")
-		b.do(chromedp.Click(chromedp.CSS("#lang-switch")), chromedp.WaitVisible(chromedp.CSS("#sites")))
-		Expect(b.text("h1")).To(Equal("Overview"))
-		Expect(b.attr("html", "lang")).To(Equal("en"))
-		b.open(city+"/?lang=zh-CN", "#sites")
-		Expect(b.text("h1")).To(Equal("网站概览"))
+		b.Open(city+"/", "#sites")
+		b.Do(chromedp.Click(chromedp.CSS("#lang-switch")), chromedp.WaitVisible(chromedp.CSS("#sites")))
+		Expect(b.Text("h1")).To(Equal("Overview"))
+		Expect(b.Attr("html", "lang")).To(Equal("en"))
+		b.Open(city+"/?lang=zh-CN", "#sites")
+		Expect(b.Text("h1")).To(Equal("网站概览"))
 	})
 
 	It("draws a site's monthly results and availability with ECharts, and shows its record", func() {
-		b.open(city+"/sites/"+eduNS+"/"+eduSite, `#chart-monthly[data-rendered="true"]`)
-		b.do(chromedp.WaitVisible(chromedp.CSS(`#chart-availability[data-rendered="true"]`)))
+		b.Open(city+"/sites/"+eduNS+"/"+eduSite, `#chart-monthly[data-rendered="true"]`)
+		b.Do(chromedp.WaitVisible(chromedp.CSS(`#chart-availability[data-rendered="true"]`)))
 		for _, id := range []string{"chart-monthly", "chart-availability"} {
-			px := evalIn[canvasPixels](b, fmt.Sprintf(canvasProbe, id))
+			px := browserkit.Eval[browserkit.CanvasPixels](b, fmt.Sprintf(browserkit.CanvasProbe, id))
 			Expect(px.Instance).To(BeTrue(), "%s: an ECharts instance", id)
 			Expect(px.Width).To(BeNumerically(">", 100), id)
 			Expect(px.Height).To(BeNumerically(">", 100), id)
@@ -262,33 +260,33 @@ var _ = Describe("sitegroup console", Ordered, func() {
 			Expect(px.DataURL).To(BeNumerically(">", 5000), "%s: toDataURL of a drawn canvas", id)
 			Expect(px.Red).To(BeNumerically(">", 50), "%s: failing months / failed probes in red", id)
 		}
-		Expect(evalIn[canvasPixels](b, fmt.Sprintf(canvasProbe, "chart-monthly")).Green).To(BeNumerically(">", 500), "passing months in green")
+		Expect(browserkit.Eval[browserkit.CanvasPixels](b, fmt.Sprintf(browserkit.CanvasProbe, "chart-monthly")).Green).To(BeNumerically(">", 500), "passing months in green")
 
 		By("tickets, takedowns and approvals")
-		Expect(b.text("#tickets")).To(ContainSubstring("已补充发布政策解读3篇"))
-		Expect(b.text("#tickets")).To(ContainSubstring("unit chen.jing, city zhang.wei"))
-		Expect(b.text("#takedown-edu-rebuild")).To(ContainSubstring(unitHead))
-		Expect(b.text("#approvals")).To(ContainSubstring(provinceOffice))
+		Expect(b.Text("#tickets")).To(ContainSubstring("已补充发布政策解读3篇"))
+		Expect(b.Text("#tickets")).To(ContainSubstring("unit chen.jing, city zhang.wei"))
+		Expect(b.Text("#takedown-edu-rebuild")).To(ContainSubstring(unitHead))
+		Expect(b.Text("#approvals")).To(ContainSubstring(provinceOffice))
 		By("the run's summary; its report ConfigMap is not the city office's to read (RBAC decides)")
-		Expect(b.text("#report")).To(ContainSubstring("edu-prelaunch"))
-		Expect(b.text(".note")).To(ContainSubstring(`cannot get resource "configmaps"`))
-		b.screenshot("site-city")
+		Expect(b.Text("#report")).To(ContainSubstring("edu-prelaunch"))
+		Expect(b.Text(".note")).To(ContainSubstring(`cannot get resource "configmaps"`))
+		b.Screenshot("site-city")
 
 		By("the auditor reads the report: vetoes, deductions by group, dead links, columns")
-		b.open(audit+"/sites/"+eduNS+"/"+eduSite, `#chart-monthly[data-rendered="true"]`)
-		b.do(chromedp.WaitVisible(chromedp.CSS(`#chart-availability[data-rendered="true"]`)))
-		Expect(b.count(".note")).To(BeZero())
-		report := b.text("#report")
+		b.Open(audit+"/sites/"+eduNS+"/"+eduSite, `#chart-monthly[data-rendered="true"]`)
+		b.Do(chromedp.WaitVisible(chromedp.CSS(`#chart-availability[data-rendered="true"]`)))
+		Expect(b.Count(".note")).To(BeZero())
+		report := b.Text("#report")
 		Expect(report).To(ContainSubstring("http://jyj.tjhp.gov.cn/zwgk/2019/old.html"), "dead links from the report ConfigMap")
 		Expect(report).To(ContainSubstring("要闻动态"))
 		Expect(report).To(ContainSubstring("实用性"))
-		b.screenshot("site")
-		b.viewport("site-top")
+		b.Screenshot("site")
+		b.Viewport("site-top")
 	})
 
 	It("shows the API server's refusal when the application changed after the page was read", func() {
 		item := "site/" + cultureNS + "/" + cultureSite + "/city"
-		b.open(city+"/sign", fmt.Sprintf(`button.approve[data-item="%s"]`, item))
+		b.Open(city+"/sign", fmt.Sprintf(`button.approve[data-item="%s"]`, item))
 		By("meanwhile the department changes the application (its front end): a new generation")
 		Eventually(func() error {
 			c := as(department)
@@ -299,21 +297,21 @@ var _ = Describe("sitegroup console", Ordered, func() {
 			s.Spec.Frontend.Replicas = ptr.To[int32](3)
 			return c.Update(ctx, s)
 		}, timeout, interval).Should(Succeed())
-		b.do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`button.approve[data-item="%s"]`, item))), chromedp.WaitVisible(chromedp.CSS("#refused")))
-		Expect(b.text("#refused")).To(ContainSubstring("metadata.generation"))
-		b.screenshot("sign-refused")
+		b.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`button.approve[data-item="%s"]`, item))), chromedp.WaitVisible(chromedp.CSS("#refused")))
+		Expect(b.Text("#refused")).To(ContainSubstring("metadata.generation"))
+		b.Screenshot("sign-refused")
 		Expect(getSite(cultureNS, cultureSite).Spec.Approvals).To(HaveLen(1), "nothing was signed")
 	})
 
 	It("lets the city office sign the waiting site, as zhang.wei, and the site moves on", func() {
 		item := "site/" + cultureNS + "/" + cultureSite + "/city"
-		b.open(city+"/sign", "#tosign")
-		Expect(b.count("#tosign button.approve")).To(Equal(2), "the culture site (S1) and edu's takedown (T1) wait for the city office")
-		b.screenshot("sign-before")
+		b.Open(city+"/sign", "#tosign")
+		Expect(b.Count("#tosign button.approve")).To(Equal(2), "the culture site (S1) and edu's takedown (T1) wait for the city office")
+		b.Screenshot("sign-before")
 
-		b.do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`button.approve[data-item="%s"]`, item))), chromedp.WaitVisible(chromedp.CSS("#signed")))
-		Expect(b.text("#signed")).To(ContainSubstring(item))
-		b.screenshot("sign-after")
+		b.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`button.approve[data-item="%s"]`, item))), chromedp.WaitVisible(chromedp.CSS("#signed")))
+		Expect(b.Text("#signed")).To(ContainSubstring(item))
+		b.Screenshot("sign-after")
 
 		By("spec.approvals gained the city office's signature, stamped by the webhook")
 		approvals := getSite(cultureNS, cultureSite).Spec.Approvals
@@ -330,21 +328,21 @@ var _ = Describe("sitegroup console", Ordered, func() {
 			Should(ContainSubstring("waiting for approval at level province;"))
 
 		By("the console shows it: no city signature waits on culture; the signature is on its page")
-		b.open(city+"/sign", "#tosign")
-		Expect(b.count(fmt.Sprintf(`button.approve[data-item="%s"]`, item))).To(BeZero())
-		b.open(city+"/sites/"+cultureNS+"/"+cultureSite, fmt.Sprintf(`#approvals tr[data-level="city"][data-approver="%s"]`, cityOffice))
-		Expect(b.text("#conditions")).To(ContainSubstring("waiting for approval at level province;"))
+		b.Open(city+"/sign", "#tosign")
+		Expect(b.Count(fmt.Sprintf(`button.approve[data-item="%s"]`, item))).To(BeZero())
+		b.Open(city+"/sites/"+cultureNS+"/"+cultureSite, fmt.Sprintf(`#approvals tr[data-level="city"][data-approver="%s"]`, cityOffice))
+		Expect(b.Text("#conditions")).To(ContainSubstring("waiting for approval at level province;"))
 	})
 
 	It("shows the auditor what waits but no sign button", func() {
-		b.open(audit+"/sign", "#nothing-to-sign")
-		Expect(b.text("#user")).To(Equal(auditor))
-		Expect(b.count(`button.sign, form[action="/sign"]`)).To(BeZero())
-		Expect(b.count(`#others tr[data-item="site/tjhp-culture/culture/province"]`)).To(Equal(1), "culture waits for the province; the auditor sees it")
-		Expect(b.count(`#others tr[data-item="takedown/tjhp-edu/edu-rebuild/city"]`)).To(Equal(1))
-		b.screenshot("auditor-sign")
-		b.open(audit+"/sites/"+eduNS+"/"+eduSite, `#chart-monthly[data-rendered="true"]`)
-		Expect(b.count("button.sign")).To(BeZero())
+		b.Open(audit+"/sign", "#nothing-to-sign")
+		Expect(b.Text("#user")).To(Equal(auditor))
+		Expect(b.Count(`button.sign, form[action="/sign"]`)).To(BeZero())
+		Expect(b.Count(`#others tr[data-item="site/tjhp-culture/culture/province"]`)).To(Equal(1), "culture waits for the province; the auditor sees it")
+		Expect(b.Count(`#others tr[data-item="takedown/tjhp-edu/edu-rebuild/city"]`)).To(Equal(1))
+		b.Screenshot("auditor-sign")
+		b.Open(audit+"/sites/"+eduNS+"/"+eduSite, `#chart-monthly[data-rendered="true"]`)
+		Expect(b.Count("button.sign")).To(BeZero())
 
 		By("a signature posted from the auditor's console anyway is refused by the API server (RBAC)")
 		t := &sgv1.TakedownRequest{}
@@ -360,8 +358,8 @@ var _ = Describe("sitegroup console", Ordered, func() {
 	It("lets the city office reject edu's takedown with a comment, and the takedown ends Rejected (T1)", func() {
 		item := "takedown/" + eduNS + "/edu-rebuild/city"
 		row := fmt.Sprintf(`#tosign tr[data-item="%s"]`, item)
-		b.open(city+"/sign", row)
-		b.do(
+		b.Open(city+"/sign", row)
+		b.Do(
 			chromedp.Click(chromedp.CSS(row+" details summary")),
 			chromedp.WaitVisible(chromedp.CSS(row+" textarea[name=comment]")),
 			chromedp.SendKeys(chromedp.CSS(row+" textarea[name=comment]"), "关停期间未说明替代服务渠道，请补充后重新申请。"),
@@ -377,9 +375,9 @@ var _ = Describe("sitegroup console", Ordered, func() {
 			Expect(k8sClient.Get(ctx, key(eduNS, "edu-rebuild"), t)).To(Succeed())
 			return t.Status.Phase
 		}, timeout, interval).Should(Equal(sgv1.TakedownRejected))
-		b.open(city+"/sites/"+eduNS+"/"+eduSite, "#takedown-edu-rebuild")
-		Expect(b.text("#takedown-edu-rebuild")).To(ContainSubstring("请补充后重新申请"))
-		Expect(b.count(`#takedown-edu-rebuild .timeline li`)).To(BeNumerically(">=", 2), "the timeline records the rejection")
+		b.Open(city+"/sites/"+eduNS+"/"+eduSite, "#takedown-edu-rebuild")
+		Expect(b.Text("#takedown-edu-rebuild")).To(ContainSubstring("请补充后重新申请"))
+		Expect(b.Count(`#takedown-edu-rebuild .timeline li`)).To(BeNumerically(">=", 2), "the timeline records the rejection")
 	})
 
 	It("lets the city office sign a rectification result (T9) its unit head signed", func() {
@@ -404,9 +402,9 @@ var _ = Describe("sitegroup console", Ordered, func() {
 		}, timeout, interval).Should(Succeed())
 
 		item := "rectification/" + eduNS + "/" + eduSite + "/city/0"
-		b.open(city+"/sign", fmt.Sprintf(`button.approve[data-item="%s"]`, item))
-		Expect(b.text(fmt.Sprintf(`#tosign tr[data-item="%s"]`, item))).To(ContainSubstring("首页已更新，新增要闻5条。"))
-		b.do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`button.approve[data-item="%s"]`, item))), chromedp.WaitVisible(chromedp.CSS("#signed")))
+		b.Open(city+"/sign", fmt.Sprintf(`button.approve[data-item="%s"]`, item))
+		Expect(b.Text(fmt.Sprintf(`#tosign tr[data-item="%s"]`, item))).To(ContainSubstring("首页已更新，新增要闻5条。"))
+		b.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`button.approve[data-item="%s"]`, item))), chromedp.WaitVisible(chromedp.CSS("#signed")))
 		r := getSite(eduNS, eduSite).Spec.RectificationReports[0]
 		Expect(r.FiledBy).To(Equal(department))
 		Expect(r.Approvals).To(HaveLen(2))
@@ -423,11 +421,11 @@ var _ = Describe("sitegroup console", Ordered, func() {
 
 	It("shows and downloads the yearly report and the monthly results", func() {
 		year := time.Now().In(clock.Shanghai).Year()
-		b.open(city+"/reports", "#year-report")
-		Expect(b.text("#year-report")).To(ContainSubstring(fmt.Sprint(year)))
-		Expect(b.text("#year-report")).To(ContainSubstring(eduSite))
-		Expect(b.count("#monthly tbody tr")).To(Equal(2))
-		b.screenshot("reports")
+		b.Open(city+"/reports", "#year-report")
+		Expect(b.Text("#year-report")).To(ContainSubstring(fmt.Sprint(year)))
+		Expect(b.Text("#year-report")).To(ContainSubstring(eduSite))
+		Expect(b.Count("#monthly tbody tr")).To(Equal(2))
+		b.Screenshot("reports")
 
 		for file, want := range map[string]string{
 			fmt.Sprintf("year-%d.md", year):  eduSite,
@@ -450,24 +448,24 @@ var _ = Describe("sitegroup console", Ordered, func() {
 			Log: slog.New(slog.NewTextHandler(GinkgoWriter, nil)).With("console", unitHead)})
 		Expect(err).NotTo(HaveOccurred())
 		head := serve(srv)
-		b.open(head+"/", "#sites")
-		Expect(b.text("#user")).To(Equal(unitHead))
-		Expect(b.count("#sites tbody tr")).To(Equal(2))
-		Expect(b.count(".note")).To(BeZero())
-		b.open(head+"/sign", "#nothing-to-sign")
-		Expect(b.count("button.sign")).To(BeZero(), "the unit signed everything it could")
+		b.Open(head+"/", "#sites")
+		Expect(b.Text("#user")).To(Equal(unitHead))
+		Expect(b.Count("#sites tbody tr")).To(Equal(2))
+		Expect(b.Count(".note")).To(BeZero())
+		b.Open(head+"/sign", "#nothing-to-sign")
+		Expect(b.Count("button.sign")).To(BeZero(), "the unit signed everything it could")
 	})
 
 	It("is the same as `sitegroup console --kubeconfig … --as zhang.wei`, which listens on loopback only", func() {
 		bin := buildSitegroup()
 		kubeconfig := adminKubeconfig()
 		Expect(exitCode(bin, "console", "--kubeconfig", kubeconfig, "--listen", "0.0.0.0:8090")).To(Equal(2), "a non-loopback address is refused")
-		url := runConsoleCommand(bin, "--kubeconfig", kubeconfig, "--as", cityOffice, "--listen", "127.0.0.1:0")
-		b.open(url, "#sites")
-		Expect(b.text("#user")).To(Equal(cityOffice), "impersonated as --as says")
-		Expect(b.count("#sites tbody tr")).To(Equal(2))
-		b.open(url+"sign", "#nothing-to-sign")
-		Expect(b.count(`#others tr[data-item="site/tjhp-culture/culture/province"]`)).To(Equal(1))
+		url := browserkit.StartConsole(bin, "--kubeconfig", kubeconfig, "--as", cityOffice, "--listen", "127.0.0.1:0")
+		b.Open(url, "#sites")
+		Expect(b.Text("#user")).To(Equal(cityOffice), "impersonated as --as says")
+		Expect(b.Count("#sites tbody tr")).To(Equal(2))
+		b.Open(url+"sign", "#nothing-to-sign")
+		Expect(b.Count(`#others tr[data-item="site/tjhp-culture/culture/province"]`)).To(Equal(1))
 		code, body := get(url + "reports/monthly.csv")
 		Expect(code).To(Equal(http.StatusOK))
 		Expect(body).To(ContainSubstring(eduNS + "," + eduSite))
@@ -504,70 +502,6 @@ func approvedMessage(ns, name string) string {
 	return c.Message
 }
 
-// tab is the browser tab the suite drives.
-type tab struct{ ctx context.Context }
-
-func (b tab) do(steps ...chromedp.Action[chromedp.Void]) {
-	GinkgoHelper()
-	Expect(chromedp.Do(b.ctx, steps...)).To(Succeed())
-}
-
-// open navigates to url and waits until the element sel is visible.
-func (b tab) open(url, sel string) {
-	GinkgoHelper()
-	b.do(chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(sel)))
-}
-
-func (b tab) text(sel string) string {
-	GinkgoHelper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
-	Expect(err).NotTo(HaveOccurred(), sel)
-	return strings.TrimSpace(s)
-}
-
-func (b tab) attr(sel, name string) string {
-	GinkgoHelper()
-	a, err := chromedp.Run(b.ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
-	Expect(err).NotTo(HaveOccurred(), sel)
-	return a.Value
-}
-
-// count is how many elements match a CSS selector now.
-func (b tab) count(sel string) int {
-	GinkgoHelper()
-	q, _ := json.Marshal(sel)
-	return evalIn[int](b, "document.querySelectorAll("+string(q)+").length")
-}
-
-func evalIn[T any](b tab, expr string) T {
-	GinkgoHelper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
-	Expect(err).NotTo(HaveOccurred(), expr)
-	return v
-}
-
-// viewport saves what the window shows (the top of the page) as
-// bin/browser-artifacts/<name>.png.
-func (b tab) viewport(name string) {
-	GinkgoHelper()
-	b.do(chromedp.Evaluate[chromedp.Void]("window.scrollTo(0, 0)"))
-	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
-	Expect(err).NotTo(HaveOccurred())
-	path := filepath.Join(artifacts, name+".png")
-	Expect(os.WriteFile(path, png, 0o644)).To(Succeed())
-	AddReportEntry("screenshot "+name, path)
-}
-
-// screenshot saves the whole page as bin/browser-artifacts/<name>.png.
-func (b tab) screenshot(name string) {
-	GinkgoHelper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
-	Expect(err).NotTo(HaveOccurred())
-	path := filepath.Join(artifacts, name+".png")
-	Expect(os.WriteFile(path, png, 0o644)).To(Succeed())
-	AddReportEntry("screenshot "+name, path)
-}
-
 type response struct {
 	StatusCode int
 	Body       string
@@ -600,75 +534,4 @@ func csrfToken(base string) string {
 	Expect(i).To(BeNumerically(">=", 0), "the csrf meta tag")
 	rest := string(page)[i+len(marker):]
 	return rest[:strings.Index(rest, `"`)]
-}
-
-// canvasPixels is what canvasProbe reads off a chart's canvas.
-type canvasPixels struct {
-	Instance            bool
-	Width, Height       int
-	Painted, Red, Green int
-	DataURL             int
-}
-
-// canvasProbe reads a chart's canvas: its ECharts instance, its size, how
-// many pixels are painted, how many are the verdict colours, and the
-// length of its toDataURL.
-const canvasProbe = `(() => {
-  const el = document.getElementById(%q);
-  const c = el && el.querySelector('canvas');
-  if (!c) { return {Instance: false}; }
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let painted = 0, red = 0, green = 0;
-  for (let i = 0; i < d.length; i += 4) {
-    if (d[i+3] === 0) continue;
-    painted++;
-    const r = d[i], g = d[i+1], b = d[i+2];
-    if (Math.abs(r-0xb4) < 24 && Math.abs(g-0x23) < 24 && Math.abs(b-0x18) < 24) red++;
-    if (Math.abs(r-0x1a) < 24 && Math.abs(g-0x7f) < 24 && Math.abs(b-0x37) < 24) green++;
-  }
-  return {Instance: !!(window.echarts && echarts.getInstanceByDom(el)), Width: c.width, Height: c.height,
-    Painted: painted, Red: red, Green: green, DataURL: c.toDataURL('image/png').length};
-})()`
-
-// chromiumPath is Debian's Chromium, or $CHROMIUM.
-func chromiumPath() string {
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
-	}
-	return "/usr/bin/chromium"
-}
-
-// newBrowser starts Debian's Chromium headless, with the flags this
-// machine needs (no sandbox as root, no GPU, no QUIC, nothing that calls
-// home) and an empty profile, for the rest of the suite.
-func newBrowser() tab {
-	GinkgoHelper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath()),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("hide-scrollbars", true),
-		// a Chinese user's browser: the console follows Accept-Language
-		chromedp.Flag("lang", "zh-CN"),
-		chromedp.Flag("accept-lang", "zh-CN,zh;q=0.9,en;q=0.5"),
-		chromedp.UserDataDir(GinkgoT().TempDir()),
-		chromedp.WindowSize(1400, 1000),
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithLogf(func(format string, args ...any) {
-		fmt.Fprintf(GinkgoWriter, "chromedp: "+format+"\n", args...)
-	}))
-	DeferCleanup(func() { cancelBrowser(); cancelAlloc() })
-	// every browser step of the suite is bounded: a page that never shows fails the spec
-	bounded, cancelTimeout := context.WithTimeout(browser, 5*time.Minute)
-	DeferCleanup(cancelTimeout)
-	Expect(chromedp.Do(bounded)).To(Succeed(), "starting %s", chromiumPath())
-	return tab{bounded}
 }

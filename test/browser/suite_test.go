@@ -38,6 +38,7 @@ import (
 	"sitegroup.io/operator/internal/controller"
 	"sitegroup.io/operator/internal/findings"
 	"sitegroup.io/operator/internal/testenv"
+	"sitegroup.io/operator/test/browserkit"
 )
 
 const (
@@ -70,8 +71,8 @@ func TestBrowser(t *testing.T) {
 	if os.Getenv("SITEGROUP_BROWSER_TEST") != "1" {
 		t.Skip("the console's browser suite runs with `make browser-test` (a real kube-apiserver and Debian's Chromium); set SITEGROUP_BROWSER_TEST=1 to run it here")
 	}
-	if _, err := os.Stat(chromiumPath()); err != nil {
-		t.Skipf("no Chromium at %s (install Debian's chromium: `make browser-test` does as root): %v", chromiumPath(), err)
+	if _, err := os.Stat(browserkit.ChromiumPath()); err != nil {
+		t.Skipf("no Chromium at %s (install Debian's chromium: `make browser-test` does as root): %v", browserkit.ChromiumPath(), err)
 	}
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "Console in a browser")
