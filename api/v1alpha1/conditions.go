@@ -186,3 +186,13 @@ const (
 	// ReasonInForce: the policy is valid and in force.
 	ReasonInForce = "InForce"
 )
+
+// Reasons of the events the operator emits on the platform's Gateway.
+const (
+	// ReasonCertificatesListed: a listener's certificateRefs now hold the
+	// certificates of the sites it routes.
+	ReasonCertificatesListed = "CertificatesListed"
+	// ReasonListenerFull: a listener holds Gateway API's maximum of
+	// certificates; the sites beyond it are not served over HTTPS there.
+	ReasonListenerFull = "ListenerFull"
+)

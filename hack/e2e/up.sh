@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings up what the end-to-end suite runs against: the real node
-# (hack/realnode), the operator's freshly built image, the CRDs, the
+# (hack/realnode) with its Gateway and cert-manager (hack/realnode/gateway.sh),
+# the operator's freshly built image, the CRDs, the
 # operator's ServiceAccount and RBAC, the admission policies (S6, S7), the platform's namespaces and policy, and the operator
 # itself, run inside the node's network namespace so that the API server
 # there calls its webhooks on loopback.
@@ -11,6 +12,7 @@ webhook_port=19444
 mkdir -p "$e2e_dir/pki/webhook"
 
 "$root/hack/realnode/up.sh"
+"$root/hack/realnode/gateway.sh"
 "$root/hack/realnode/load-images.sh" sitegroup
 (cd "$root" && go build -o bin/sitegroup ./cmd/sitegroup)
 

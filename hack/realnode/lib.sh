@@ -33,6 +33,7 @@ host_api_port=${REALNODE_API_PORT:-26443}
 containerd_sock="$rn_dir/containerd/containerd.sock"
 cilium_version=v1.20.2
 coredns_version=v1.15.0
+traefik_version=v3.7.13   # hack/tools/traefik/build.sh pins the same
 ggcr_version=v0.22.1
 pause_tag=3.10-sg1
 testapp_tag=v1

@@ -4,7 +4,7 @@
 # containerd's k8s.io namespace when the node's containerd runs, so pods
 # never pull (use imagePullPolicy IfNotPresent or Never).
 #
-#   hack/realnode/load-images.sh [pause|testapp|coredns|sitegroup ...]   (default: all)
+#   hack/realnode/load-images.sh [pause|testapp|coredns|sitegroup|traefik ...]   (default: all but traefik)
 #
 # Images: sitegroup.io/pause:<tag> (sandbox), sitegroup.io/testapp:<tag>,
 # sitegroup.io/coredns:<version>, sitegroup.io/sitegroup:dev (built from
@@ -53,7 +53,11 @@ for n in "${names[@]}"; do
       fi
       image sitegroup "$sitegroup_image" "$tmp/sitegroup" \
         -add "$tmp/sitegroup:/sitegroup" -entrypoint /sitegroup -user 65532 ;;
-    *) die "unknown image $n (pause, testapp, coredns, sitegroup)" ;;
+    traefik) # the platform's Gateway (hack/realnode/gateway.sh); built by hack/tools/traefik/build.sh
+      traefik_bin=$("$root/hack/tools/traefik/build.sh" | tail -1)
+      image traefik "sitegroup.io/traefik:$traefik_version" "$traefik_bin" \
+        -add "$traefik_bin:/traefik" -entrypoint /traefik -user 65532 ;;
+    *) die "unknown image $n (pause, testapp, coredns, sitegroup, traefik)" ;;
   esac
   imported+=("$n")
 done

@@ -127,6 +127,15 @@ func withRouting(plan Plan, in Inputs, hosts []string) Plan {
 	} else {
 		plan = absentIf(plan, in.HaveCertManager, cert)
 	}
+	// The platform's Gateway terminates TLS with the site's certificate:
+	// a grant to read that one Secret (the Gateway certificates controller
+	// lists it on the listener).
+	grant := named(&gatewayv1.ReferenceGrant{}, gatewayv1.GroupVersion.String(), "ReferenceGrant", site, ReferenceGrantName(site))
+	if issue && r.UsesGateway() && in.HaveGatewayAPI {
+		plan.Apply = append(plan.Apply, ReferenceGrant(site, *r.Gateway))
+	} else {
+		plan = absentIf(plan, in.HaveGatewayAPI, grant)
+	}
 	return plan
 }
 

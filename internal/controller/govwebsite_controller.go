@@ -77,7 +77,7 @@ type GovWebsiteReconciler struct {
 // +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies;ingresses,verbs=list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=batch,resources=jobs,verbs=list;watch;create;patch
-// +kubebuilder:rbac:groups=gateway.networking.k8s.io,resources=httproutes,verbs=list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=gateway.networking.k8s.io,resources=httproutes;referencegrants,verbs=list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificates,verbs=list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
@@ -257,7 +257,7 @@ func (r *GovWebsiteReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&sgv1.InspectionRun{}, handler.EnqueueRequestsFromMapFunc(sitesOfRun)).
 		WatchesMetadata(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(r.sitesOnNode), builder.WithPredicates(predicate.LabelChangedPredicate{}))
 	if r.HaveGatewayAPI {
-		b = b.Owns(&gatewayv1.HTTPRoute{})
+		b = b.Owns(&gatewayv1.HTTPRoute{}).Owns(&gatewayv1.ReferenceGrant{})
 	}
 	if r.HaveCertManager {
 		b = b.Owns(&certmanagerv1.Certificate{})

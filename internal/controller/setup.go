@@ -103,6 +103,7 @@ func CacheOptions() cache.Options {
 			&batchv1.Job{}:                  byLabel,
 			&corev1.Pod{}:                   byLabel,
 			&corev1.ConfigMap{}:             byLabel,
+			&gatewayv1.ReferenceGrant{}:     byLabel,
 		},
 	}
 }
@@ -153,6 +154,12 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	}
 	if err := sites.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the GovWebsite controller: %w", err)
+	}
+	if sites.HaveGatewayAPI {
+		gateways := &GatewayCertificatesReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder(builders.ManagerName)}
+		if err := gateways.SetupWithManager(mgr); err != nil {
+			return fmt.Errorf("setting up the Gateway certificates controller: %w", err)
+		}
 	}
 	takedowns := &TakedownRequestReconciler{
 		Client:        mgr.GetClient(),

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -111,6 +112,54 @@ var _ = Describe("a department site on the real node", Ordered, func() {
 		Expect(out).To(ContainSubstring(legacy))
 	})
 
+	It("S1, S5: answers through the platform's Gateway by its domain, over HTTPS with its own cert-manager certificate", func() {
+		Eventually(func() *metav1.Condition {
+			return meta.FindStatusCondition(site(ns, "edu").Status.Conditions, sgv1.ConditionCertificateReady)
+		}).Should(And(Not(BeNil()), HaveField("Status", metav1.ConditionTrue)), func() string { return siteReport(ns, "edu") })
+		var a gatewayAnswer
+		Eventually(func() error {
+			var err error
+			a, err = viaGateway(gatewayHTTPS, domain)
+			return err
+		}).Should(Succeed(), "Traefik presents the site's certificate for its domain, chained to the platform's CA")
+		Expect(a.Status).To(Equal(http.StatusOK))
+		Expect(a.Body).To(ContainSubstring(legacy))
+		Expect(a.Cert.DNSNames).To(ConsistOf(domain))
+		Expect(a.Cert.Issuer.CommonName).To(Equal("sitegroup platform CA"))
+		secret := &corev1.Secret{}
+		Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: ns, Name: "edu-tls"}, secret)).To(Succeed())
+		Expect(string(secret.Data["tls.crt"])).To(ContainSubstring(strings.TrimSpace(pemOf(a.Cert))), "the Secret cert-manager wrote for the site")
+
+		plain, err := viaGateway(gatewayHTTP, domain)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(plain.Status).To(Equal(http.StatusOK))
+		Expect(plain.Body).To(ContainSubstring(legacy))
+	})
+
+	It("S7: the admin is never routed: no route names it, and the Gateway knows no host for it", func() {
+		Expect(routedBackends(ns)).To(ConsistOf("edu-web"))
+		a, err := viaGateway(gatewayHTTP, "edu-admin."+ns+".svc.cluster.local")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(a.Status).To(Equal(http.StatusNotFound))
+	})
+
+	It("picks up a renewed certificate through the Gateway without restarting the site", func() {
+		before, err := viaGateway(gatewayHTTPS, domain)
+		Expect(err).NotTo(HaveOccurred())
+		pods := frontendPods(ns)
+		Expect(pods).NotTo(BeEmpty())
+		renewCertificate(ns, "edu-tls")
+		Eventually(func() string {
+			a, err := viaGateway(gatewayHTTPS, domain)
+			if err != nil {
+				return err.Error()
+			}
+			return a.Cert.SerialNumber.String()
+		}).ShouldNot(Equal(before.Cert.SerialNumber.String()), "Traefik serves cert-manager's reissued certificate")
+		Expect(frontendPods(ns)).To(ConsistOf(pods), "no front-end pod was restarted")
+		Expect(meta.IsStatusConditionTrue(site(ns, "edu").Status.Conditions, sgv1.ConditionCertificateReady)).To(BeTrue())
+	})
+
 	It("S7: the admin answers the admin-access namespace and drops everyone else (NetworkPolicy enforced)", func() {
 		ok, out := fetch("sitegroup-admin-access", "http://edu-admin."+ns+".svc.cluster.local/")
 		Expect(ok).To(BeTrue(), out)
@@ -179,6 +228,14 @@ var _ = Describe("a department site on the real node", Ordered, func() {
 			g.Expect(body).To(ContainSubstring("临时关停公告"))
 		}).Should(Succeed())
 
+		By("T5: the Gateway answers the site's domain with the notice too")
+		Eventually(func(g Gomega) {
+			a, err := viaGateway(gatewayHTTPS, domain)
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(a.Status).To(Equal(http.StatusServiceUnavailable))
+			g.Expect(a.Body).To(ContainSubstring("临时关停公告"))
+		}).Should(Succeed())
+
 		By("the return: filed, checked by the prereturn run, approved by the unit and the city office")
 		Eventually(func() error {
 			if err := k8sClient.Get(ctx, client.ObjectKeyFromObject(t), t); err != nil {
@@ -237,5 +294,34 @@ var _ = Describe("a site whose pods cannot be placed", func() {
 		Eventually(func() *metav1.Condition {
 			return meta.FindStatusCondition(site(bigNs, "big").Status.Conditions, "Placed")
 		}).Should(And(Not(BeNil()), HaveField("Reason", sgv1.ReasonUnschedulable), HaveField("Message", ContainSubstring("Insufficient cpu"))))
+
+		By("S5: approved but never launched, it is not routed: the Gateway does not know its domain")
+		Consistently(func() int {
+			a, err := viaGateway(gatewayHTTP, "big.e2e-tjhp.gov.cn")
+			Expect(err).NotTo(HaveOccurred())
+			return a.Status
+		}, 3*time.Second, time.Second).Should(Equal(http.StatusNotFound))
+		Expect(routedBackends(bigNs)).To(BeEmpty())
+	})
+
+	It("S1: a site its unit head alone signed is not routed: the Gateway does not know its domain", func() {
+		unsignedNs := "e2e-unsigned"
+		freshNamespace(unsignedNs)
+		s := eduSite()
+		s.Namespace, s.Name = unsignedNs, "unsigned"
+		s.Spec.Organization.CreditCode, s.Spec.SiteCode = "11120101000055555X", "1201010055"
+		s.Spec.Domains = []sgv1.Domain{"unsigned.e2e-tjhp.gov.cn"}
+		s.Spec.Content.ImportFrom = nil
+		Expect(k8sClient.Create(ctx, s)).To(Succeed())
+		signChain(s, false, "unit")
+		Eventually(func() sgv1.SiteState { return site(unsignedNs, "unsigned").Status.State }).Should(Equal(sgv1.StateAwaitingApproval))
+		Consistently(func() int {
+			a, err := viaGateway(gatewayHTTP, "unsigned.e2e-tjhp.gov.cn")
+			Expect(err).NotTo(HaveOccurred())
+			return a.Status
+		}, 3*time.Second, time.Second).Should(Equal(http.StatusNotFound))
+		Expect(routedBackends(unsignedNs)).To(BeEmpty())
+		_, err := viaGateway(gatewayHTTPS, "unsigned.e2e-tjhp.gov.cn")
+		Expect(err).To(HaveOccurred(), "no certificate for an unapproved site's domain (S1)")
 	})
 })
