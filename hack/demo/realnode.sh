@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # `make demo` on the real node: the operator, the sample sites with real
 # migrated content, real inspection Jobs, a takedown showing its notice
-# page; then a status table and commands to paste: curl lines to 127.0.0.1
-# relays into the node's network namespace, the admin refused from outside
-# its allowed sources, and how to point kubectl at the cluster.
+# page; then a status table and commands to paste: curl lines through the
+# platform's Gateway (Traefik on the node, TLS from cert-manager, relayed to
+# 127.0.0.1), the admin refused from outside its allowed sources, and how to
+# point kubectl at the cluster.
 set -euo pipefail
 source "$(dirname "$0")/../realnode/lib.sh"
 started=$SECONDS
-demo_pids="$rn_dir/demo-pids"
 k() { "$kubectl" --kubeconfig "$KUBECONFIG" "$@"; }
 
 "$root/hack/e2e/up.sh"
@@ -39,16 +39,17 @@ for want in "tjhp-portal portal Serving" "tjhp-culture culture Serving" "tjhp-ed
   }
 done
 
-log "loopback relays into the node's network namespace (the way a gateway reaches each site)"
-mkdir -p "$demo_pids"
-relay() { # name namespace service port
-  setsid "$root/hack/realnode/port-forward.sh" --relay "$2" "svc/$3" "$4:80" >"$log_dir/relay-$1.log" 2>&1 </dev/null &
-  echo $! >"$demo_pids/relay-$1.pid"
-  wait_for "the relay to $2/$3" 30 curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$4/"
+log "the sites through the platform's Gateway (Traefik, cert-manager's certificates; hack/realnode/gateway.sh)"
+ca=${rn_dir#"$root"/}/gateway-ca.crt
+# through NAME HOST WANT: the Gateway answers https://HOST with status WANT,
+# verified against the platform's CA, as the curl lines below do.
+through() {
+  wait_for "https://$2 through the Gateway ($3)" 120 bash -c \
+    "[ \"\$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert '$rn_dir/gateway-ca.crt' --resolve '$2:18443:127.0.0.1' 'https://$2:18443/')\" = $3 ]"
 }
-relay portal tjhp-portal portal-web 18481
-relay culture tjhp-culture culture-web 18482
-relay edu tjhp-edu edu-web 18483
+through portal www.tjhp.gov.cn 200
+through culture whlyj.tjhp.gov.cn 200
+through edu jyj.tjhp.gov.cn 503
 
 echo
 k get nodes -L topology.kubernetes.io/region
@@ -59,14 +60,22 @@ k get insp -A
 echo
 k get gw -A -o custom-columns='SITE:.metadata.name,STATE:.status.state,VERDICT:.status.lastInspection.verdict,SCORE:.status.lastInspection.score,WHY:.status.conditions[?(@.type=="Ready")].message'
 echo
+k get gateway,httproute,certificate -A
+echo
 kube=${kubectl#"$root"/}
 cat <<MSG
 The demo is up on the real node ($((SECONDS - started))s). Paste these on this machine:
 
-  # the portal, a department site, and the taken-down site's notice page (503, Retry-After)
-  curl -s -H 'Host: www.tjhp.gov.cn' http://127.0.0.1:18481/ | head -5
-  curl -s -H 'Host: whlyj.tjhp.gov.cn' http://127.0.0.1:18482/ | head -5
-  curl -si -H 'Host: jyj.tjhp.gov.cn' http://127.0.0.1:18483/ | head -12
+  # the portal, a department site, and the taken-down site's notice page (503, Retry-After),
+  # through the platform's Gateway (Traefik) over HTTPS with each site's cert-manager certificate
+  curl -s --cacert $ca --resolve www.tjhp.gov.cn:18443:127.0.0.1 https://www.tjhp.gov.cn:18443/ | head -5
+  curl -s --cacert $ca --resolve whlyj.tjhp.gov.cn:18443:127.0.0.1 https://whlyj.tjhp.gov.cn:18443/ | head -5
+  curl -si --cacert $ca --resolve jyj.tjhp.gov.cn:18443:127.0.0.1 https://jyj.tjhp.gov.cn:18443/ | head -12
+  # the certificate each site is served with, and plain HTTP through the same Gateway
+  curl -sv --cacert $ca --resolve www.tjhp.gov.cn:18443:127.0.0.1 https://www.tjhp.gov.cn:18443/ -o /dev/null 2>&1 | grep -E 'subject|issuer'
+  curl -s -H 'Host: www.tjhp.gov.cn' http://127.0.0.1:18480/ | head -5
+  # a site not yet approved is not routed (S1): 404
+  curl -s -o /dev/null -w '%{http_code}\n' -H 'Host: wjw.tjhp.gov.cn' http://127.0.0.1:18480/
 
   # the admin answers its allowed source, and is dropped from anywhere else (S7, enforced by Cilium)
   hack/realnode/kubectl -n sitegroup-admin-access run ok-probe --rm -i --restart=Never --image sitegroup.io/testapp:$testapp_tag --image-pull-policy=Never -- get http://culture-admin.tjhp-culture.svc.cluster.local/ 1 3s

@@ -445,6 +445,12 @@ var _ = Describe("the trust model: the site namespace is the operator's (S1, S6,
 	It("refuses an HTTPRoute to the admin and the deletion of the operator's NetworkPolicy", func() {
 		route := &gatewayv1.HTTPRoute{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "admin"}}
 		refused(k8sClient.Create(ctx, route), "S1, S7: httproutes in a site namespace are the operator's")
+		// A grant lets the platform's Gateway read a Secret of the site's
+		// namespace: which one is the operator's call (the site's certificate).
+		grant := &gatewayv1.ReferenceGrant{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "all-secrets"}, Spec: gatewayv1.ReferenceGrantSpec{
+			From: []gatewayv1.ReferenceGrantFrom{{Group: gatewayv1.GroupName, Kind: "Gateway", Namespace: "sitegroup-gateway"}},
+			To:   []gatewayv1.ReferenceGrantTo{{Kind: "Secret"}}}}
+		refused(k8sClient.Create(ctx, grant), "S1, S7: referencegrants in a site namespace are the operator's")
 		deny := &networkingv1.NetworkPolicy{}
 		exists(deny, ns, "edu-default-deny")
 		refused(k8sClient.Delete(ctx, deny), "S7: NetworkPolicies in a site namespace are the operator's")
