@@ -9,6 +9,8 @@ set -euo pipefail
 source "$(dirname "$0")/../realnode/lib.sh"
 started=$SECONDS
 k() { "$kubectl" --kubeconfig "$KUBECONFIG" "$@"; }
+# Marks the node as the demo's: make demo-down takes it down.
+mkdir -p "$rn_dir/demo-pids"
 
 "$root/hack/e2e/up.sh"
 

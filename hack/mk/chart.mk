@@ -26,8 +26,9 @@ chart-test: $(BIN)/go.mod $(HELM) $(KUBECONFORM) ## Lint, render and validate th
 	$(CHART_TEST_ENV) test/chart/test.sh
 
 .PHONY: chart-install-test
-chart-install-test: control-plane $(HELM) ## helm install into the real node: manager Ready, webhook refuses a bad site, uninstall keeps volumes.
-	$(CHART_TEST_ENV) test/chart/install.sh
+chart-install-test: control-plane $(HELM) ## helm install into the real node (webhook certificate from cert-manager, then from the rotator): manager Ready, webhook refuses a bad site, uninstall keeps volumes.
+	$(CHART_TEST_ENV) CHART_TEST_CERTS=cert-manager test/chart/install.sh
+	$(CHART_TEST_ENV) CHART_TEST_CERTS=rotator test/chart/install.sh
 
 .PHONY: chart-sync
 chart-sync: ## Copy the CRDs, RBAC, webhooks and S6 policy from config/ into the chart (make manifests does it too).

@@ -11,7 +11,7 @@ started=$SECONDS
 echo "stopping the real node"
 
 # 1. The components that create pods and rules.
-for n in gateway-http gateway-https cert-manager provisioner kube-proxy kube-scheduler kube-controller-manager kubelet; do stop "$n"; done
+for n in gateway-http gateway-https cert-manager cert-manager-cainjector provisioner kube-proxy kube-scheduler kube-controller-manager kubelet; do stop "$n"; done
 
 # 2. Pod sandboxes through CRI while containerd and cilium-agent still run
 #    (the CNI DEL talks to the agent): veths, IPs and go-cni cache entries go.

@@ -36,6 +36,12 @@ if ! alive "$(pid_of cert-manager)"; then
     --leader-elect=false --metrics-listen-address 127.0.0.1:9402 --internal-healthz-listen-address 127.0.0.1:9403
 fi
 wait_for "cert-manager's controller" 60 nsenter --net="$netns" -- curl -sf -o /dev/null http://127.0.0.1:9403/livez
+# Its CA injector fills the caBundle of webhook configurations annotated
+# cert-manager.io/inject-ca-from (the chart's cert-manager path).
+if ! alive "$(pid_of cert-manager-cainjector)"; then
+  start_ns cert-manager-cainjector "$cm_dir/cainjector" --kubeconfig "$ns_kubeconfig" --leader-elect=false \
+    --health-probe-bind-address 127.0.0.1:9404
+fi
 
 log "the platform's CA, Traefik and the Gateway"
 kc apply --server-side --force-conflicts -f "$root/bin/traefik-$traefik_version/kubernetes-gateway-rbac.yml" >/dev/null

@@ -2,9 +2,11 @@
 # make chart-install-test: installs the chart with `helm install` into the
 # real node (hack/realnode) and proves it works:
 #   - the manager pod becomes Ready in a Pod Security "restricted" namespace,
-#     with webhook certificates from its own rotator (the real node has no
-#     cert-manager: its controller cannot be built here) and the CA injected
-#     into both webhook configurations;
+#     with the webhook's certificate from cert-manager (CHART_TEST_CERTS=
+#     cert-manager, the chart's default: cert-manager's controller and CA
+#     injector run on the node, hack/realnode/gateway.sh) or from its own
+#     rotator (CHART_TEST_CERTS=rotator), and the CA injected into both
+#     webhook configurations;
 #   - its webhook answers through the Service: a good GovWebsite is admitted,
 #     a bad one (a domain another site owns, S3) is refused, and the manager's
 #     own webhook metrics count both requests;
@@ -82,6 +84,15 @@ if ! $node_was_up; then
   log "bringing the real node up"
   "$root/hack/realnode/up.sh"
 fi
+certs=${CHART_TEST_CERTS:-cert-manager}
+case $certs in
+  cert-manager)
+    log "cert-manager on the node ($(elapsed))"
+    "$root/hack/realnode/gateway.sh"
+    cert_values=(--set certManager.enabled=true) ;;
+  rotator) cert_values=() ;;
+  *) die "CHART_TEST_CERTS is cert-manager or rotator, not $certs" ;;
+esac
 log "the operator image from this tree ($(elapsed))"
 "$root/hack/realnode/load-images.sh" sitegroup
 
@@ -106,22 +117,29 @@ for n in default custom; do
 done
 k delete namespace platform-ops --wait=false >/dev/null
 
-log "helm install into $ns (Pod Security restricted), certManager.enabled=false ($(elapsed))"
+log "helm install into $ns (Pod Security restricted), the webhook's certificate from $certs ($(elapsed))"
 k create namespace "$ns" --dry-run=client -o yaml | k apply -f - >/dev/null
 k label namespace "$ns" --overwrite pod-security.kubernetes.io/enforce=restricted >/dev/null
-helm install "$release" "$root/charts/sitegroup-operator" -n "$ns" -f "$here/values/realnode.yaml" \
+helm install "$release" "$root/charts/sitegroup-operator" -n "$ns" -f "$here/values/realnode.yaml" "${cert_values[@]}" \
   --wait --timeout 5m || fail "helm install"
 k -n "$ns" wait pod -l app.kubernetes.io/name=sitegroup-operator,app.kubernetes.io/component=manager \
   --for condition=Ready --timeout 300s >/dev/null || fail "the manager pod is not Ready"
 pod=$(k -n "$ns" get pod -l app.kubernetes.io/component=manager -o jsonpath='{.items[0].metadata.name}')
 echo "  $pod Ready ($(elapsed))"
 
-log "the rotator's certificate and CA injection"
+log "the webhook's certificate ($certs) and CA injection"
+if [ "$certs" = cert-manager ]; then
+  k -n "$ns" wait --for condition=Ready --timeout 60s certificate/sitegroup-serving-cert >/dev/null \
+    || fail "cert-manager did not issue the webhook's Certificate"
+fi
 k -n "$ns" get secret sitegroup-webhook-server-cert -o jsonpath='{.data.tls\.crt}' | grep -q . \
   || fail "the Secret sitegroup-webhook-server-cert has no tls.crt"
+ca=$(k -n "$ns" get secret sitegroup-webhook-server-cert -o jsonpath='{.data.ca\.crt}')
 for cfg in validatingwebhookconfiguration/sitegroup-validating-webhook-configuration \
   mutatingwebhookconfiguration/sitegroup-mutating-webhook-configuration; do
-  [ -n "$(k get "$cfg" -o jsonpath='{.webhooks[0].clientConfig.caBundle}')" ] || fail "$cfg has no caBundle"
+  bundle=$(k get "$cfg" -o jsonpath='{.webhooks[0].clientConfig.caBundle}')
+  [ -n "$bundle" ] || fail "$cfg has no caBundle"
+  [ "$certs" = rotator ] || [ "$bundle" = "$ca" ] || fail "$cfg's caBundle is not the CA of cert-manager's certificate"
 done
 echo "  Secret filled, caBundle in both webhook configurations"
 
