@@ -62,7 +62,7 @@ func (r *GatewayCertificatesReconciler) Reconcile(ctx context.Context, req ctrl.
 			continue
 		}
 		desired := builders.GatewayListenerTLS(gw, string(l.Name), refs)
-		if err := r.Patch(ctx, desired, client.Apply, apply.FieldOwner, client.ForceOwnership); err != nil {
+		if err := r.Apply(ctx, client.ApplyConfigurationFromUnstructured(desired), apply.FieldOwner, client.ForceOwnership); err != nil {
 			return ctrl.Result{}, fmt.Errorf("listing %d site certificates on listener %s of Gateway %s/%s: %w", len(refs), l.Name, gw.Namespace, gw.Name, err)
 		}
 		eventLog(ctx, r.Recorder, gw, pendingEvent{corev1.EventTypeNormal, sgv1.ReasonCertificatesListed, "Certificates",
