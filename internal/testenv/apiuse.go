@@ -3,8 +3,6 @@ package testenv
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -112,11 +110,7 @@ func PermissionOf(req *http.Request) (Permission, bool) {
 // Granted expands the rules of the ClusterRole in the repository file rel
 // into single permissions.
 func Granted(rel string) ([]Permission, error) {
-	root, err := RepoRoot()
-	if err != nil {
-		return nil, err
-	}
-	data, err := os.ReadFile(filepath.Join(root, rel))
+	data, err := ReadRepoFile(rel)
 	if err != nil {
 		return nil, err
 	}

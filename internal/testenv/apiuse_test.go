@@ -45,3 +45,17 @@ func TestUnusedAndUncovered(t *testing.T) {
 		t.Errorf("Uncovered = %v", got)
 	}
 }
+
+func TestGrantedReadsTheManagersRole(t *testing.T) {
+	granted, err := Granted("config/rbac/role.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Permission{Group: "sitegroup.io", Resource: "govwebsites/status", Verb: "patch"}
+	for _, p := range granted {
+		if p == want {
+			return
+		}
+	}
+	t.Errorf("%d permissions from config/rbac/role.yaml, none is %v", len(granted), want)
+}

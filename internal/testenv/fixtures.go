@@ -16,11 +16,7 @@ import (
 
 // Objects decodes every document of a YAML file of the repository.
 func Objects(rel string) ([]*unstructured.Unstructured, error) {
-	root, err := RepoRoot()
-	if err != nil {
-		return nil, err
-	}
-	data, err := os.ReadFile(filepath.Join(root, rel))
+	data, err := ReadRepoFile(rel)
 	if err != nil {
 		return nil, err
 	}
@@ -80,4 +76,13 @@ func (p *PodLogs) Set(pod client.ObjectKey, log []byte) {
 		p.logs = map[client.ObjectKey][]byte{}
 	}
 	p.logs[pod] = log
+}
+
+// ReadRepoFile reads a file of the repository by its path from the root.
+func ReadRepoFile(rel string) ([]byte, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	return os.ReadFile(filepath.Join(root, rel))
 }

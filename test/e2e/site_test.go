@@ -282,12 +282,7 @@ var _ = Describe("a department site on the real node", Ordered, func() {
 var _ = Describe("a site whose pods cannot be placed", func() {
 	It("S6: stays Pending with the scheduler's reason in the site's status", func() {
 		bigNs := "e2e-big"
-		freshNamespace(bigNs)
-		s := eduSite()
-		s.Namespace, s.Name = bigNs, "big"
-		s.Spec.Organization.CreditCode, s.Spec.SiteCode = "11120101000066666X", "1201010066"
-		s.Spec.Domains = []sgv1.Domain{"big.e2e-tjhp.gov.cn"}
-		s.Spec.Content.ImportFrom = nil
+		s := anotherSite(bigNs, "big", "11120101000066666X", "1201010066")
 		s.Spec.Frontend.Resources = corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("64")}}
 		Expect(k8sClient.Create(ctx, s)).To(Succeed())
 		signChain(s, false, "unit", "city", "province")
@@ -306,12 +301,7 @@ var _ = Describe("a site whose pods cannot be placed", func() {
 
 	It("S1: a site its unit head alone signed is not routed: the Gateway does not know its domain", func() {
 		unsignedNs := "e2e-unsigned"
-		freshNamespace(unsignedNs)
-		s := eduSite()
-		s.Namespace, s.Name = unsignedNs, "unsigned"
-		s.Spec.Organization.CreditCode, s.Spec.SiteCode = "11120101000055555X", "1201010055"
-		s.Spec.Domains = []sgv1.Domain{"unsigned.e2e-tjhp.gov.cn"}
-		s.Spec.Content.ImportFrom = nil
+		s := anotherSite(unsignedNs, "unsigned", "11120101000055555X", "1201010055")
 		Expect(k8sClient.Create(ctx, s)).To(Succeed())
 		signChain(s, false, "unit")
 		Eventually(func() sgv1.SiteState { return site(unsignedNs, "unsigned").Status.State }).Should(Equal(sgv1.StateAwaitingApproval))
@@ -325,3 +315,17 @@ var _ = Describe("a site whose pods cannot be placed", func() {
 		Expect(err).To(HaveOccurred(), "no certificate for an unapproved site's domain (S1)")
 	})
 })
+
+// anotherSite is the education bureau's site as another organization
+// applies it in a fresh namespace: its own credit code, site code and
+// domain <name>.e2e-tjhp.gov.cn (S2, S3), no content to import.
+func anotherSite(ns, name, creditCode, siteCode string) *sgv1.GovWebsite {
+	GinkgoHelper()
+	freshNamespace(ns)
+	s := eduSite()
+	s.Namespace, s.Name = ns, name
+	s.Spec.Organization.CreditCode, s.Spec.SiteCode = creditCode, siteCode
+	s.Spec.Domains = []sgv1.Domain{sgv1.Domain(name + ".e2e-tjhp.gov.cn")}
+	s.Spec.Content.ImportFrom = nil
+	return s
+}
