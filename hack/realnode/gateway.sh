@@ -54,9 +54,7 @@ kc -n sitegroup-gateway wait --for condition=Programmed --timeout 120s gateway/s
 
 log "loopback relays to the Gateway: http://127.0.0.1:$http_port https://127.0.0.1:$https_port"
 relay() { # name local-port service-port
-  alive "$(pid_of "$1")" && return 0
-  setsid "$here/port-forward.sh" --relay sitegroup-gateway svc/traefik "$2:$3" >"$log_dir/$1.log" 2>&1 </dev/null &
-  echo $! >"$pid_dir/$1.pid"
+  alive "$(pid_of "$1")" || start "$1" "$here/port-forward.sh" --relay sitegroup-gateway svc/traefik "$2:$3"
 }
 relay gateway-http "$http_port" 80
 relay gateway-https "$https_port" 443

@@ -5,6 +5,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/utils/ptr"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
@@ -75,12 +76,10 @@ func ListenerCertificates(gatewayNS string, current []gatewayv1.SecretObjectRefe
 			continue
 		}
 		ns := gatewayv1.Namespace(s.Namespace)
-		refs = append(refs, gatewayv1.SecretObjectReference{Group: new(gatewayv1.Group), Kind: ptrKind("Secret"), Name: gatewayv1.ObjectName(s.Name), Namespace: &ns})
+		refs = append(refs, gatewayv1.SecretObjectReference{Group: new(gatewayv1.Group), Kind: ptr.To(gatewayv1.Kind("Secret")), Name: gatewayv1.ObjectName(s.Name), Namespace: &ns})
 	}
 	return refs, left
 }
-
-func ptrKind(k string) *gatewayv1.Kind { kind := gatewayv1.Kind(k); return &kind }
 
 // GatewayListenerTLS is the part of a Gateway the operator applies: one
 // listener's certificateRefs, nothing else (a Gateway's port, protocol and
