@@ -176,6 +176,7 @@ const (
 	ReasonReturnTooEarly         = "ReturnTooEarly"
 	ReasonRestored               = "Restored"
 	ReasonArchiving              = "Archiving"
+	ReasonArchiveFailed          = "ArchiveFailed"
 	ReasonDeregistered           = "Deregistered"
 	ReasonDeregistrationOverdue  = "DeregistrationOverdue"
 	ReasonAwaitingDeregistration = "AwaitingDeregistration"

@@ -137,6 +137,34 @@ type ArchiveStatus struct {
 	// VerifiedAt is when the archive was read back and its digest matched.
 	// +optional
 	VerifiedAt *metav1.Time `json:"verifiedAt,omitempty"`
+	// Attempt is the archive attempt in progress or done, from 1: a failed
+	// write or read-back is retried with backoff as a new attempt (T7).
+	// +optional
+	Attempt int32 `json:"attempt,omitempty"`
+	// WrittenBy is the pod that wrote the archive.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	WrittenBy string `json:"writtenBy,omitempty"`
+	// VerifiedBy is the pod that read the archive back and matched its
+	// digest: a pod of another Job than the writer's (T7).
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	VerifiedBy string `json:"verifiedBy,omitempty"`
+	// VolumeName is the volume the archive claim is bound to.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	VolumeName string `json:"volumeName,omitempty"`
+	// Retained says the operator set that volume's reclaim policy to Retain:
+	// the archive outlives its claim and its namespace (T7).
+	// +optional
+	Retained bool `json:"retained,omitempty"`
+	// LastFailure says why the last attempt failed, if one did.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	LastFailure string `json:"lastFailure,omitempty"`
+	// RetryAt is when the next attempt starts after a failure.
+	// +optional
+	RetryAt *metav1.Time `json:"retryAt,omitempty"`
 }
 
 // DeregistrationStatus tracks the T7 deadlines.

@@ -37,11 +37,44 @@ func runArchive(a jobargs.Archive, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	return reportArchive(res, a.Report, stdout)
+}
+
+func (c *cli) archiveVerifyCommand() *cobra.Command {
+	a := jobargs.ArchiveVerify{Report: "/dev/termination-log"}
+	cmd := &cobra.Command{
+		Use:   "archive-verify --archive FILE --sha256 DIGEST",
+		Short: "read an archive back and check its digest (permanent closure, a pod other than the writer)",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return c.run(a, func() error { return runArchiveVerify(a, c.stdout) })
+		},
+	}
+	a.Bind(cmd.Flags())
+	return cmd
+}
+
+// runArchiveVerify reads an archive back in a pod that did not write it
+// (T7) and reports what it read; a digest that does not match fails it.
+func runArchiveVerify(a jobargs.ArchiveVerify, stdout io.Writer) error {
+	if a.Archive == "" || len(a.SHA256) != 64 {
+		return usageError{"--archive and a 64-digit --sha256 are required"}
+	}
+	res, err := archive.Verify(a.Archive, a.SHA256)
+	if err != nil {
+		return err
+	}
+	return reportArchive(res, a.Report, stdout)
+}
+
+// reportArchive writes the result where the operator reads it (the
+// termination message) and to stdout.
+func reportArchive(res archive.Result, report string, stdout io.Writer) error {
 	data, err := json.Marshal(res)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(a.Report, data, 0o644); err != nil {
+	if err := os.WriteFile(report, data, 0o644); err != nil {
 		return err
 	}
 	_, err = stdout.Write(append(data, '\n'))

@@ -5,6 +5,7 @@ import (
 	"io"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,7 +177,7 @@ func TestArchiveJobCommandLine(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Namespace: site.Namespace, Name: "edu-closure", UID: "td-uid"},
 		Spec:       sgv1.TakedownRequestSpec{SiteRef: sgv1.LocalObjectReference{Name: site.Name}, Type: sgv1.TakedownPermanent},
 	}
-	c := builders.ArchiveJob(td, site, jobPolicy(), "sitegroup.io/sitegroup:v1").Spec.Template.Spec.Containers[0]
+	c := builders.ArchiveJob(td, site, jobPolicy(), "sitegroup.io/sitegroup:v1", 1).Spec.Template.Spec.Containers[0]
 	want := jobargs.Archive{
 		From: mountPath(t, c, "content"),
 		To:   builders.ArchivePath(td),
@@ -188,5 +189,38 @@ func TestArchiveJobCommandLine(t *testing.T) {
 	}
 	if got := parseCommandLine(t, c.Args); got != want {
 		t.Errorf("the archive Job's command line %q parses as %+v, want %+v", c.Args, got, want)
+	}
+}
+
+func TestArchiveVerifyJobCommandLine(t *testing.T) {
+	site := jobSite()
+	td := &sgv1.TakedownRequest{
+		ObjectMeta: metav1.ObjectMeta{Namespace: site.Namespace, Name: "edu-closure", UID: "td-uid"},
+		Spec:       sgv1.TakedownRequestSpec{SiteRef: sgv1.LocalObjectReference{Name: site.Name}, Type: sgv1.TakedownPermanent},
+	}
+	digest := strings.Repeat("ab", 32)
+	job := builders.ArchiveVerifyJob(td, jobPolicy(), "sitegroup.io/sitegroup:v1", 2, digest)
+	c := job.Spec.Template.Spec.Containers[0]
+	want := jobargs.ArchiveVerify{
+		// The reader opens the file the writer of the same takedown wrote.
+		Archive: builders.ArchivePath(td),
+		SHA256:  digest,
+		Report:  terminationMessagePath(c),
+	}
+	if got := parseCommandLine(t, c.Args); got != want {
+		t.Errorf("the read-back Job's command line %q parses as %+v, want %+v", c.Args, got, want)
+	}
+	if mountPath(t, c, "archive") != builders.ArchiveMountPath {
+		t.Errorf("the archive is mounted at %s, the writer's at %s", mountPath(t, c, "archive"), builders.ArchiveMountPath)
+	}
+	for _, m := range c.VolumeMounts {
+		if !m.ReadOnly {
+			t.Errorf("T7: the read-back pod mounts %s writable; it must not be able to change what it verifies", m.Name)
+		}
+	}
+	for _, v := range job.Spec.Template.Spec.Volumes {
+		if v.PersistentVolumeClaim == nil || v.PersistentVolumeClaim.ClaimName != builders.ArchiveClaimName(site.Name) || !v.PersistentVolumeClaim.ReadOnly {
+			t.Errorf("T7: the read-back pod sees the archive claim read-only and nothing else; volume %+v", v)
+		}
 	}
 }

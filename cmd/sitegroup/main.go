@@ -84,6 +84,7 @@ func (c *cli) rootCommand() *cobra.Command {
 		c.contentImportCommand(),
 		c.noticeCommand(),
 		c.archiveCommand(),
+		c.archiveVerifyCommand(),
 		c.sampleContentCommand(),
 		c.reportCommand(),
 		c.consoleCommand(),

@@ -55,7 +55,7 @@ func TestHelp(t *testing.T) {
 	}
 	// Every subcommand this binary had before it used cobra is still there.
 	code, stdout, _ := runCommandLine("help")
-	for _, name := range []string{"manager", "inspect", "version", "serve-static", "content-import", "notice", "archive", "sample-content", "report", "completion"} {
+	for _, name := range []string{"manager", "inspect", "version", "serve-static", "content-import", "notice", "archive", "archive-verify", "sample-content", "report", "completion"} {
 		if code != 0 || !strings.Contains(stdout, "\n  "+name+" ") {
 			t.Errorf("sitegroup help (exit %d) does not list %s:\n%s", code, name, stdout)
 		}

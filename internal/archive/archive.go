@@ -48,12 +48,11 @@ func Write(src, dst string) (Result, error) {
 	if err := syncDir(filepath.Dir(dst)); err != nil {
 		return Result{}, err
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	size, err := Verify(dst, sum)
-	if err != nil {
-		return Result{}, err
+	res, err := Verify(dst, hex.EncodeToString(h.Sum(nil)))
+	if err == nil && res.Files != files {
+		err = fmt.Errorf("verifying %s: %d files read back, %d written", dst, res.Files, files)
 	}
-	return Result{Path: dst, SHA256: sum, SizeBytes: size, Files: files}, nil
+	return res, err
 }
 
 // syncDir makes a rename in dir durable.
@@ -66,37 +65,44 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// Verify re-reads an archive, checks its digest and that it unpacks.
-func Verify(path, wantSHA256 string) (int64, error) {
+// Verify re-reads an archive, checks its digest and that it unpacks, and
+// describes what it read. The writer calls it, and so does a second pod
+// that did not write the archive (T7), with the digest the writer reported.
+func Verify(path, wantSHA256 string) (Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, err
+		return Result{}, err
 	}
 	defer f.Close()
 	h := sha256.New()
 	counted := &countingReader{r: io.TeeReader(f, h)}
 	gz, err := gzip.NewReader(counted)
 	if err != nil {
-		return 0, fmt.Errorf("verifying %s: %w", path, err)
+		return Result{}, fmt.Errorf("verifying %s: %w", path, err)
 	}
 	tr := tar.NewReader(gz)
+	files := 0
 	for {
-		if _, err := tr.Next(); err == io.EOF {
+		hdr, err := tr.Next()
+		if err == io.EOF {
 			break
 		} else if err != nil {
-			return 0, fmt.Errorf("verifying %s: %w", path, err)
+			return Result{}, fmt.Errorf("verifying %s: %w", path, err)
+		}
+		if hdr.Typeflag == tar.TypeReg {
+			files++
 		}
 		if _, err := io.Copy(io.Discard, tr); err != nil {
-			return 0, fmt.Errorf("verifying %s: %w", path, err)
+			return Result{}, fmt.Errorf("verifying %s: %w", path, err)
 		}
 	}
 	if _, err := io.Copy(io.Discard, counted); err != nil {
-		return 0, err
+		return Result{}, err
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != wantSHA256 {
-		return 0, fmt.Errorf("verifying %s: sha256 %s, want %s", path, got, wantSHA256)
+		return Result{}, fmt.Errorf("verifying %s: sha256 %s, want %s", path, got, wantSHA256)
 	}
-	return counted.n, nil
+	return Result{Path: path, SHA256: wantSHA256, SizeBytes: counted.n, Files: files}, nil
 }
 
 func writeTarGz(w io.Writer, src string) (int, error) {

@@ -26,8 +26,8 @@ func TestWriteAndVerify(t *testing.T) {
 	if res.Files != 3 || len(res.SHA256) != 64 || res.SizeBytes == 0 {
 		t.Fatalf("result %+v", res)
 	}
-	if _, err := Verify(dst, res.SHA256); err != nil {
-		t.Errorf("T7: a sound archive must verify: %v", err)
+	if got, err := Verify(dst, res.SHA256); err != nil || got != res {
+		t.Errorf("T7: a sound archive must verify, read back as written: %+v, %v; written %+v", got, err, res)
 	}
 	if _, err := Verify(dst, strings.Repeat("0", 64)); err == nil {
 		t.Error("T7: a wrong digest must fail verification")

@@ -31,8 +31,23 @@ func PrereturnRunName(t *sgv1.TakedownRequest) string {
 // ArchiveClaimName is the retained volume holding a site's archives.
 func ArchiveClaimName(site string) string { return site + "-archive" }
 
-// ArchiveJobName is the Job archiving a takedown's content.
-func ArchiveJobName(t *sgv1.TakedownRequest) string { return t.Name + "-archive" }
+// ComponentArchiveVerify reads a T7 archive back in a second pod.
+const ComponentArchiveVerify = "archive-verify"
+
+// ArchiveJobName is the Job archiving a takedown's content at an attempt
+// (from 1): a failed attempt's Job stays as its record, the next one is a
+// new Job (T7: retried with backoff).
+func ArchiveJobName(t *sgv1.TakedownRequest, attempt int32) string {
+	if attempt <= 1 {
+		return t.Name + "-archive"
+	}
+	return fmt.Sprintf("%s-archive-%d", t.Name, attempt)
+}
+
+// ArchiveVerifyJobName is the Job reading back an attempt's archive.
+func ArchiveVerifyJobName(t *sgv1.TakedownRequest, attempt int32) string {
+	return ArchiveJobName(t, attempt) + "-verify"
+}
 
 // ArchivePath is the tarball of a takedown on the archive volume.
 func ArchivePath(t *sgv1.TakedownRequest) string { return ArchiveMountPath + "/" + t.Name + ".tar.gz" }
@@ -84,8 +99,8 @@ func ArchiveClaim(t *sgv1.TakedownRequest, size resource.Quantity) *corev1.Persi
 
 // ArchiveJob writes the content into a tarball on the archive volume, reads
 // it back, and reports the digest in its termination message.
-func ArchiveJob(t *sgv1.TakedownRequest, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, operatorImage string) *batchv1.Job {
-	meta := metav1.ObjectMeta{Name: ArchiveJobName(t), Namespace: t.Namespace,
+func ArchiveJob(t *sgv1.TakedownRequest, site *sgv1.GovWebsite, p sgv1.SiteGroupPolicySpec, operatorImage string, attempt int32) *batchv1.Job {
+	meta := metav1.ObjectMeta{Name: ArchiveJobName(t, attempt), Namespace: t.Namespace,
 		Labels: takedownLabels(t, ComponentArchive), OwnerReferences: takedownOwner(t)}
 	return operatorJob(meta, p, 6*3600, corev1.Container{
 		Name:  "archive",
@@ -99,6 +114,23 @@ func ArchiveJob(t *sgv1.TakedownRequest, site *sgv1.GovWebsite, p sgv1.SiteGroup
 	}, []corev1.Volume{
 		{Name: "content", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: ContentClaimName(site), ReadOnly: true}}},
 		{Name: "archive", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: ArchiveClaimName(site.Name)}}},
+	})
+}
+
+// ArchiveVerifyJob reads the archive back in a pod of its own, with the
+// volume read-only and no access to the content: the digest the writer
+// reported counts only once a pod that did not write it matches it (T7).
+func ArchiveVerifyJob(t *sgv1.TakedownRequest, p sgv1.SiteGroupPolicySpec, operatorImage string, attempt int32, sha256 string) *batchv1.Job {
+	meta := metav1.ObjectMeta{Name: ArchiveVerifyJobName(t, attempt), Namespace: t.Namespace,
+		Labels: takedownLabels(t, ComponentArchiveVerify), OwnerReferences: takedownOwner(t)}
+	return operatorJob(meta, p, 3600, corev1.Container{
+		Name:                     "verify",
+		Image:                    operatorImage,
+		Args:                     jobargs.ArchiveVerify{Archive: ArchivePath(t), SHA256: sha256}.Args(),
+		VolumeMounts:             []corev1.VolumeMount{{Name: "archive", MountPath: ArchiveMountPath, ReadOnly: true}},
+		TerminationMessagePolicy: corev1.TerminationMessageReadFile,
+	}, []corev1.Volume{
+		{Name: "archive", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: ArchiveClaimName(t.Spec.SiteRef.Name), ReadOnly: true}}},
 	})
 }
 

@@ -19,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
@@ -452,18 +453,7 @@ var _ = Describe("GovWebsite controller", func() {
 		exists(pvc, ns, "edu-content")
 
 		By("the volume provisioner binds the claim to a volume that would be deleted with it")
-		pv := &corev1.PersistentVolume{
-			ObjectMeta: metav1.ObjectMeta{Name: "pv-" + ns},
-			Spec: corev1.PersistentVolumeSpec{
-				Capacity:                      corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")},
-				AccessModes:                   []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
-				PersistentVolumeReclaimPolicy: corev1.PersistentVolumeReclaimDelete,
-				PersistentVolumeSource:        corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/srv/" + ns}},
-				ClaimRef:                      &corev1.ObjectReference{Namespace: ns, Name: "edu-content", UID: pvc.UID},
-			},
-		}
-		Expect(k8sClient.Create(ctx, pv)).To(Succeed())
-		Expect(updateAs(as(kubeController), pvc, func() { pvc.Spec.VolumeName = pv.Name })).To(Succeed())
+		pv := bindToVolume(ns, "edu-content", pvc.UID)
 
 		Eventually(func() corev1.PersistentVolumeReclaimPolicy {
 			Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(pv), pv)).To(Succeed())
@@ -473,3 +463,24 @@ var _ = Describe("GovWebsite controller", func() {
 			Should(And(HaveField("VolumeName", pv.Name), HaveField("Retained", true)))
 	})
 })
+
+// bindToVolume plays the volume provisioner and the PV controller: a new
+// volume with the Delete reclaim policy (a provisioner's default), bound
+// to the claim.
+func bindToVolume(ns, claim string, uid types.UID) *corev1.PersistentVolume {
+	GinkgoHelper()
+	pv := &corev1.PersistentVolume{
+		ObjectMeta: metav1.ObjectMeta{Name: "pv-" + ns + "-" + claim},
+		Spec: corev1.PersistentVolumeSpec{
+			Capacity:                      corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")},
+			AccessModes:                   []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+			PersistentVolumeReclaimPolicy: corev1.PersistentVolumeReclaimDelete,
+			PersistentVolumeSource:        corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/srv/" + ns + "/" + claim}},
+			ClaimRef:                      &corev1.ObjectReference{Namespace: ns, Name: claim, UID: uid},
+		},
+	}
+	Expect(k8sClient.Create(ctx, pv)).To(Succeed())
+	pvc := &corev1.PersistentVolumeClaim{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: claim}}
+	Expect(updateAs(as(kubeController), pvc, func() { pvc.Spec.VolumeName = pv.Name })).To(Succeed())
+	return pv
+}

@@ -303,19 +303,30 @@ func (r *GovWebsiteReconciler) retainContentVolume(ctx context.Context, s *siteS
 	if st.Retained && st.VolumeName == pvc.Spec.VolumeName {
 		return stepResult{}, nil
 	}
-	pv := &corev1.PersistentVolume{}
-	if err := r.Uncached.Get(ctx, client.ObjectKey{Name: pvc.Spec.VolumeName}, pv); err != nil {
+	name, err := retainVolume(ctx, r.Client, r.Uncached, pvc.Spec.VolumeName)
+	if err != nil {
 		return stepResult{}, err
+	}
+	st.VolumeName, st.Retained = name, true
+	return stepResult{}, nil
+}
+
+// retainVolume sets a volume's reclaim policy to Retain (a patch only when
+// it is not already), reading it uncached: the operator keeps no
+// cluster-wide informer of volumes.
+func retainVolume(ctx context.Context, c client.Client, uncached client.Reader, name string) (string, error) {
+	pv := &corev1.PersistentVolume{}
+	if err := uncached.Get(ctx, client.ObjectKey{Name: name}, pv); err != nil {
+		return "", err
 	}
 	if pv.Spec.PersistentVolumeReclaimPolicy != corev1.PersistentVolumeReclaimRetain {
 		patch := client.MergeFrom(pv.DeepCopy())
 		pv.Spec.PersistentVolumeReclaimPolicy = corev1.PersistentVolumeReclaimRetain
-		if err := r.Patch(ctx, pv, patch); err != nil {
-			return stepResult{}, err
+		if err := c.Patch(ctx, pv, patch); err != nil {
+			return "", err
 		}
 	}
-	st.VolumeName, st.Retained = pv.Name, true
-	return stepResult{}, nil
+	return pv.Name, nil
 }
 
 // planChildren computes every child the site should have, and those it

@@ -149,19 +149,7 @@ var _ = Describe("InspectionRun controller", func() {
 		Expect(k8sClient.Create(ctx, selfcheck(ns, "oom"))).To(Succeed())
 		job := &batchv1.Job{}
 		exists(job, ns, "oom-inspect")
-		pod := jobPod(ns, job)
-		pod.Status.Phase = corev1.PodFailed
-		pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "inspect", State: corev1.ContainerState{
-			Terminated: &corev1.ContainerStateTerminated{ExitCode: 137, Reason: "OOMKilled"}}}}
-		Expect(k8sClient.Status().Update(ctx, pod)).To(Succeed())
-		now := metav1.Now()
-		Expect(k8sClient.Get(ctx, key(ns, job.Name), job)).To(Succeed())
-		job.Status.StartTime, job.Status.Failed = &now, 2
-		job.Status.Conditions = []batchv1.JobCondition{
-			{Type: batchv1.JobFailureTarget, Status: corev1.ConditionTrue, Reason: batchv1.JobReasonBackoffLimitExceeded, LastTransitionTime: now},
-			{Type: batchv1.JobFailed, Status: corev1.ConditionTrue, Reason: batchv1.JobReasonBackoffLimitExceeded, LastTransitionTime: now},
-		}
-		Expect(k8sClient.Status().Update(ctx, job)).To(Succeed())
+		Expect(testenv.FailJob(ctx, k8sClient, job, jobPod(ns, job), "inspect", 137, "OOMKilled", time.Now())).To(Succeed())
 
 		Eventually(func() sgv1.InspectionPhase { return runOf(ns, "oom").Status.Phase }, timeout, interval).Should(Equal(sgv1.InspectionFailed))
 		run := runOf(ns, "oom")

@@ -167,6 +167,7 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 		Clock:         opts.Clock,
 		OperatorImage: opts.OperatorImage,
 		OperatorUser:  opts.OperatorUser,
+		Uncached:      mgr.GetAPIReader(),
 	}
 	if err := takedowns.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the TakedownRequest controller: %w", err)

@@ -2,7 +2,6 @@ package controller
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -21,7 +20,6 @@ import (
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/apply"
-	"sitegroup.io/operator/internal/archive"
 	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/conditions"
@@ -40,12 +38,14 @@ type TakedownRequestReconciler struct {
 	OperatorImage string
 	// OperatorUser is the operator's own user: only its prereturn run counts (T6).
 	OperatorUser string
+	// Uncached reads the archive's volume (no informer of volumes).
+	Uncached client.Reader
 }
 
 // +kubebuilder:rbac:groups=sitegroup.io,resources=takedownrequests,verbs=list;watch;patch
 // +kubebuilder:rbac:groups=sitegroup.io,resources=takedownrequests/status,verbs=patch
 // +kubebuilder:rbac:groups=sitegroup.io,resources=inspectionruns,verbs=list;watch;create;patch;delete
-// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=list;watch;create;patch
+// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=list;watch;create;patch;delete
 // +kubebuilder:rbac:groups="",resources=persistentvolumeclaims,verbs=list;watch;create;patch
 
 // Reconcile decides the next phase with the injected clock and acts on it.
@@ -98,42 +98,7 @@ func (r *TakedownRequestReconciler) observe(ctx context.Context, t *sgv1.Takedow
 			f.Prereturn = &takedown.RunOutcome{Name: run.Name, Phase: run.Status.Phase, Verdict: run.Status.Verdict}
 		}
 	}
-	if t.Status.Archive != nil && t.Status.Archive.VerifiedAt != nil {
-		f.ArchiveVerified = true
-		return f, nil
-	}
-	res, done, err := r.archiveResult(ctx, t)
-	if err != nil || !done {
-		return f, err
-	}
-	verified := metav1.NewTime(now)
-	t.Status.Archive = &sgv1.ArchiveStatus{ClaimName: builders.ArchiveClaimName(t.Spec.SiteRef.Name), Path: res.Path,
-		SHA256: res.SHA256, SizeBytes: res.SizeBytes, VerifiedAt: &verified}
-	f.ArchiveVerified = true
-	return f, nil
-}
-
-// archiveResult reads the archive Job's verified result from its pod's
-// termination message: the Job writes and re-reads the tarball itself.
-func (r *TakedownRequestReconciler) archiveResult(ctx context.Context, t *sgv1.TakedownRequest) (archive.Result, bool, error) {
-	var res archive.Result
-	job, err := getJob(ctx, r.Client, client.ObjectKey{Namespace: t.Namespace, Name: builders.ArchiveJobName(t)})
-	if err != nil || job == nil {
-		return res, false, err
-	}
-	if c := jobTerminal(job); c == nil || c.Type != batchv1.JobComplete {
-		return res, false, nil
-	}
-	pods, err := jobPods(ctx, r.Client, job)
-	if err != nil {
-		return res, false, err
-	}
-	for _, m := range terminationMessages(pods) {
-		if err := json.Unmarshal([]byte(m.message), &res); err == nil && len(res.SHA256) == 64 {
-			return res, true, nil
-		}
-	}
-	return res, false, nil
+	return f, r.observeArchive(ctx, t, now, &f)
 }
 
 // act creates what the decision asks for.
@@ -145,21 +110,8 @@ func (r *TakedownRequestReconciler) act(ctx context.Context, t *sgv1.TakedownReq
 		}
 		t.Status.PrereturnRun = run.Name
 	}
-	if d.StartArchive && (t.Status.Archive == nil || t.Status.Archive.VerifiedAt == nil) {
-		site := &sgv1.GovWebsite{}
-		if err := r.Get(ctx, client.ObjectKey{Namespace: t.Namespace, Name: t.Spec.SiteRef.Name}, site); err != nil {
-			return fmt.Errorf("T7: the site to archive: %w", err)
-		}
-		size := site.Spec.Content.Size
-		if size.IsZero() {
-			size = builders.ContentClaim(site).Spec.Resources.Requests[corev1.ResourceStorage]
-		}
-		if _, err := apply.Ensure(ctx, r.Client, builders.ArchiveClaim(t, size)); err != nil {
-			return err
-		}
-		if _, err := apply.Ensure(ctx, r.Client, builders.ArchiveJob(t, site, p, r.OperatorImage)); err != nil {
-			return err
-		}
+	if d.StartArchive {
+		return r.startArchive(ctx, t, p)
 	}
 	return nil
 }
@@ -238,14 +190,18 @@ func (r *TakedownRequestReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Named("takedownrequest").
 		Owns(&sgv1.InspectionRun{}).
 		Owns(&batchv1.Job{}).
-		// The archive pod's termination message carries the verified digest;
-		// it may reach the cache after the Job's completion does.
-		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(takedownOfPod)).
+		// The archive pods' termination messages carry the digests; they may
+		// reach the cache after the Jobs' completion does.
+		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(takedownOfLabelled)).
+		// The archive claim has no owner (it outlives the takedown); its
+		// binding is when its volume can be retained (T7).
+		Watches(&corev1.PersistentVolumeClaim{}, handler.EnqueueRequestsFromMapFunc(takedownOfLabelled)).
 		Complete(r)
 }
 
-// takedownOfPod maps a pod working for a takedown (the archive) to it.
-func takedownOfPod(_ context.Context, obj client.Object) []reconcile.Request {
+// takedownOfLabelled maps an object working for a takedown (the archive's
+// pods and claim) to it by its takedown label.
+func takedownOfLabelled(_ context.Context, obj client.Object) []reconcile.Request {
 	name := obj.GetLabels()[builders.LabelTakedown]
 	if name == "" {
 		return nil

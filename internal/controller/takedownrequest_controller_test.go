@@ -7,17 +7,20 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	. "github.com/onsi/gomega/gstruct"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/notice"
+	"sitegroup.io/operator/internal/testenv"
 )
 
 var (
@@ -259,12 +262,31 @@ var _ = Describe("TakedownRequest controller", func() {
 		Expect(archivePVC.OwnerReferences).To(BeEmpty(), "T7: the archive volume is retained")
 		Consistently(func() sgv1.TakedownPhase { return phaseOf(ns) }, time.Second, interval).Should(Equal(sgv1.TakedownArchiving), "not closed before the archive is verified")
 
-		By("the archive Job reports its verified digest")
-		completeArchiveJob(ns, job, `{"path":"/archive/rebuild.tar.gz","sha256":"`+fmt.Sprintf("%064x", 42)+`","sizeBytes":12345,"files":3}`)
+		By("the writer reports its digest: not enough, no other pod has read the archive back and its volume is not retained")
+		digest := fmt.Sprintf("%064x", 42)
+		completeArchiveJob(ns, job, archiveReport(digest, 12345))
+		verify := &batchv1.Job{}
+		exists(verify, ns, "rebuild-archive-verify")
+		Expect(verify.Spec.Template.Spec.Containers[0].Args).To(ContainElements("archive-verify", digest), "the read-back checks the writer's digest")
+		Consistently(func() sgv1.TakedownPhase { return phaseOf(ns) }, time.Second, interval).Should(Equal(sgv1.TakedownArchiving))
+
+		By("the archive volume, bound with a Delete policy, is set to Retain (T7: it outlives its claim and namespace)")
+		pv := bindToVolume(ns, "edu-archive", archivePVC.UID)
+		Eventually(func() corev1.PersistentVolumeReclaimPolicy {
+			Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(pv), pv)).To(Succeed())
+			return pv.Spec.PersistentVolumeReclaimPolicy
+		}, timeout, interval).Should(Equal(corev1.PersistentVolumeReclaimRetain))
+
+		By("a second pod reads the archive back with the same digest: verified, closed")
+		completeJob(ns, verify, "verify", archiveReport(digest, 12345))
 		expectPhase(ns, sgv1.TakedownClosed)
 		t := &sgv1.TakedownRequest{}
 		Expect(k8sClient.Get(ctx, key(ns, "rebuild"), t)).To(Succeed())
-		Expect(t.Status.Archive.SHA256).To(Equal(fmt.Sprintf("%064x", 42)))
+		Expect(t.Status.Archive).To(PointTo(MatchFields(IgnoreExtras, Fields{
+			"SHA256": Equal(digest), "SizeBytes": BeEquivalentTo(12345), "Attempt": BeEquivalentTo(1),
+			"WrittenBy": Equal("rebuild-archive-pod"), "VerifiedBy": Equal("rebuild-archive-verify-pod"),
+			"VolumeName": Equal(pv.Name), "Retained": BeTrue(), "VerifiedAt": Not(BeNil()),
+		})))
 		Expect(t.Status.Deregistration.DueBy.Time.Equal(tdStart.Add(90 * 24 * time.Hour))).To(BeTrue())
 		Expect(meta.FindStatusCondition(t.Status.Conditions, sgv1.ConditionReady).Reason).To(Equal(sgv1.ReasonAwaitingDeregistration))
 
@@ -284,7 +306,69 @@ var _ = Describe("TakedownRequest controller", func() {
 		gone(&sgv1.GovWebsite{}, ns, "edu")
 		exists(&corev1.PersistentVolumeClaim{}, ns, "edu-content")
 	})
+
+	It("T7: a failed archive is a warning and is retried with backoff; a read-back that disagrees is a failure; nothing is released", func() {
+		Expect(k8sClient.Create(ctx, takedownOf(ns, sgv1.TakedownPermanent))).To(Succeed())
+		signAll(ns, chainSigners)
+		at(ns, tdStart)
+		expectPhase(ns, sgv1.TakedownActive)
+		archivingAt := tdStart.Add(30 * 24 * time.Hour)
+		at(ns, archivingAt)
+		expectPhase(ns, sgv1.TakedownArchiving)
+		first := &batchv1.Job{}
+		exists(first, ns, "rebuild-archive")
+
+		By("the writer Job gives up: condition, Warning event, the failure in status, still archiving")
+		Expect(testenv.FailJob(ctx, k8sClient, first, jobPod(ns, first), "archive", 1, "Error", archivingAt)).To(Succeed())
+		Eventually(readyReason, timeout, interval).WithArguments(ns).Should(Equal(sgv1.ReasonArchiveFailed))
+		Eventually(warningReasons, timeout, interval).WithArguments(ns).Should(ContainElement(sgv1.ReasonArchiveFailed))
+		t := &sgv1.TakedownRequest{}
+		Expect(k8sClient.Get(ctx, key(ns, "rebuild"), t)).To(Succeed())
+		Expect(t.Status.Archive.LastFailure).To(ContainSubstring("the writer Job rebuild-archive failed"))
+		Expect(t.Status.Archive.RetryAt.Time).To(BeTemporally("==", archivingAt.Add(5*time.Minute)), "the first retry waits 5 minutes")
+		Expect(t.Status.Phase).To(Equal(sgv1.TakedownArchiving))
+
+		By("not before the backoff: no second attempt")
+		at(ns, archivingAt.Add(4*time.Minute))
+		Consistently(func() error { return k8sClient.Get(ctx, key(ns, "rebuild-archive-2"), &batchv1.Job{}) }, time.Second, interval).
+			ShouldNot(Succeed())
+
+		By("after it: attempt 2 is a new Job, the failed one removed")
+		at(ns, archivingAt.Add(5*time.Minute))
+		second := &batchv1.Job{}
+		exists(second, ns, "rebuild-archive-2")
+		gone(&batchv1.Job{}, ns, "rebuild-archive")
+		Eventually(readyReason, timeout, interval).WithArguments(ns).Should(Equal(sgv1.ReasonArchiving))
+
+		By("the second pod reads back another digest than the writer reported: a failure, the next backoff doubled")
+		completeArchiveJob(ns, second, archiveReport(fmt.Sprintf("%064x", 7), 100))
+		verify := &batchv1.Job{}
+		exists(verify, ns, "rebuild-archive-2-verify")
+		completeJob(ns, verify, "verify", archiveReport(fmt.Sprintf("%064x", 8), 100))
+		Eventually(readyReason, timeout, interval).WithArguments(ns).Should(Equal(sgv1.ReasonArchiveFailed))
+		Expect(k8sClient.Get(ctx, key(ns, "rebuild"), t)).To(Succeed())
+		Expect(t.Status.Archive.LastFailure).To(ContainSubstring("read back sha256 " + fmt.Sprintf("%064x", 8)))
+		Expect(t.Status.Archive.RetryAt.Time).To(BeTemporally("==", archivingAt.Add(15*time.Minute)))
+		Expect(t.Status.Archive.VerifiedAt).To(BeNil())
+		Consistently(func() sgv1.TakedownPhase { return phaseOf(ns) }, time.Second, interval).Should(Equal(sgv1.TakedownArchiving), "nothing released")
+	})
 })
+
+// archiveReport is what `sitegroup archive` and `archive-verify` write to
+// their termination message.
+func archiveReport(digest string, size int) string {
+	return fmt.Sprintf(`{"path":"/archive/rebuild.tar.gz","sha256":"%s","sizeBytes":%d,"files":3}`, digest, size)
+}
+
+// readyReason is the takedown's Ready reason.
+func readyReason(ns string) string {
+	t := &sgv1.TakedownRequest{}
+	_ = k8sClient.Get(ctx, key(ns, "rebuild"), t)
+	if c := meta.FindStatusCondition(t.Status.Conditions, sgv1.ConditionReady); c != nil {
+		return c.Reason
+	}
+	return ""
+}
 
 // completeArchiveJob plays the Job controller and kubelet: a pod of the Job
 // terminated with the archive's report, and the Job complete.

@@ -1,7 +1,8 @@
 // Package jobargs is the command lines of the Jobs and Deployments that run
 // the operator's own binary: `sitegroup inspect` (an InspectionRun),
 // `content-import` (a migrated site's first content), `notice` (a taken-down
-// site's notice page) and `archive` (a permanent closure). The builders
+// site's notice page), `archive` (a permanent closure) and `archive-verify`
+// (its read-back by a second pod). The builders
 // render them with Args; the subcommands parse them with the flags Bind
 // defines. One definition serves both sides, so a renamed flag breaks the
 // build, or cmd/sitegroup's test of the builders' command lines, instead of
@@ -40,6 +41,8 @@ const (
 	flagPort        = "port"
 	flagFrom        = "from"
 	flagReport      = "report"
+	flagArchive     = "archive"
+	flagSHA256      = "sha256"
 )
 
 // BindPort defines --port, the port a serving subcommand listens on: notice,

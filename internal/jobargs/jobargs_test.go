@@ -38,6 +38,7 @@ func TestArgsParseBack(t *testing.T) {
 		ContentImport{To: "/srv/www", ArchiveURL: "https://old.example.gov.cn/site.tar.gz?x=1&y=2"},
 		Notice{Config: "/etc/notice/notice.json", Port: "8080"},
 		Archive{From: "/srv/www", To: "/archive/edu.tar.gz", Report: "/tmp/result.json"},
+		ArchiveVerify{Archive: "/archive/edu.tar.gz", SHA256: "ab12", Report: "/tmp/result.json"},
 	} {
 		if got := parse(t, want); !reflect.DeepEqual(got, want) {
 			t.Errorf("%v parses back as %+v, want %+v", want.Args(), got, want)
@@ -58,6 +59,8 @@ func TestArgsLeaveUnsetFlagsOut(t *testing.T) {
 			[]string{"content-import", "--to", "/srv/www", "--archive-url", "http://x/a.tar.gz"}},
 		{Archive{From: "/srv/www", To: "/archive/a.tar.gz"}.Args(),
 			[]string{"archive", "--from", "/srv/www", "--to", "/archive/a.tar.gz"}},
+		{ArchiveVerify{Archive: "/archive/a.tar.gz", SHA256: "ab12"}.Args(),
+			[]string{"archive-verify", "--archive", "/archive/a.tar.gz", "--sha256", "ab12"}},
 	} {
 		if !slices.Equal(tc.args, tc.want) {
 			t.Errorf("args %q, want %q", tc.args, tc.want)

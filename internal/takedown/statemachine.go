@@ -32,8 +32,13 @@ type Facts struct {
 	Now time.Time
 	// Prereturn is the outcome of the request's prereturn InspectionRun, if any (T6).
 	Prereturn *RunOutcome
-	// ArchiveVerified says the content archive was written and read back (T7).
+	// ArchiveVerified says the content archive was written, read back by
+	// another pod, and its volume retained (T7).
 	ArchiveVerified bool
+	// ArchiveFailure says why the last archive attempt failed; the next one
+	// starts at ArchiveRetryAt (T7: retried with backoff, nothing released).
+	ArchiveFailure string
+	ArchiveRetryAt time.Time
 }
 
 // RunOutcome is what a takedown needs to know of an InspectionRun.
@@ -197,6 +202,10 @@ func noticePeriod(t *sgv1.TakedownRequest, l Limits, f Facts) Decision {
 // archiving waits for the verified archive; then the site is closed and the
 // deregistration deadline runs.
 func archiving(t *sgv1.TakedownRequest, l Limits, f Facts) Decision {
+	if !f.ArchiveVerified && f.ArchiveFailure != "" && f.Now.Before(f.ArchiveRetryAt) {
+		return Decision{Phase: sgv1.TakedownArchiving, Reason: sgv1.ReasonArchiveFailed, Warning: true, RequeueAt: f.ArchiveRetryAt,
+			Message: fmt.Sprintf("T7: the archive failed (%s); it is retried at %s, and nothing is released before a verified archive exists", f.ArchiveFailure, stamp(f.ArchiveRetryAt))}
+	}
 	if !f.ArchiveVerified {
 		return Decision{Phase: sgv1.TakedownArchiving, Reason: sgv1.ReasonArchiving, StartArchive: true, Message: "T7: archiving the content before anything is released"}
 	}

@@ -57,6 +57,29 @@ func CompleteJob(ctx context.Context, admin client.Client, job *batchv1.Job, pod
 	return admin.Status().Update(ctx, job)
 }
 
+// FailJob plays the kubelet and the Job controller for a Job that gave up:
+// pod's container ended with exitCode and reason, and the Job failed at at
+// with its backoff limit exceeded.
+func FailJob(ctx context.Context, admin client.Client, job *batchv1.Job, pod *corev1.Pod, container string, exitCode int32, reason string, at time.Time) error {
+	pod.Status.Phase = corev1.PodFailed
+	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: container, State: corev1.ContainerState{
+		Terminated: &corev1.ContainerStateTerminated{ExitCode: exitCode, Reason: reason}}}}
+	if err := admin.Status().Update(ctx, pod); err != nil {
+		return err
+	}
+	now := metav1.NewTime(at)
+	if err := admin.Get(ctx, client.ObjectKeyFromObject(job), job); err != nil {
+		return err
+	}
+	job.Status.StartTime, job.Status.Failed = &now, 1
+	job.Status.Conditions = []batchv1.JobCondition{
+		{Type: batchv1.JobFailureTarget, Status: corev1.ConditionTrue, Reason: batchv1.JobReasonBackoffLimitExceeded, LastTransitionTime: now},
+		{Type: batchv1.JobFailed, Status: corev1.ConditionTrue, Reason: batchv1.JobReasonBackoffLimitExceeded,
+			Message: "Job has reached the specified backoff limit", LastTransitionTime: now},
+	}
+	return admin.Status().Update(ctx, job)
+}
+
 // BindClusterRole binds a ClusterRole to a user cluster-wide, as a
 // platform engineer binds the personas (README, "Who may do what").
 func BindClusterRole(ctx context.Context, admin client.Client, role, user string) error {
