@@ -82,6 +82,7 @@ verify-generated: $(CONTROLLER_GEN) ## Fail when `make manifests generate` would
 unit: $(BIN)/go.mod ## Pure-logic tests (no API server).
 	go test $(GOTEST_FLAGS) $$(go list ./... | grep -v -e /internal/controller -e /test/e2e -e /test/envtest -e /test/browser)
 	go test $(GOTEST_FLAGS) -skip '^TestControllers$$' ./internal/controller/...
+	go test $(GOTEST_FLAGS) -tags faultinject ./internal/faults/
 
 .PHONY: envtest
 envtest: control-plane-envtest ## Suites against a real kube-apiserver and etcd.

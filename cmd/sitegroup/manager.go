@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/go-logr/logr"
 	"github.com/spf13/cobra"
@@ -17,7 +18,9 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
+	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/controller"
+	"sitegroup.io/operator/internal/faults"
 	"sitegroup.io/operator/internal/scheme"
 )
 
@@ -37,6 +40,9 @@ type managerOptions struct {
 	probes          bool
 	recordsNS       string
 	certs           certRotationOptions
+	apiQPS          float32
+	apiBurst        int
+	siteWorkers     int
 	zap             zap.Options
 }
 
@@ -64,6 +70,12 @@ func (c *cli) managerCommand() *cobra.Command {
 	fs.StringVar(&o.operatorImage, "operator-image", "sitegroup.io/sitegroup:dev", "image of the operator's own Jobs (content import, inspection)")
 	fs.BoolVar(&o.probes, "availability-probes", true, "probe live sites' homepages for V1 (needs the sites' Service IPs to be reachable from the manager)")
 	fs.StringVar(&o.recordsNS, "records-namespace", envOr("POD_NAMESPACE", "sitegroup-system"), "namespace of the reports the operator publishes (the quarterly spot check)")
+	// client-go's defaults (5 requests a second, bursts of 10; 20 and 30 in
+	// a pod) make 2,000 sites converge at the client's pace, not the API
+	// server's (issue 17: make bench-scale).
+	fs.Float32Var(&o.apiQPS, "kube-api-qps", 50, "requests per second the manager sends the API server, sustained")
+	fs.IntVar(&o.apiBurst, "kube-api-burst", 100, "requests the manager may send the API server in a burst")
+	fs.IntVar(&o.siteWorkers, "site-workers", 4, "GovWebsites reconciled at once (each site is only ever reconciled by one)")
 	bindCertRotationFlags(fs, &o.certs)
 	// controller-runtime binds its logging flags (--zap-log-level, ...) to a
 	// Go flag set only.
@@ -81,6 +93,7 @@ func runManager(opts managerOptions) error {
 	if err != nil {
 		return fmt.Errorf("loading the cluster config: %w", err)
 	}
+	cfg.QPS, cfg.Burst = opts.apiQPS, opts.apiBurst
 	certsReady := newCertsReady(opts.certs)
 	webhookServer := gatedWebhookServer{
 		Server: webhook.NewServer(webhook.Options{Port: opts.webhookPort, CertDir: opts.webhookCertDir}),
@@ -103,7 +116,7 @@ func runManager(opts managerOptions) error {
 		return err
 	}
 	if err := controller.Setup(mgr, controller.Options{EnableWebhooks: opts.enableWebhooks, OperatorImage: opts.operatorImage, AvailabilityProbes: opts.probes,
-		RecordsNamespace: opts.recordsNS}); err != nil {
+		RecordsNamespace: opts.recordsNS, Clock: managerClock(), SiteWorkers: opts.siteWorkers}); err != nil {
 		return err
 	}
 	if err := addProbes(mgr, opts.enableWebhooks); err != nil {
@@ -153,4 +166,13 @@ func startManager(ctx context.Context, mgr ctrl.Manager, log logr.Logger) error 
 	log.Info("stopped")
 	_ = os.Stdout.Sync()
 	return nil
+}
+
+// managerClock is the wall clock; a binary built for the fault suite
+// (faultinject) may run it ahead by SITEGROUP_CLOCK_OFFSET.
+func managerClock() clock.Clock {
+	if d := time.Duration(faults.ClockOffset()); d != 0 {
+		return clock.Offset{By: d}
+	}
+	return clock.Real{}
 }

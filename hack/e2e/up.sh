@@ -14,7 +14,7 @@ mkdir -p "$e2e_dir/pki/webhook"
 "$root/hack/realnode/up.sh"
 "$root/hack/realnode/gateway.sh"
 "$root/hack/realnode/load-images.sh" sitegroup
-(cd "$root" && go build -o bin/sitegroup ./cmd/sitegroup)
+(cd "$root" && go build -o bin/sitegroup ./cmd/sitegroup && go build -tags faultinject -o bin/sitegroup-faults ./cmd/sitegroup)
 
 log "CRDs, admission policy, platform"
 kc apply --server-side -f "$root/config/crd/bases" -f "$root/config/crd/external" >/dev/null

@@ -28,6 +28,13 @@ type Real struct{}
 // Now is time.Now.
 func (Real) Now() time.Time { return time.Now() }
 
+// Offset is the wall clock moved by By: the fault suite's manager runs
+// ahead to a rule's deadline (internal/faults).
+type Offset struct{ By time.Duration }
+
+// Now is time.Now plus the offset.
+func (o Offset) Now() time.Time { return time.Now().Add(o.By) }
+
 // Fake is a clock a test sets and advances.
 type Fake struct {
 	mu  sync.Mutex

@@ -20,6 +20,7 @@ import (
 
 	certmanagerv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -29,6 +30,7 @@ import (
 	"sitegroup.io/operator/internal/apply"
 	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/compliance"
+	"sitegroup.io/operator/internal/faults"
 	"sitegroup.io/operator/internal/identity"
 	"sitegroup.io/operator/internal/policy"
 )
@@ -352,15 +354,28 @@ func (r *GovWebsiteReconciler) planChildren(_ context.Context, s *siteScope) (st
 
 // applyChildren applies the planned objects and removes the unwanted ones.
 func (r *GovWebsiteReconciler) applyChildren(ctx context.Context, s *siteScope) (stepResult, error) {
+	importStarted := false
 	for _, obj := range s.plan.Apply {
-		if _, err := apply.Ensure(ctx, r.Client, obj); err != nil {
+		res, err := apply.Ensure(ctx, r.Client, obj)
+		if err != nil {
 			return stepResult{}, fmt.Errorf("applying %T %s: %w", obj, obj.GetName(), err)
+		}
+		if _, isJob := obj.(*batchv1.Job); isJob && res == apply.Created && obj.GetName() == builders.ImportJobName(s.site) {
+			importStarted = true
 		}
 	}
 	for _, obj := range s.plan.Absent {
 		if _, err := apply.Delete(ctx, r.Client, obj); err != nil {
 			return stepResult{}, fmt.Errorf("removing %T %s: %w", obj, obj.GetName(), err)
 		}
+	}
+	// The fault suite kills the manager here: the children are written,
+	// the status that records them is not (issue 17).
+	if importStarted {
+		faults.Point(faults.ContentImportStarted)
+	}
+	if s.takedowns.inForce != nil {
+		faults.Point(faults.TakedownServiceSwitched)
 	}
 	return stepResult{}, nil
 }

@@ -28,6 +28,7 @@ import (
 	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/conditions"
+	"sitegroup.io/operator/internal/faults"
 	"sitegroup.io/operator/internal/identity"
 	"sitegroup.io/operator/internal/metrics"
 	"sitegroup.io/operator/internal/policy"
@@ -281,6 +282,9 @@ func (r *InspectionRunReconciler) startJob(ctx context.Context, run *sgv1.Inspec
 	job := builders.InspectionJob(run, site, p, r.OperatorImage)
 	if _, err := apply.Ensure(ctx, r.Client, job); err != nil {
 		return nil, err
+	}
+	if run.Spec.Purpose == sgv1.PurposePrelaunch {
+		faults.Point(faults.PrelaunchJobCreated) // the Job exists, the run's status does not name it (issue 17)
 	}
 	now := metav1.NewTime(r.Clock.Now())
 	run.Status.StartTime, run.Status.JobName = &now, job.Name

@@ -51,6 +51,9 @@ type Options struct {
 	// city office and auditors (the quarterly spot check); the operator's
 	// own namespace, sitegroup-system when empty.
 	RecordsNamespace string
+	// SiteWorkers is how many GovWebsites are reconciled at once; one when
+	// zero. The work queue never hands one site to two workers.
+	SiteWorkers int
 }
 
 // setupInspections registers the InspectionRun controller and the scheduler.
@@ -151,6 +154,7 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 		HaveGatewayAPI:  serves(mgr, schema.GroupVersionKind{Group: gatewayv1.GroupName, Version: "v1", Kind: "HTTPRoute"}),
 		HaveCertManager: serves(mgr, certmanagerv1.SchemeGroupVersion.WithKind("Certificate")),
 		Uncached:        mgr.GetAPIReader(),
+		Workers:         opts.SiteWorkers,
 	}
 	if err := sites.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the GovWebsite controller: %w", err)

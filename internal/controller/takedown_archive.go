@@ -15,6 +15,7 @@ import (
 	"sitegroup.io/operator/internal/apply"
 	"sitegroup.io/operator/internal/archive"
 	"sitegroup.io/operator/internal/builders"
+	"sitegroup.io/operator/internal/faults"
 	"sitegroup.io/operator/internal/takedown"
 )
 
@@ -82,6 +83,7 @@ func (r *TakedownRequestReconciler) observeArchive(ctx context.Context, t *sgv1.
 			return err // the termination message may reach the cache after the Job's completion
 		}
 		a.Path, a.SHA256, a.SizeBytes, a.WrittenBy = res.Path, res.SHA256, res.SizeBytes, pod
+		faults.Point(faults.ArchiveWritten) // the digest is read, not yet in status (issue 17)
 	}
 	if err := r.retainArchiveVolume(ctx, t, a); err != nil {
 		return err
@@ -122,6 +124,7 @@ func (r *TakedownRequestReconciler) observeReadBack(ctx context.Context, t *sgv1
 			a.Attempt, pod, res.SHA256, res.SizeBytes, a.WrittenBy, a.SHA256, a.SizeBytes))
 		return nil
 	}
+	faults.Point(faults.ArchiveReadBack) // read back, not yet recorded as verified (issue 17)
 	at := metav1.NewTime(now)
 	a.VerifiedAt, a.VerifiedBy = &at, pod
 	return nil

@@ -46,25 +46,26 @@ func eduSite() *sgv1.GovWebsite {
 	}
 }
 
-// legacyContent fills the old CMS's volume the site migrates from.
-func legacyContent() {
+// legacyContent fills the old CMS's volume ("legacy", in the site's
+// namespace) the site migrates from, with the site's own identity.
+func legacyContent(s *sgv1.GovWebsite) {
 	GinkgoHelper()
 	pvc := &corev1.PersistentVolumeClaim{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "legacy"},
+		ObjectMeta: metav1.ObjectMeta{Namespace: s.Namespace, Name: "legacy"},
 		Spec: corev1.PersistentVolumeClaimSpec{AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
 			Resources: corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("100Mi")}}},
 	}
 	Expect(k8sClient.Create(ctx, pvc)).To(Succeed())
 	writer := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "legacy-writer"},
+		ObjectMeta: metav1.ObjectMeta{Namespace: s.Namespace, Name: "legacy-writer"},
 		Spec: corev1.PodSpec{
 			RestartPolicy:   corev1.RestartPolicyNever,
 			SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532), RunAsGroup: ptr.To[int64](65532)},
 			Containers: []corev1.Container{{Name: "write", Image: "sitegroup.io/sitegroup:dev", ImagePullPolicy: corev1.PullIfNotPresent,
 				// A realistic department site, dated from today, so that the
 				// prelaunch inspection (S5) has something real to crawl.
-				Args: []string{"sample-content", "--out", "/legacy", "--organizer", "天津市和平区教育局",
-					"--site-code", "1201010077", "--icp", "津ICP备05004439号-7", "--public-security", "津公网安备12010102000177号"},
+				Args: []string{"sample-content", "--out", "/legacy", "--organizer", s.Spec.Organization.Name,
+					"--site-code", s.Spec.SiteCode, "--icp", s.Spec.ICPFiling, "--public-security", s.Spec.PublicSecurityFiling},
 				VolumeMounts: []corev1.VolumeMount{{Name: "legacy", MountPath: "/legacy"}}}},
 			Volumes: []corev1.Volume{{Name: "legacy", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "legacy"}}}},
 		},
@@ -79,7 +80,7 @@ func legacyContent() {
 var _ = Describe("a department site on the real node", Ordered, func() {
 	BeforeAll(func() {
 		freshNamespace(ns)
-		legacyContent()
+		legacyContent(eduSite())
 		Expect(k8sClient.Create(ctx, eduSite())).To(Succeed())
 		signChain(eduSite(), false, "unit", "city", "province") // S1: each level as itself
 		Eventually(func() sgv1.SiteState { return site(ns, "edu").Status.State }).Should(Equal(sgv1.StateServing),
