@@ -81,3 +81,18 @@ start_ns() { local name=$1; shift; start "$name" nsenter --net="$netns" -- "$@";
 
 # stamp_ok FILE STAMP: true when FILE exists and its .stamp matches.
 stamp_ok() { [ -x "$1" ] && [ "$(cat "$1.stamp" 2>/dev/null)" = "$2" ]; }
+
+# start_apiserver starts the node's kube-apiserver and waits until it is
+# ready: up.sh, and restart-apiserver.sh for the fault suite.
+start_apiserver() {
+  start_ns kube-apiserver "$k8s_bin/kube-apiserver" \
+    --etcd-servers http://127.0.0.1:2379 --bind-address 0.0.0.0 --secure-port 6443 \
+    --advertise-address "$node_ip" --service-cluster-ip-range "$svc_cidr" \
+    --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" --client-ca-file "$pki/ca.crt" \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local --service-account-key-file "$pki/sa.pub" \
+    --service-account-signing-key-file "$pki/sa.key" --authorization-mode Node,RBAC \
+    --enable-admission-plugins NodeRestriction --allow-privileged=true \
+    --kubelet-client-certificate "$pki/apiserver-kubelet-client.crt" --kubelet-client-key "$pki/apiserver-kubelet-client.key" \
+    --kubelet-preferred-address-types InternalIP
+  wait_for "kube-apiserver /readyz" 90 kc get --raw /readyz
+}

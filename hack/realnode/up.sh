@@ -100,16 +100,7 @@ start_ns etcd "$k8s_bin/etcd" --name rn --data-dir "$rn_dir/etcd" \
   --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
   --initial-cluster rn=http://127.0.0.1:2380 --listen-metrics-urls= --log-level warn
 wait_for "etcd" 30 nsx curl -sf --max-time 2 http://127.0.0.1:2379/health
-start_ns kube-apiserver "$k8s_bin/kube-apiserver" \
-  --etcd-servers http://127.0.0.1:2379 --bind-address 0.0.0.0 --secure-port 6443 \
-  --advertise-address "$node_ip" --service-cluster-ip-range "$svc_cidr" \
-  --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" --client-ca-file "$pki/ca.crt" \
-  --service-account-issuer https://kubernetes.default.svc.cluster.local --service-account-key-file "$pki/sa.pub" \
-  --service-account-signing-key-file "$pki/sa.key" --authorization-mode Node,RBAC \
-  --enable-admission-plugins NodeRestriction --allow-privileged=true \
-  --kubelet-client-certificate "$pki/apiserver-kubelet-client.crt" --kubelet-client-key "$pki/apiserver-kubelet-client.key" \
-  --kubelet-preferred-address-types InternalIP
-wait_for "kube-apiserver /readyz" 90 kc get --raw /readyz
+start_apiserver
 # Loopback relay on the host: 127.0.0.1:$host_api_port -> the netns' 127.0.0.1:6443.
 start api-relay socat "TCP-LISTEN:$host_api_port,bind=127.0.0.1,reuseaddr,fork" \
   "EXEC:$here/nsconnect.sh 127.0.0.1 6443"

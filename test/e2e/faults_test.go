@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -13,21 +14,26 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 	"sitegroup.io/operator/internal/builders"
 	"sitegroup.io/operator/internal/faults"
+	"sitegroup.io/operator/internal/testenv"
 )
 
 // The fault suite (issue 17) kills the manager with SIGKILL at each named
-// point of internal/faults, on the real node, and restarts it: the site
+// point of internal/faults, on the real node, and restarts it; it restarts
+// the API server and drains the node of a live site's front end. The site
 // still converges with one Job per purpose, no orphan, its content, never
 // routed before its prelaunch run passed (S5), its admin never exposed
 // (S7), and a permanent closure archived and verified by a second pod (T7).
@@ -65,6 +71,68 @@ var _ = Describe("the manager killed at each named point", Ordered, Label("fault
 		Expect(out).To(ContainSubstring(legacy), "the migrated content is served")
 		noOrphans(fns)
 		adminNotExposed(fns, s)
+	})
+
+	It("the API server restarted, then the node drained: the manager reconciles again, the front end keeps answering (V1)", func() {
+		By("the API server goes down and comes back; the manager reconnects and acts on a change made after")
+		out, err := exec.CommandContext(ctx, filepath.Join(root, "hack", "realnode", "restart-apiserver.sh")).CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+		Eventually(func() error {
+			live := site(fns, s.Name)
+			patch := client.MergeFrom(live.DeepCopy())
+			live.Spec.Frontend.Replicas = ptr.To[int32](2)
+			return k8sClient.Patch(ctx, live, patch)
+		}).Should(Succeed())
+		Eventually(func(g Gomega) {
+			live := site(fns, s.Name)
+			g.Expect(live.Status.ObservedGeneration).To(Equal(live.Generation))
+			g.Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: fns, Name: builders.FrontendName(s)}, &policyv1.PodDisruptionBudget{})).To(Succeed())
+			d := &appsv1.Deployment{}
+			g.Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: fns, Name: builders.FrontendName(s)}, d)).To(Succeed())
+			g.Expect(d.Status.ReadyReplicas).To(BeEquivalentTo(2))
+		}).Should(Succeed(), func() string { return siteReport(fns, s.Name) })
+
+		By("the node is drained of the front end: the budget keeps one replica, the Gateway answers throughout")
+		nodes := &corev1.NodeList{}
+		Expect(k8sClient.List(ctx, nodes)).To(Succeed())
+		Expect(nodes.Items).To(HaveLen(1))
+		node := nodes.Items[0].Name
+		DeferCleanup(func() { Expect(kubectlOnNode("uncordon", node)).To(Succeed()) })
+		drained := make(chan error, 1)
+		go func() {
+			defer GinkgoRecover()
+			drained <- kubectlOnNode("drain", node, "--ignore-daemonsets", "--timeout=30s",
+				"--pod-selector="+builders.LabelSite+"="+s.Name+","+builders.LabelComponent+"="+builders.ComponentFrontend)
+		}()
+		host := string(s.Spec.Domains[0])
+		answers, failed := 0, []string{}
+	probing:
+		for range 120 { // bounded: the drain gives up after 30 s
+			select {
+			case err := <-drained:
+				Expect(err).To(HaveOccurred(), "the budget must stop the drain from evicting the last replica")
+				break probing
+			case <-time.After(500 * time.Millisecond):
+			}
+			answers++
+			if a, err := viaGateway(gatewayHTTPS, host); err != nil || a.Status != http.StatusOK {
+				failed = append(failed, fmt.Sprintf("%d %v", a.Status, err))
+			}
+		}
+		Expect(answers).To(BeNumerically(">=", 20), "probed through the whole drain")
+		// One request may meet the evicted pod between its termination and
+		// the Gateway's next endpoint update; V1 judges a rate, not a request.
+		Expect(len(failed)).To(BeNumerically("<=", 1), "V1: the homepage answers while the node drains; failed: %v", failed)
+		evicted := &corev1.PodList{}
+		Expect(k8sClient.List(ctx, evicted, client.InNamespace(fns), client.MatchingLabels{builders.LabelComponent: builders.ComponentFrontend})).To(Succeed())
+		pending := 0
+		for _, p := range evicted.Items {
+			if p.Status.Phase == corev1.PodPending {
+				pending++
+			}
+		}
+		Expect(pending).To(Equal(1), "the drain evicted one replica, whose replacement waits for the cordoned node")
+		Expect(kubectlOnNode("uncordon", node)).To(Succeed())
 	})
 
 	It("between a permanent takedown's switch of the Service and its status write: the notice serves after the restart", func() {
@@ -130,6 +198,22 @@ var _ = Describe("the manager killed at each named point", Ordered, Label("fault
 		adminNotExposed(fns, s)
 	})
 })
+
+// kubectlOnNode runs kubectl against the real node, bounded by a minute.
+func kubectlOnNode(args ...string) error {
+	bin, err := testenv.BinDir()
+	if err != nil {
+		return err
+	}
+	cctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	args = append([]string{"--kubeconfig", filepath.Join(root, "bin", "realnode", "kubeconfig")}, args...)
+	out, err := exec.CommandContext(cctx, filepath.Join(bin, "kubectl"), args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("kubectl %s: %w: %s", strings.Join(args, " "), err, out)
+	}
+	return nil
+}
 
 // restartOperatorWith restarts the operator as the fault suite's build,
 // armed to kill itself at point (none when empty) and its clock ahead by
