@@ -9,8 +9,10 @@
 #      -> ext/ of this folder;
 #   2. the refused fork github.com/containous/go-http-auth
 #      -> github.com/abbot/go-http-auth v0.4.0 plus httpauth/additions.go;
-#   3. lego (ACME) pulls DNS-provider SDKs the proxy refuses -> a copy of lego
-#      without those providers, and empty stub modules for the SDK paths.
+#   3. lego (ACME) pulls about 210 DNS providers' SDKs, some refused by the
+#      proxy -> a copy of lego whose provider factory has none (cert-manager
+#      issues the Gateway's certificates), and empty stub modules for the
+#      refused SDK paths.
 # A stamp (version + hash of this folder) makes a warm run a no-op.
 # Usage: hack/tools/traefik/build.sh   (prints the binary's path last)
 set -euo pipefail
@@ -22,8 +24,7 @@ module=github.com/traefik/traefik/v3
 src="$root/bin/traefik-src-$version"
 out="$root/bin/traefik-$version"
 
-# DNS providers of lego whose SDKs the module proxy refuses, and those SDKs.
-lego_drop=(edgedns huaweicloud oraclecloud sakuracloud ucloud yandexcloud)
+# SDK modules of lego's DNS providers that the module proxy refuses.
 refused_modules=(
   github.com/akamai/AkamaiOPEN-edgegrid-golang/v13
   github.com/huaweicloud/huaweicloud-sdk-go-v3
@@ -80,36 +81,32 @@ chmod -R u+w _replace/go-http-auth
 printf 'module github.com/abbot/go-http-auth\n\ngo 1.21\n' > _replace/go-http-auth/go.mod
 go mod edit -replace github.com/abbot/go-http-auth=./_replace/go-http-auth
 
-# 3. lego without the refused DNS providers, and stubs for their SDK modules.
+# 3. lego without its DNS providers (about 210, each with a provider's SDK:
+#    most of a cold build's time, and several refused by the proxy): the
+#    platform's Gateway takes its certificates from cert-manager, never from
+#    Traefik's ACME, so the providers' factory answers that none is built in.
+#    The refused SDK modules stay in Traefik's module graph: empty stubs.
 lego_dir=$(moddir "github.com/go-acme/lego/v5@$lego_version")
 mkdir -p _replace/lego
 cp -R "$lego_dir/." _replace/lego/
 chmod -R u+w _replace/lego
-drop_re=$(IFS='|'; echo "${lego_drop[*]}")
-for p in "${lego_drop[@]}"; do
-  rm -rf "_replace/lego/providers/dns/$p"
-done
-# The providers' factory: drop their imports and their `case ...: return x.NewDNSProvider()`.
-awk -v re="^($drop_re)$" '
-  /^[[:space:]]*"github.com\/go-acme\/lego\/v5\/providers\/dns\/[a-z0-9]+"$/ {
-    n = $0; sub(/.*\/providers\/dns\//, "", n); sub(/".*/, "", n)
-    if (n ~ re) next
-  }
-  /^[[:space:]]*case .*:$/ { held = $0; next }
-  held != "" {
-    line = held; held = ""
-    if ($0 ~ /^[[:space:]]*return [a-z0-9]+\.NewDNSProvider\(\)$/) {
-      n = $0; sub(/^[[:space:]]*return /, "", n); sub(/\..*/, "", n)
-      if (n ~ re) next
-    }
-    print line
-  }
-  { print }
-' _replace/lego/providers/dns/zz_gen_dns_providers.go > zz.tmp
-mv zz.tmp _replace/lego/providers/dns/zz_gen_dns_providers.go
-if grep -Eq "providers/dns/($drop_re)\"|[^a-z]($drop_re)\.NewDNSProvider" _replace/lego/providers/dns/zz_gen_dns_providers.go; then
-  echo "failed to drop providers from lego's factory" >&2; exit 1
-fi
+cat > _replace/lego/providers/dns/zz_gen_dns_providers.go <<'GO'
+// Package dns: lego's DNS provider factory, without providers
+// (sitegroup-operator's hack/tools/traefik/build.sh).
+package dns
+
+import (
+	"fmt"
+
+	"github.com/go-acme/lego/v5/challenge"
+)
+
+// NewDNSChallengeProviderByName knows no provider in this build.
+func NewDNSChallengeProviderByName(name string) (challenge.Provider, error) {
+	return nil, fmt.Errorf("unrecognized DNS provider: %s (this Traefik is built without ACME DNS providers)", name)
+}
+GO
+rm -f _replace/lego/providers/dns/dns_providers_test.go
 go mod edit -replace "github.com/go-acme/lego/v5=./_replace/lego"
 for m in "${refused_modules[@]}"; do
   d="_replace/stubs/$m"
@@ -118,8 +115,7 @@ for m in "${refused_modules[@]}"; do
   go mod edit -replace "$m=./$d"
 done
 
-# 4. Build.
-heavy go mod download
+# 4. Build (it downloads only the modules it compiles).
 mkdir -p "$out"
 heavy env CGO_ENABLED=0 go build -trimpath -ldflags "-s -w \
   -X github.com/traefik/traefik/v3/pkg/version.Version=$version" \
