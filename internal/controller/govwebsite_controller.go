@@ -11,6 +11,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -206,7 +207,10 @@ func (r *GovWebsiteReconciler) finalize(ctx context.Context, site *sgv1.GovWebsi
 		conditions.MarkStalled(&site.Status.Conditions, site.Generation, sgv1.ReasonDeletionBlocked, msg)
 		return patcher.Patch(ctx, r.Client, site)
 	}
-	if err := r.keepRecord(ctx, site); err != nil {
+	// The record is kept in the site's namespace; when that namespace is
+	// being deleted nothing new can be written there, and waiting for it
+	// would hold the namespace's deletion forever.
+	if err := r.keepRecord(ctx, site); err != nil && !apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause) {
 		return err
 	}
 	plan, err := builders.Desired(builders.Inputs{Site: site, Policy: policy.InForce(sgv1.SiteGroupPolicySpec{}), HaveGatewayAPI: r.HaveGatewayAPI, HaveCertManager: r.HaveCertManager, Approved: true, Launched: true, ImportContent: true})

@@ -426,6 +426,18 @@ var _ = Describe("GovWebsite controller", func() {
 		Eventually(warningReasons, timeout, interval).WithArguments(ns).Should(ContainElement("OutsideAllowedRegions"))
 	})
 
+	It("lets a forced deletion finish in a namespace being deleted, where its record cannot be written", func() {
+		createApproved(eduSite(ns))
+		Eventually(func() []string { return getSite(ns).Finalizers }, timeout, interval).Should(ContainElement(controller.SiteFinalizer))
+		updateSite(ns, func(site *sgv1.GovWebsite) {
+			site.Annotations = map[string]string{sgv1.AnnotationForceDelete: "true"}
+		})
+		By("the namespace goes first: the API server refuses new objects in it, the record's ConfigMap included")
+		Expect(k8sClient.Delete(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})).To(Succeed())
+		Expect(k8sClient.Delete(ctx, getSite(ns))).To(Succeed())
+		gone(&sgv1.GovWebsite{}, ns, "edu")
+	})
+
 	It("holds a deleted site until closed by procedure, then removes children and keeps content", func() {
 		createApproved(eduSite(ns))
 		exists(&appsv1.Deployment{}, ns, "edu-frontend")
