@@ -33,3 +33,48 @@ bench: ## Benchmark the inspector's crawler against linkchecker, wget2 and the r
 		fi; \
 	done
 	GOTOOLCHAIN=local go test -run '^$$' -bench . $(BENCH_FLAGS) ./test/bench/
+
+# The operator's scale benchmark (issue 17):
+#   make bench-scale [SCALE_SITES=250,500,1000,2000] [SCALE_STEADY=10m]
+# For each size, on fresh control planes on loopback (hack/bench/scale-up.sh,
+# state and logs in bin/bench-scale/): the API server's own rate for the
+# sites' children applied server-side (the floor), then the manager as a
+# process on that many signed GovWebsites created at once: time to
+# converge, API requests per site by verb (the API server's audit log of
+# the operator's user), peak RSS and CPU, writes per minute at steady state
+# and reconcile errors. Ends with a table and one line for scripts:
+#   scale: sites=2000 converge-x-of-floor=R steady-writes-per-min=W manager-peak-MiB=M errors=E
+# Other knobs (test/bench/scale): SCALE_SETTLE, SCALE_QUIET,
+# SCALE_CONVERGE_BASE, SCALE_CONVERGE_PER_SITE, SCALE_FLOOR_WORKERS,
+# SCALE_SUBMIT_WORKERS, SCALE_PORTAL_EVERY, SCALE_POLICY.
+# `go test ./...` (make test) skips it: it runs only with SITEGROUP_BENCH_SCALE=1.
+
+BENCH_SCALE_TIMEOUT ?= 8h
+
+.PHONY: bench-scale
+bench-scale: $(BIN)/go.mod build control-plane $(KWOK) ## Scale benchmark: the manager on 250 to 2,000 sites against the API server's floor (test/bench/scale).
+	@rm -f bin/bench-scale/results.txt
+	SITEGROUP_BENCH_SCALE=1 GOTOOLCHAIN=local go test -count 1 -v -run '^TestScale$$' -timeout $(BENCH_SCALE_TIMEOUT) ./test/bench/scale/; \
+	rc=$$?; hack/bench/scale-down.sh >/dev/null 2>&1 || true; \
+	if [ -f bin/bench-scale/results.txt ]; then cat bin/bench-scale/results.txt; fi; \
+	exit $$rc
+
+# The V1 availability prober at the platform's scale (issue 17):
+#   make bench-prober [PROBER_SITES=10000]
+# envtest's kube-apiserver and etcd with PROBER_SITES launched GovWebsites
+# (100 a namespace) whose homepages are loopback servers (1 in 100 always
+# failing, 1 in 100 failing every 4th probe), the manager's cache-backed
+# client as the operator's ServiceAccount, and an injected clock stepping
+# through a simulated day at the prober's 30 s tick. Reports probes per
+# site per day on the spread schedule (min/max), status writes per site in
+# any hour, peak goroutines and memory, ms per tick and the day's wall
+# time, then the first tick of a new leader after a 2 h outage; ends with
+#   prober: sites=N probes-per-site-min=.. max=.. writes-per-site-hour-max=.. peak-goroutines=.. peak-MiB=..
+# `go test ./...` only compiles it: it is a benchmark.
+
+PROBER_SITES       ?= 10000
+PROBER_BENCH_FLAGS ?= -benchtime 1x -timeout 2h
+
+.PHONY: bench-prober
+bench-prober: $(BIN)/go.mod control-plane-envtest ## Benchmark the V1 prober over a simulated day of PROBER_SITES sites on envtest (test/bench/prober).
+	PROBER_SITES=$(PROBER_SITES) KUBEBUILDER_ASSETS=$(K8S_BIN) GOTOOLCHAIN=local go test -run '^$$' -bench '^BenchmarkProberDay$$' $(PROBER_BENCH_FLAGS) ./test/bench/prober/
