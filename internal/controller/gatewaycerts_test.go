@@ -14,12 +14,17 @@ import (
 	sgv1 "sitegroup.io/operator/api/v1alpha1"
 )
 
-// platformGateway is the Gateway the policy names (createPolicy), as a
-// platform engineer applies it: an HTTP listener, and an HTTPS listener
-// with the platform's own fallback certificate.
+// certsGateway is a Gateway of this suite's own, as a platform engineer
+// applies it: an HTTP listener, and an HTTPS listener with the platform's
+// own fallback certificate. Not the policy's Gateway (createPolicy): every
+// other suite's sites are granted on that one, and past Gateway API's 64
+// certificates a listener leaves later namespaces out, so which site fits
+// would hang on the order the suites ran in.
+const certsGateway = "certs"
+
 func platformGateway() *gatewayv1.Gateway {
 	return &gatewayv1.Gateway{
-		ObjectMeta: metav1.ObjectMeta{Namespace: "sitegroup-gateway", Name: "sitegroup"},
+		ObjectMeta: metav1.ObjectMeta{Namespace: "sitegroup-gateway", Name: certsGateway},
 		Spec: gatewayv1.GatewaySpec{
 			GatewayClassName: "traefik",
 			Listeners: []gatewayv1.Listener{
@@ -35,7 +40,7 @@ func platformGateway() *gatewayv1.Gateway {
 
 func httpsRefs() []gatewayv1.SecretObjectReference {
 	gw := &gatewayv1.Gateway{}
-	Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: "sitegroup-gateway", Name: "sitegroup"}, gw)).To(Succeed())
+	Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: "sitegroup-gateway", Name: certsGateway}, gw)).To(Succeed())
 	for _, l := range gw.Spec.Listeners {
 		if l.Name == "https" {
 			return l.TLS.CertificateRefs
@@ -56,7 +61,9 @@ var _ = Describe("Gateway certificates", Ordered, func() {
 		Expect(client.IgnoreAlreadyExists(err)).To(Succeed())
 		Expect(k8sClient.Create(ctx, platformGateway())).To(Succeed())
 		ns = newSiteNamespace()
-		createApproved(eduSite(ns))
+		site := eduSite(ns)
+		site.Spec.Routing.GatewayRef = &sgv1.GatewayParentRef{Name: certsGateway, Namespace: "sitegroup-gateway", SectionName: "https"}
+		createApproved(site)
 	})
 
 	It("grants the platform's Gateway its site's certificate Secret, and that Secret only", func() {
@@ -72,14 +79,14 @@ var _ = Describe("Gateway certificates", Ordered, func() {
 		Eventually(httpsRefs, timeout, interval).Should(ContainElement(siteRef()))
 		Expect(httpsRefs()[0].Name).To(Equal(gatewayv1.ObjectName("platform-default-tls")), "the platform's certificate stays first")
 		gw := &gatewayv1.Gateway{}
-		Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: "sitegroup-gateway", Name: "sitegroup"}, gw)).To(Succeed())
+		Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: "sitegroup-gateway", Name: certsGateway}, gw)).To(Succeed())
 		Expect(gw.Spec.Listeners[0].TLS).To(BeNil())
 		Expect(gw.Spec.Listeners[1].Port).To(Equal(gatewayv1.PortNumber(443)), "the operator writes certificateRefs, nothing else")
 	})
 
 	It("puts the certificate back when the platform re-applies its Gateway", func() {
 		gw := &gatewayv1.Gateway{}
-		Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: "sitegroup-gateway", Name: "sitegroup"}, gw)).To(Succeed())
+		Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: "sitegroup-gateway", Name: certsGateway}, gw)).To(Succeed())
 		gw.Spec.Listeners[1].TLS.CertificateRefs = []gatewayv1.SecretObjectReference{{Name: "platform-default-tls"}}
 		Expect(k8sClient.Update(ctx, gw)).To(Succeed())
 		Eventually(httpsRefs, timeout, interval).Should(ContainElement(siteRef()))
