@@ -155,11 +155,15 @@ const (
 
 // Reasons of an InspectionRun's conditions and events.
 const (
-	ReasonInspected          = "Inspected"
-	ReasonJobFailed          = "JobFailed"
-	ReasonSiteNotFound       = "SiteNotFound"
-	ReasonSiteTakenDown      = "SiteTakenDown"
-	ReasonWaitingForOtherRun = "WaitingForOtherRun"
+	ReasonInspected = "Inspected"
+	ReasonJobFailed = "JobFailed"
+	// ReasonHomepageUnreachable: the inspector ran but the site's homepage
+	// did not open, so it judged nothing. No verdict, no V1 veto: V1 is the
+	// 7-day availability window's (issue 16).
+	ReasonHomepageUnreachable = "HomepageUnreachable"
+	ReasonSiteNotFound        = "SiteNotFound"
+	ReasonSiteTakenDown       = "SiteTakenDown"
+	ReasonWaitingForOtherRun  = "WaitingForOtherRun"
 	// ReasonSuperseded: a scheduled run that never started, replaced by a
 	// later scheduled run of its purpose.
 	ReasonSuperseded             = "Superseded"

@@ -117,8 +117,8 @@ func TestInspectText(t *testing.T) {
 	}
 }
 
-// TestInspectUnreachable: a site that cannot be reached is a verdict
-// (V1), not an error: exit 0.
+// TestInspectUnreachable: a site that cannot be reached is an unjudged
+// report, not an error (exit 0), and no V1 veto (issue 16).
 func TestInspectUnreachable(t *testing.T) {
 	site := fixture(t, func(s *fixturesite.Spec) { s.HomeStatus = http.StatusServiceUnavailable })
 	code, stdout, stderr := runCLI("--url", site.URL, "--rate", "0", "--retries", "0", "--output", "json")
@@ -126,8 +126,8 @@ func TestInspectUnreachable(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil || code != 0 {
 		t.Fatalf("exit %d, %v: %s", code, err, stderr)
 	}
-	if r.Verdict != findings.Fail || len(r.Vetoes) != 1 || r.Vetoes[0].ID != "V1" {
-		t.Errorf("vetoes %v", r.Vetoes)
+	if r.Verdict != findings.Unjudged || len(r.Vetoes) != 0 || r.Unreachable != "HTTP 503" {
+		t.Errorf("verdict %s vetoes %v unreachable %q", r.Verdict, r.Vetoes, r.Unreachable)
 	}
 }
 

@@ -451,7 +451,7 @@ func launchVerdict(launch *sgv1.LaunchStatus, prelaunch *sgv1.InspectionRun) ver
 	case prelaunch.Status.Phase == sgv1.InspectionSucceeded:
 		return verdict{metav1.ConditionFalse, sgv1.ReasonPrelaunchFailed, fmt.Sprintf("S5: prelaunch inspection %s failed (%s); fix the site and delete the run to inspect again", prelaunch.Name, verdictMessage(prelaunch.Status))}
 	case prelaunch.Status.Phase == sgv1.InspectionFailed:
-		return verdict{metav1.ConditionFalse, sgv1.ReasonPrelaunchFailed, fmt.Sprintf("S5: prelaunch inspection %s could not run: %s; delete the run to try again", prelaunch.Name, prelaunch.Status.FailureReason)}
+		return verdict{metav1.ConditionFalse, sgv1.ReasonPrelaunchFailed, fmt.Sprintf("S5: prelaunch inspection %s ended without a verdict: %s; delete the run to try again", prelaunch.Name, prelaunch.Status.FailureReason)}
 	}
 	return verdict{metav1.ConditionFalse, sgv1.ReasonInspecting, "S5: prelaunch inspection " + prelaunch.Name + " is running against the site's internal Service"}
 }

@@ -35,13 +35,19 @@ func failing(vetoes ...string) findings.Report {
 // its report on stdout, and the Job completes.
 func completeInspection(ns, run string, report findings.Report) {
 	GinkgoHelper()
+	endInspection(ns, run, report)
+	Eventually(func() sgv1.InspectionPhase { return runOf(ns, run).Status.Phase }, timeout, interval).Should(Equal(sgv1.InspectionSucceeded))
+}
+
+// endInspection is completeInspection without waiting for the run's phase.
+func endInspection(ns, run string, report findings.Report) {
+	GinkgoHelper()
 	job := &batchv1.Job{}
 	exists(job, ns, run+"-inspect")
 	log, err := json.Marshal(report)
 	Expect(err).NotTo(HaveOccurred())
 	inspectorLogs.Set(key(ns, testenv.JobPodName(job)), append([]byte("starting inspection\n"), log...))
 	completeJob(ns, job, "inspect", string(findings.Summarize(report).Encode()))
-	Eventually(func() sgv1.InspectionPhase { return runOf(ns, run).Status.Phase }, timeout, interval).Should(Equal(sgv1.InspectionSucceeded))
 }
 
 // completeJob plays the Job controller and kubelet for any of the

@@ -29,6 +29,7 @@ import (
 	"sitegroup.io/operator/internal/clock"
 	"sitegroup.io/operator/internal/conditions"
 	"sitegroup.io/operator/internal/faults"
+	"sitegroup.io/operator/internal/findings"
 	"sitegroup.io/operator/internal/identity"
 	"sitegroup.io/operator/internal/metrics"
 	"sitegroup.io/operator/internal/policy"
@@ -296,6 +297,10 @@ func (r *InspectionRunReconciler) startJob(ctx context.Context, run *sgv1.Inspec
 func (r *InspectionRunReconciler) record(ctx context.Context, run *sgv1.InspectionRun, js jobState) error {
 	switch js.Phase {
 	case sgv1.InspectionSucceeded:
+		if js.Summary.Verdict == findings.Unjudged {
+			r.recordUnjudged(ctx, run, js)
+			return nil
+		}
 		applySummary(&run.Status, *js.Summary)
 		run.Status.ReportRef = nil
 		if err := r.keepReport(ctx, run, js.Pod); err != nil {
@@ -313,6 +318,21 @@ func (r *InspectionRunReconciler) record(ctx context.Context, run *sgv1.Inspecti
 		conditions.MarkReconciling(&run.Status.Conditions, run.Generation, string(js.Phase), js.Detail)
 	}
 	return nil
+}
+
+// recordUnjudged: the inspector ran, but the homepage did not open, so it
+// judged nothing. The run ends without a verdict, so the site's record
+// takes no month and opens no ticket from it: V1 is judged on the 7-day
+// window of the prober's spaced probes, never on one run's (issue 16). The
+// report is kept: its probes are evidence for that window.
+func (r *InspectionRunReconciler) recordUnjudged(ctx context.Context, run *sgv1.InspectionRun, js jobState) {
+	run.Status.ReportRef = nil
+	detail := fmt.Sprintf("the site's homepage did not open (%s), so nothing was judged; not a V1 veto: V1 is judged on the site's 7-day availability window (status.availability)", js.Summary.Unreachable)
+	if err := r.keepReport(ctx, run, js.Pod); err != nil {
+		detail += "; full report unavailable: " + err.Error()
+	}
+	r.endWithoutVerdict(ctx, run, sgv1.ReasonHomepageUnreachable, detail)
+	metrics.RecordRun(string(run.Spec.Purpose), findings.Unjudged)
 }
 
 // recordExternal records a national or provincial check's result as its
@@ -347,11 +367,16 @@ func externalVetoes(problems []string) []sgv1.Veto {
 
 // fail ends the run as an infrastructure failure: not a site verdict.
 func (r *InspectionRunReconciler) fail(ctx context.Context, run *sgv1.InspectionRun, reason, detail string) {
+	r.endWithoutVerdict(ctx, run, reason, detail)
+	metrics.RecordRun(string(run.Spec.Purpose), "error")
+}
+
+// endWithoutVerdict ends a run Failed: no verdict on the site.
+func (r *InspectionRunReconciler) endWithoutVerdict(ctx context.Context, run *sgv1.InspectionRun, reason, detail string) {
 	run.Status.FailureReason = truncate(detail, 1000)
 	r.finish(run, sgv1.InspectionFailed)
-	conditions.MarkStalled(&run.Status.Conditions, run.Generation, reason, "the inspection could not run (no verdict on the site): "+detail)
+	conditions.MarkStalled(&run.Status.Conditions, run.Generation, reason, "no verdict on the site: "+detail)
 	eventLog(ctx, r.Recorder, run, pendingEvent{corev1.EventTypeWarning, reason, "Inspection", detail})
-	metrics.RecordRun(string(run.Spec.Purpose), "error")
 }
 
 func (r *InspectionRunReconciler) finish(run *sgv1.InspectionRun, phase sgv1.InspectionPhase) {

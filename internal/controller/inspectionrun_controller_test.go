@@ -160,6 +160,26 @@ var _ = Describe("InspectionRun controller", func() {
 			Should(Equal("edu-prelaunch"), "the site's record ignores the failed run")
 	})
 
+	It("ends a run whose homepage did not open without a verdict: no V1 veto, no month, no ticket (issue 16)", func() {
+		run := selfcheck(ns, "monthly-down")
+		run.Spec.Purpose = sgv1.PurposeMonthly
+		Expect(asOperator().Create(ctx, run)).To(Succeed())
+		endInspection(ns, "monthly-down", findings.Report{Verdict: findings.Unjudged, Unreachable: "HTTP 503",
+			Warnings: []findings.Warning{{ID: "V1-probes", Reason: "3 of this run's 3 homepage probes failed"}},
+			Stats:    findings.Stats{Probes: 3, ProbesFailed: 3}})
+
+		Eventually(func() sgv1.InspectionPhase { return runOf(ns, "monthly-down").Status.Phase }, timeout, interval).Should(Equal(sgv1.InspectionFailed))
+		run = runOf(ns, "monthly-down")
+		Expect(run.Status.Verdict).To(BeEmpty(), "one run's probes are no V1 veto: V1 is the 7-day window's")
+		Expect(run.Status.Vetoes).To(BeEmpty())
+		Expect(findCondition(run.Status.Conditions, sgv1.ConditionStalled).Reason).To(Equal(sgv1.ReasonHomepageUnreachable))
+		Expect(run.Status.FailureReason).To(And(ContainSubstring("HTTP 503"), ContainSubstring("availability window")))
+		Expect(run.Status.ReportRef).NotTo(BeNil(), "the report is kept: its probes are evidence for the window")
+		Consistently(func() *sgv1.GovWebsiteStatus { return &getSite(ns).Status }, time.Second, interval).Should(And(
+			HaveField("LastInspection.Run", "edu-prelaunch"), HaveField("MonthlyResults", BeEmpty()), HaveField("Tickets", BeEmpty())),
+			"the site's record takes no month and opens no ticket from an unjudged run")
+	})
+
 	It("scores a run with the profile it names, from its own recorded copy", func() {
 		shared := &corev1.ConfigMap{
 			ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "profile-" + ns},

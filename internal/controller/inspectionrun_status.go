@@ -85,7 +85,7 @@ func readJob(job *batchv1.Job, pods []corev1.Pod, now time.Time) jobState {
 func summaryOf(pods []corev1.Pod) (findings.Summary, string, bool) {
 	for _, m := range terminationMessages(pods) {
 		var sum findings.Summary
-		if err := json.Unmarshal([]byte(m.message), &sum); err == nil && (sum.Verdict == findings.Pass || sum.Verdict == findings.Fail) {
+		if err := json.Unmarshal([]byte(m.message), &sum); err == nil && (sum.Verdict == findings.Pass || sum.Verdict == findings.Fail || sum.Verdict == findings.Unjudged) {
 			return sum, m.pod, true
 		}
 	}

@@ -14,6 +14,11 @@ import (
 const (
 	Pass = "pass"
 	Fail = "fail"
+	// Unjudged: the homepage did not open, so nothing on the site could be
+	// judged. Not a V1 veto: V1 is judged on the 7-day window of the
+	// operator's spaced probes (≥20 a day), which one run's few probes
+	// cannot stand for (issue 16). The run records no verdict.
+	Unjudged = "unjudged"
 )
 
 // Report is everything one inspection found: `sitegroup inspect --output json`
@@ -37,6 +42,9 @@ type Report struct {
 	// HTTP redirect, a meta refresh, a window.location line): the page it
 	// forwards to is the one judged, when it is on the site.
 	Forwarded *Forward `json:"forwarded,omitempty"`
+	// Unreachable is why the homepage did not open, when it did not (the
+	// verdict is then Unjudged).
+	Unreachable string `json:"unreachable,omitempty"`
 }
 
 // Forward is how the requested homepage forwards to the judged one.
@@ -166,6 +174,8 @@ type Summary struct {
 	Warnings   []string     `json:"warnings,omitempty"` // warning ids
 	// BudgetExhausted names the crawl budget that ran out (pages, links, time).
 	BudgetExhausted string `json:"budgetExhausted,omitempty"`
+	// Unreachable is why the homepage did not open (verdict Unjudged).
+	Unreachable string `json:"unreachable,omitempty"`
 }
 
 // MaxSummaryBytes is the termination message's budget, with room to spare.
@@ -177,7 +187,7 @@ const maxReasonRunes = 200
 // Summarize reduces a report to its summary. Group totals are the report's
 // deductions summed per group; the scoring profile has already capped them.
 func Summarize(r Report) Summary {
-	s := Summary{Verdict: r.Verdict, Score: r.Score, BudgetExhausted: r.Stats.BudgetExhausted}
+	s := Summary{Verdict: r.Verdict, Score: r.Score, BudgetExhausted: r.Stats.BudgetExhausted, Unreachable: cut(r.Unreachable, maxReasonRunes)}
 	for _, v := range r.Vetoes {
 		s.Vetoes = append(s.Vetoes, Veto{ID: v.ID, Reason: cut(v.Reason, maxReasonRunes)})
 	}

@@ -51,7 +51,6 @@ type observation struct {
 	dead         []findings.DeadLink
 	probes       int
 	probesFailed int
-	homeErr      string // why the homepage did not open, if it did not
 	https        httpsState
 	admin        []string
 	portal       bool // the site is a portal (000 §二(三))

@@ -46,9 +46,10 @@
 // scored), otherwise 100 minus capped deductions, failing below 60.
 //
 // V1 here is this run's probes of the homepage (one before the crawl, the
-// rest after it; the 7-day window of 20 probes a day is the controller's).
-// A homepage that does not open is a V1 verdict, not an error: the command
-// exits 0 whenever the inspection ran.
+// rest after it), reported as evidence, never a veto: the 7-day window of
+// 20 probes a day is the controller's. A homepage that does not open is an
+// unjudged report (findings.Unjudged), not an error: the command exits 0
+// whenever the inspection ran.
 //
 // Dates are days in the platform's calendar (Asia/Shanghai); --now fixes
 // today, so reports are reproducible (the golden tests rely on it).

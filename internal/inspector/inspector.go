@@ -23,7 +23,7 @@ const maxDeadLinks = 1000
 const postCrawlBudget = 45 * time.Second
 
 // Run inspects one site and reports what it found. It always returns a
-// report: a site that cannot be reached fails V1, it is not an error.
+// report: a site whose homepage does not open is unjudged, not an error.
 func Run(ctx context.Context, cfg Config) findings.Report {
 	began := time.Now()
 	cfg = cfg.withDefaults()
@@ -70,20 +70,18 @@ func Run(ctx context.Context, cfg Config) findings.Report {
 	r.Forwarded = forward
 	r.Stats.Probes, r.Stats.ProbesFailed = o.probes, o.probesFailed
 	j := &judgement{}
-	if !res.HomeOpened() {
-		// Nothing else can be judged: V1 whatever the probes said.
-		o.homeErr = homeFailure(res)
-		if len(o.vetoes(cfg, j)) == 0 {
-			j.veto("V1", "site unreachable: the homepage did not open (%s)", o.homeErr)
-		} else {
-			j.vetoes[0].Reason += "; the crawl could not open it either: " + o.homeErr
-		}
-	} else {
+	if res.HomeOpened() {
 		o.fill(cfg, crawled, col, res, &r)
 		o.judge(cfg, j)
+		scored := cfg.Profile.Score(j.vetoes, j.found)
+		r.Vetoes, r.Deductions, r.Verdict, r.Score = nonNil(j.vetoes), scored.Deductions, scored.Verdict, scored.Score
+	} else {
+		// Nothing on the site can be judged, and one run's probes are no
+		// V1 veto (the 7-day window is): no verdict (issue 16); the probes
+		// stay as evidence for the window.
+		checkAvailability(j, o, cfg.Profile.Warnings)
+		r.Verdict, r.Unreachable = findings.Unjudged, homeFailure(res)
 	}
-	scored := cfg.Profile.Score(j.vetoes, j.found)
-	r.Vetoes, r.Deductions, r.Verdict, r.Score = nonNil(j.vetoes), scored.Deductions, scored.Verdict, scored.Score
 	r.Warnings = nonNil(j.warnings)
 	r.Stats.Requests = fetcher.Requests() + prober.Requests()
 	r.Stats.DurationSeconds = time.Since(began).Round(time.Millisecond).Seconds()
@@ -103,12 +101,6 @@ func newReport(cfg Config, res crawl.Result) findings.Report {
 		Columns: []findings.Column{}, Warnings: []findings.Warning{},
 		Stats: findings.Stats{Pages: res.Pages, Links: res.Links, LinksChecked: res.Checked, LinksRefused: res.Refused,
 			BudgetExhausted: crawl.JoinBudgets(res.Budgets), ExternalLinks: ext}}
-}
-
-// vetoes runs V1 alone (the homepage did not open).
-func (o *observation) vetoes(cfg Config, j *judgement) []findings.Veto {
-	checkAvailability(j, o, cfg.Profile.Warnings)
-	return j.vetoes
 }
 
 func homeFailure(res crawl.Result) string {

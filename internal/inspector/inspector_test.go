@@ -172,7 +172,6 @@ func TestVetoes(t *testing.T) {
 		{"V5: an item dated tomorrow warns", func(s *fixturesite.Spec) { s.FutureItem, s.FutureDays = true, 1 }, "", "V5-future-dates"},
 		{"V5: an item dated 2 days ahead", func(s *fixturesite.Spec) { s.FutureItem, s.FutureDays = true, 2 }, "V5", ""},
 		{"V5: an item dated a month ahead", func(s *fixturesite.Spec) { s.FutureItem = true }, "V5", ""},
-		{"V1: homepage down", func(s *fixturesite.Spec) { s.HomeStatus = http.StatusServiceUnavailable }, "V1", "V1-probes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			spec := fixturesite.Default(testNow)
@@ -192,13 +191,38 @@ func TestVetoes(t *testing.T) {
 	}
 }
 
-func TestUnreachableSiteIsJudgedByV1Only(t *testing.T) {
-	spec := fixturesite.Default(testNow)
-	spec.HomeStatus = http.StatusServiceUnavailable
-	r, _ := inspect(t, spec)
-	if vetoes(r) != "V1" || len(r.Deductions) != 0 || len(r.Columns) != 0 || r.Stats.ProbesFailed != 3 {
-		t.Errorf("vetoes %v deductions %v columns %d probes failed %d", r.Vetoes, r.Deductions, len(r.Columns), r.Stats.ProbesFailed)
+// TestUnreachableSiteIsUnjudged: a homepage that does not open leaves
+// nothing to judge, and one run's probes are no V1 veto — V1 is the 7-day
+// window's (issue 16). Every answer that is not an open homepage.
+func TestUnreachableSiteIsUnjudged(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		want   string
+	}{
+		{"503", http.StatusServiceUnavailable, "HTTP 503"},
+		{"404", http.StatusNotFound, "HTTP 404"},
+		{"400, the first status that fails", http.StatusBadRequest, "HTTP 400"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := fixturesite.Default(testNow)
+			spec.HomeStatus = tc.status
+			r, _ := inspect(t, spec)
+			if r.Verdict != findings.Unjudged || len(r.Vetoes) != 0 || len(r.Deductions) != 0 || len(r.Columns) != 0 {
+				t.Errorf("verdict %s vetoes %v deductions %v columns %d", r.Verdict, r.Vetoes, r.Deductions, len(r.Columns))
+			}
+			if r.Unreachable != tc.want || warningIDs(r) != "V1-probes" || r.Stats.ProbesFailed != 3 {
+				t.Errorf("unreachable %q warnings %q probes failed %d", r.Unreachable, warningIDs(r), r.Stats.ProbesFailed)
+			}
+		})
 	}
+	t.Run("399 opens: judged", func(t *testing.T) {
+		spec := fixturesite.Default(testNow)
+		spec.HomeStatus = 399
+		if r, _ := inspect(t, spec); r.Verdict == findings.Unjudged || r.Unreachable != "" {
+			t.Errorf("verdict %s unreachable %q", r.Verdict, r.Unreachable)
+		}
+	})
 }
 
 func TestChineseEncodings(t *testing.T) {

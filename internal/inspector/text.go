@@ -17,6 +17,9 @@ func WriteText(w io.Writer, r findings.Report) error {
 	ew.printf("%s  score %d  %s  (profile %s, today %s)\n", strings.ToUpper(r.Verdict), r.Score, r.URL,
 		r.Profile, r.Now.Format(time.DateOnly))
 	ew.printf("%s\n", statsLine(r))
+	if r.Unreachable != "" {
+		ew.printf("the homepage did not open (%s): nothing could be judged; V1 is judged on the site's 7-day window of spaced probes, not on one run\n", r.Unreachable)
+	}
 	if f := r.Forwarded; f != nil {
 		if f.Followed {
 			ew.printf("the homepage %s forwards (%s) to %s: that page is judged\n", f.From, f.By, f.To)
