@@ -6,8 +6,9 @@
 #         lease: it serves the admission webhooks (signing needs them, S1)
 #         and reconciles nothing, so the sites can be created and signed
 #         before the measured manager sees any of them;
-#   run   stops that one and starts the measured manager as the demo does
-#         (no leader election): it finds every site at once;
+#   run [WORKERS]  stops that one and starts the measured manager as the
+#         demo does (no leader election), with --site-workers WORKERS (4,
+#         its default): it finds every site at once;
 #   stop  stops either.
 # The webhooks are pointed at 127.0.0.1 (hack/lib/webhook-on-loopback.sh).
 set -euo pipefail
@@ -37,7 +38,7 @@ LEASE
     ;;
   run)
     stop webhooks
-    manager manager --leader-elect=false
+    manager manager --leader-elect=false --site-workers "${2:-4}"
     ;;
   stop)
     stop manager

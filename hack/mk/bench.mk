@@ -45,7 +45,7 @@ bench: ## Benchmark the inspector's crawler against linkchecker, wget2 and the r
 # and reconcile errors. Ends with a table and one line for scripts:
 #   scale: sites=2000 converge-x-of-floor=R steady-writes-per-min=W manager-peak-MiB=M errors=E
 # Other knobs (test/bench/scale): SCALE_SETTLE, SCALE_QUIET,
-# SCALE_CONVERGE_BASE, SCALE_CONVERGE_PER_SITE, SCALE_FLOOR_WORKERS,
+# SCALE_CONVERGE_BASE, SCALE_CONVERGE_PER_SITE, SCALE_WORKERS (the floor's loops and the manager's --site-workers, 4),
 # SCALE_SUBMIT_WORKERS, SCALE_PORTAL_EVERY, SCALE_POLICY.
 # `go test ./...` (make test) skips it: it runs only with SITEGROUP_BENCH_SCALE=1.
 

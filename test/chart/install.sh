@@ -13,6 +13,11 @@
 #   - its metrics are HTTPS for a token bound to sitegroup-metrics-reader
 #     only (no token 401, another token 403);
 #   - the operator works: the site's content volume is created and bound;
+#   - one pod's loss blocks nothing (cert-manager install, issue 17): the
+#     chart's two replicas and PodDisruptionBudget, the leader's pod force-
+#     deleted, a valid change admitted by the other replica at once, the
+#     lease moved and the change reconciled; with no manager pod at all a
+#     write is refused (the webhooks fail closed);
 #   - the API server accepts every object of the default (cert-manager) and
 #     the custom render (server-side dry run, with the CRDs they need);
 #   - `helm uninstall` removes the operator but leaves the CRDs, the site and
@@ -215,6 +220,53 @@ if k -n "$ns" logs "$pod" | grep -i 'forbidden: User "system:serviceaccount:'"$n
   fail "the API server refused the manager (RBAC)"
 fi
 echo "  none"
+
+# Issue 17: the webhooks fail closed, so the chart's defaults — two replicas,
+# a PodDisruptionBudget, leader election — must let one pod's loss block no
+# write and stop no reconcile; and with no webhook pod at all, writes are
+# refused, never admitted unchecked. Once, in the cert-manager install (the
+# chart's default certificates); the rotator install checks the rest again.
+if [ "$certs" = cert-manager ]; then
+  log "the leader's pod lost: the other replica answers the webhook and takes the lease ($(elapsed))"
+  [ "$(k -n "$ns" get deployment sitegroup-manager -o jsonpath='{.spec.replicas}')" = 2 ] || fail "the chart's default is not two replicas"
+  [ "$(k -n "$ns" get pdb sitegroup-manager -o jsonpath='{.spec.minAvailable}')" = 1 ] || fail "no PodDisruptionBudget keeping one manager"
+  lease=sitegroup-operator.sitegroup.io
+  holder=$(k -n "$ns" get lease "$lease" -o jsonpath='{.spec.holderIdentity}')
+  leader=${holder%%_*}
+  [ -n "$leader" ] && k -n "$ns" get pod "$leader" >/dev/null || fail "no manager pod holds the lease $lease (holder '$holder')"
+  k -n "$ns" delete pod "$leader" --grace-period=0 --force >/dev/null 2>&1
+  lost=$SECONDS
+  # A write through the webhook at once: the Service's endpoints drop the
+  # lost pod within a moment, so a few quick tries, bounded.
+  admitted=false
+  for _ in $(seq 1 10); do
+    if out=$(k -n chart-test-portal patch govwebsite portal --type merge -p '{"spec":{"frontend":{"replicas":2}}}' 2>&1); then admitted=true; break; fi
+    sleep 1
+  done
+  $admitted || fail "a valid change was refused with one manager pod lost: $out"
+  echo "  a valid change admitted $((SECONDS - lost))s after the leader's pod was lost"
+  wait_for "another pod to hold the lease" 90 \
+    bash -c "h=\$($kubectl --kubeconfig $KUBECONFIG -n $ns get lease $lease -o jsonpath='{.spec.holderIdentity}'); [ -n \"\$h\" ] && [ \"\${h%%_*}\" != $leader ]" \
+    || fail "no other replica took the lease $lease"
+  echo "  lease $lease moved to $(k -n "$ns" get lease "$lease" -o jsonpath='{.spec.holderIdentity}' | cut -d_ -f1) $((SECONDS - lost))s after the loss"
+  gen=$(k -n chart-test-portal get govwebsite portal -o jsonpath='{.metadata.generation}')
+  wait_for "the new leader to reconcile the change (observedGeneration $gen)" 120 \
+    bash -c "[ \"\$($kubectl --kubeconfig $KUBECONFIG -n chart-test-portal get govwebsite portal -o jsonpath='{.status.observedGeneration}')\" = $gen ]" \
+    || fail "the site's change was not reconciled after the leader's loss"
+  echo "  the change reconciled by the new leader (observedGeneration $gen) $((SECONDS - lost))s after the loss"
+
+  log "no webhook pod at all: writes fail closed ($(elapsed))"
+  k -n "$ns" scale deployment sitegroup-manager --replicas 0 >/dev/null
+  k -n "$ns" wait pod -l app.kubernetes.io/component=manager --for delete --timeout 120s >/dev/null 2>&1 \
+    || fail "the manager pods did not go"
+  if out=$(k -n chart-test-portal patch govwebsite portal --type merge -p '{"spec":{"frontend":{"replicas":1}}}' 2>&1); then
+    fail "a change was admitted with no webhook to check it"
+  fi
+  grep -q 'failed calling webhook' <<<"$out" || fail "refused for another reason: $out"
+  echo "  refused: $(grep -o 'failed calling webhook[^:]*' <<<"$out" | head -1)"
+  k -n "$ns" scale deployment sitegroup-manager --replicas 2 >/dev/null
+  k -n "$ns" rollout status deployment sitegroup-manager --timeout 300s >/dev/null || fail "the managers did not come back"
+fi
 
 log "helm uninstall leaves the CRDs, the site and its content volume"
 helm uninstall "$release" -n "$ns" --wait --timeout 2m || fail "helm uninstall"

@@ -268,7 +268,7 @@ func (b *bench) managerPhase(n int, keep bool) managerResult {
 	}
 	t0 := time.Now()
 	cpu0 := b.sampleCPU()
-	if err := b.script(3*time.Minute, "scale-manager.sh", "run"); err != nil {
+	if err := b.script(3*time.Minute, "scale-manager.sh", "run", strconv.Itoa(b.cfg.workers)); err != nil {
 		t.Fatal(err)
 	}
 	r.ready = time.Since(t0)

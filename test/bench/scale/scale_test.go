@@ -12,9 +12,9 @@
 //   - the floor: N GovWebsites in namespaces floor-NNNN, and every child
 //     the pure builders compute for them (internal/builders.Desired, the
 //     function the manager plans with) applied with server-side apply by
-//     SCALE_FLOOR_WORKERS loops (1, as the manager's GovWebsite controller
-//     runs: it sets no MaxConcurrentReconciles), timed: the API server's own
-//     rate for those objects;
+//     SCALE_WORKERS loops (4, the manager's --site-workers default; the
+//     measured manager gets the same number), timed: the API server's own
+//     rate for those objects at the manager's concurrency;
 //   - the manager: N GovWebsites in namespaces site-NNNN, created by the
 //     platform engineer and signed by the signers themselves (S1: the unit
 //     head bound in the site's namespace, then the city and province
@@ -73,7 +73,7 @@ type config struct {
 	steady, settle, quiet time.Duration
 	// converge bounds the wait for convergence: a base plus a time per site.
 	convergeBase, convergePerSite time.Duration
-	floorWorkers, submitWorkers   int
+	workers, submitWorkers        int
 	portalEvery                   int
 	// keep leaves the last manager phase's control plane running, to look
 	// at (SCALE_KEEP=1 with go test; hack/bench/scale-down.sh stops it).
@@ -83,7 +83,7 @@ type config struct {
 func loadConfig() (config, error) {
 	c := config{steady: 10 * time.Minute, settle: 10 * time.Minute, quiet: 30 * time.Second,
 		convergeBase: 20 * time.Minute, convergePerSite: 2 * time.Second,
-		floorWorkers: 1, submitWorkers: 16, portalEvery: 50}
+		workers: 4, submitWorkers: 16, portalEvery: 50}
 	var err error
 	if c.sizes, err = parseSizes(envOr("SCALE_SITES", "250,500,1000,2000")); err != nil {
 		return c, err
@@ -102,7 +102,7 @@ func loadConfig() (config, error) {
 	for _, n := range []struct {
 		env string
 		to  *int
-	}{{"SCALE_FLOOR_WORKERS", &c.floorWorkers}, {"SCALE_SUBMIT_WORKERS", &c.submitWorkers}, {"SCALE_PORTAL_EVERY", &c.portalEvery}} {
+	}{{"SCALE_WORKERS", &c.workers}, {"SCALE_SUBMIT_WORKERS", &c.submitWorkers}, {"SCALE_PORTAL_EVERY", &c.portalEvery}} {
 		if v := os.Getenv(n.env); v != "" {
 			if *n.to, err = strconv.Atoi(v); err != nil || *n.to < 1 {
 				return c, fmt.Errorf("%s: a positive number, not %q", n.env, v)
@@ -179,8 +179,8 @@ func TestScale(t *testing.T) {
 			_ = b.script(2*time.Minute, "scale-down.sh")
 		}
 	})
-	t.Logf("sizes %v; steady window %s (settle up to %s, quiet %s); floor workers %d; one portal per %d sites; each phase on a fresh control plane",
-		cfg.sizes, cfg.steady, cfg.settle, cfg.quiet, cfg.floorWorkers, cfg.portalEvery)
+	t.Logf("sizes %v; steady window %s (settle up to %s, quiet %s); floor loops and manager site workers %d; one portal per %d sites; each phase on a fresh control plane",
+		cfg.sizes, cfg.steady, cfg.settle, cfg.quiet, cfg.workers, cfg.portalEvery)
 
 	var results []sizeResult
 	for _, n := range cfg.sizes {
@@ -273,7 +273,7 @@ func (b *bench) down(name string) string {
 // to bin/bench-scale/results.txt, and returns it.
 func (b *bench) writeResults(results []sizeResult) string {
 	var s strings.Builder
-	fmt.Fprintf(&s, "\nscale benchmark (issue 17): each phase on a fresh control plane; floor = server-side apply of the builders' children, %d loop(s)\n", b.cfg.floorWorkers)
+	fmt.Fprintf(&s, "\nscale benchmark (issue 17): each phase on a fresh control plane; floor = server-side apply of the builders' children, %d loop(s), as many as the manager's site workers\n", b.cfg.workers)
 	fmt.Fprintf(&s, "%6s %9s %9s %9s %11s %9s %8s %9s %11s %9s %9s %7s %9s %11s\n", "sites", "submit-s", "floor-s", "floor/s", "conv-s", "mgr/s",
 		"x-floor", "req/site", "writes/site", "peak-MiB", "cpu-s", "errors", "steady/m", "other-cores")
 	largest := results[0]

@@ -264,10 +264,10 @@ func (b *bench) floorPhase(n int) floorResult {
 		objects += len(pl.Apply)
 	}
 	t.Logf("floor: %d sites created in %s; applying %d children (%.1f a site) with %d loop(s)", n,
-		time.Since(start).Round(time.Millisecond), objects, float64(objects)/float64(n), b.cfg.floorWorkers)
+		time.Since(start).Round(time.Millisecond), objects, float64(objects)/float64(n), b.cfg.workers)
 	start = time.Now()
 	cpu0 := b.sampleCPU()
-	err = parallel(n, b.cfg.floorWorkers, func(i int) error {
+	err = parallel(n, b.cfg.workers, func(i int) error {
 		for _, obj := range plans[i] {
 			obj := obj.DeepCopyObject().(client.Object)
 			if err := c.Patch(ctx, obj, client.Apply, apply.FieldOwner, client.ForceOwnership); err != nil { //nolint:staticcheck // typed apply, exactly as internal/apply writes the same objects
