@@ -84,12 +84,16 @@ start kube-controller-manager "$k8s_bin/kube-controller-manager" --kubeconfig "$
 start kube-scheduler "$k8s_bin/kube-scheduler" --kubeconfig "$KUBECONFIG" --leader-elect=false --secure-port 0
 
 echo "==> kwok and three simulated nodes"
+# Built here, on the simulated path only: the real node needs no kwok.
+kwok_version=${KWOK_VERSION:-v0.8.0}
+kwok_bin="$root/bin/kwok-$kwok_version"
+[ -x "$kwok_bin" ] || "$root/hack/go-install.sh" "$kwok_bin" "sigs.k8s.io/kwok/cmd/kwok@$kwok_version"
 # kwok's own stages (node ready + heartbeat, pods running) from its module.
-kwok_src=$(cd "$root" && GOFLAGS= go mod download -json sigs.k8s.io/kwok@v0.8.0 | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+kwok_src=$(cd "$root" && GOFLAGS= go mod download -json "sigs.k8s.io/kwok@$kwok_version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
 for f in node/fast/node-initialize node/heartbeat/node-heartbeat pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
   cat "$kwok_src/kustomize/stage/$f.yaml"; echo "---"
 done >"$demo_dir/kwok-stages.yaml"
-start kwok "$root/bin/kwok-v0.8.0" --config "$demo_dir/kwok-stages.yaml" --kubeconfig "$KUBECONFIG" --manage-all-nodes=false \
+start kwok "$kwok_bin" --config "$demo_dir/kwok-stages.yaml" --kubeconfig "$KUBECONFIG" --manage-all-nodes=false \
   --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake --cidr 10.244.0.0/16 --node-ip 10.0.0.1
 "$kubectl" apply -f "$root/hack/demo/nodes.yaml" >/dev/null
 wait_for "three Ready nodes" 60 bash -c "[ \$('$kubectl' get nodes --no-headers 2>/dev/null | grep -c ' Ready ') -eq 3 ]"

@@ -26,7 +26,7 @@ browser-test: $(BIN)/go.mod control-plane-envtest ## The console in Debian's Chr
 # node: the sample sites, the people personas.sh binds, `sitegroup console
 # --as` as the demo's closing lines say (test/demo).
 .PHONY: demo-test
-demo-test: build tools ## make demo on the real node, then the console in Chromium against it (test/demo); the demo is taken down after.
+demo-test: build control-plane ## make demo on the real node, then the console in Chromium against it (test/demo); the demo is taken down after.
 	hack/install-chromium.sh $(CHROMIUM)
 	mkdir -p $(BIN)/browser-artifacts
 	CHROMIUM=$(CHROMIUM) hack/demo/test.sh

@@ -45,7 +45,7 @@ for n in "${names[@]}"; do
              -add "$tools_bin/coredns:/coredns" -entrypoint /coredns ;;
     sitegroup)
       tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-      if ! (cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/sitegroup" ./cmd/sitegroup) \
+      if ! (cd "$root" && CGO_ENABLED=0 go build -ldflags "-s -w" -o "$tmp/sitegroup" ./cmd/sitegroup) \
           >"$log_dir/build-sitegroup.log" 2>&1; then
         tail -10 "$log_dir/build-sitegroup.log" >&2
         echo "realnode: go build ./cmd/sitegroup failed (log: $log_dir/build-sitegroup.log): $sitegroup_image not (re)built" >&2
