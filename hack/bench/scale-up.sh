@@ -20,39 +20,8 @@ rm -rf "$bench_dir/etcd" "$pki" "$log_dir"
 mkdir -p "$pki" "$log_dir"
 
 # Certificates and credentials, as hack/demo/up.sh makes them.
-openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=sitegroup-bench-ca" \
-  -keyout "$pki/ca.key" -out "$pki/ca.crt" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" -keyout "$pki/apiserver.key" -out "$pki/apiserver.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,IP:127.0.0.1,IP:10.96.0.1\n' >"$pki/apiserver.ext"
-openssl x509 -req -in "$pki/apiserver.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
-  -days 30 -extfile "$pki/apiserver.ext" -out "$pki/apiserver.crt" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$pki/webhook.key" -out "$pki/webhook.csr" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$pki/webhook.ext"
-openssl x509 -req -in "$pki/webhook.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
-  -days 30 -extfile "$pki/webhook.ext" -out "$pki/webhook.crt" 2>/dev/null
-mkdir -p "$pki/webhook" && cp "$pki/webhook.crt" "$pki/webhook/tls.crt" && cp "$pki/webhook.key" "$pki/webhook/tls.key"
-openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
-openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
-token=$(openssl rand -hex 16)
-echo "$token,bench-admin,bench-admin,system:masters" >"$pki/tokens.csv"
-cat >"$KUBECONFIG" <<KUBECONFIG
-apiVersion: v1
-kind: Config
-clusters:
-- name: sitegroup-bench
-  cluster:
-    server: https://127.0.0.1:$apiserver_port
-    certificate-authority: $pki/ca.crt
-users:
-- name: bench-admin
-  user:
-    token: $token
-contexts:
-- name: sitegroup-bench
-  context: {cluster: sitegroup-bench, user: bench-admin}
-current-context: sitegroup-bench
-KUBECONFIG
-chmod 600 "$KUBECONFIG"
+source "$root/hack/lib/loopback-pki.sh"
+loopback_pki "$pki" bench "$apiserver_port" "$KUBECONFIG"
 
 # The audit log counts the operator's requests (issue 17): its user only,
 # at Metadata level (no bodies), one event per request once it completes.

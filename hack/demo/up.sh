@@ -26,38 +26,8 @@ mkdir -p "$demo_dir/pki" "$log_dir"
 
 echo "==> certificates and credentials"
 pki="$demo_dir/pki"
-openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=sitegroup-demo-ca" \
-  -keyout "$pki/ca.key" -out "$pki/ca.crt" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" -keyout "$pki/apiserver.key" -out "$pki/apiserver.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,IP:127.0.0.1,IP:10.96.0.1\n' >"$pki/apiserver.ext"
-openssl x509 -req -in "$pki/apiserver.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
-  -days 30 -extfile "$pki/apiserver.ext" -out "$pki/apiserver.crt" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$pki/webhook.key" -out "$pki/webhook.csr" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$pki/webhook.ext"
-openssl x509 -req -in "$pki/webhook.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
-  -days 30 -extfile "$pki/webhook.ext" -out "$pki/webhook.crt" 2>/dev/null
-mkdir -p "$pki/webhook" && cp "$pki/webhook.crt" "$pki/webhook/tls.crt" && cp "$pki/webhook.key" "$pki/webhook/tls.key"
-openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
-openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
-token=$(openssl rand -hex 16)
-echo "$token,demo-admin,demo-admin,system:masters" >"$pki/tokens.csv"
-cat >"$KUBECONFIG" <<KUBECONFIG
-apiVersion: v1
-kind: Config
-clusters:
-- name: sitegroup-demo
-  cluster:
-    server: https://127.0.0.1:$apiserver_port
-    certificate-authority: $pki/ca.crt
-users:
-- name: demo-admin
-  user:
-    token: $token
-contexts:
-- name: sitegroup-demo
-  context: {cluster: sitegroup-demo, user: demo-admin}
-current-context: sitegroup-demo
-KUBECONFIG
+source "$root/hack/lib/loopback-pki.sh"
+loopback_pki "$pki" demo "$apiserver_port" "$KUBECONFIG"
 
 echo "==> etcd"
 start etcd "$k8s_bin/etcd" --name demo --data-dir "$demo_dir/etcd" \
