@@ -75,7 +75,7 @@ func (c *cli) managerCommand() *cobra.Command {
 	// server's (issue 17: make bench-scale).
 	fs.Float32Var(&o.apiQPS, "kube-api-qps", 50, "requests per second the manager sends the API server, sustained")
 	fs.IntVar(&o.apiBurst, "kube-api-burst", 100, "requests the manager may send the API server in a burst")
-	fs.IntVar(&o.siteWorkers, "site-workers", 4, "GovWebsites reconciled at once (each site is only ever reconciled by one)")
+	fs.IntVar(&o.siteWorkers, "site-workers", 4, "GovWebsites, and InspectionRuns, reconciled at once (a site, and the runs of a site, only ever by one at a time)")
 	bindCertRotationFlags(fs, &o.certs)
 	// controller-runtime binds its logging flags (--zap-log-level, ...) to a
 	// Go flag set only.

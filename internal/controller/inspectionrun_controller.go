@@ -18,6 +18,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -57,6 +58,10 @@ type InspectionRunReconciler struct {
 	// Uncached reads the shared scoring profile: ConfigMaps are cached by
 	// the operator's label only, and the profile is read once per run.
 	Uncached client.Reader
+	// Workers is how many runs are reconciled at once; one when zero.
+	// Runs of one site never are (sites).
+	Workers int
+	sites   siteLocks
 }
 
 // +kubebuilder:rbac:groups=sitegroup.io,resources=inspectionruns,verbs=list;watch;create;patch;delete
@@ -80,6 +85,10 @@ func (r *InspectionRunReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 	if finished(run) || !run.DeletionTimestamp.IsZero() {
 		return ctrl.Result{}, nil
 	}
+	// One run of a site at a time across the workers: whether this run may
+	// start is read from the site's other runs. Released after the status
+	// patch (defers run last in, first out).
+	defer r.sites.lock(runSiteKey(run))()
 	patcher := statuspatch.New(run)
 	defer patcher.Finish(ctx, r.Client, run, &result, &retErr)
 	run.Status.ObservedGeneration = run.Generation
@@ -178,8 +187,15 @@ func (r *InspectionRunReconciler) job(ctx context.Context, run *sgv1.InspectionR
 	return job, nil
 }
 
-// otherActiveRun names another unfinished run of the same site that
-// already has its Job.
+// runSiteKey names the site a run inspects (the run itself when it names
+// no site: an external link check).
+func runSiteKey(run *sgv1.InspectionRun) string {
+	if run.Spec.SiteRef == nil {
+		return run.Namespace + "/run/" + run.Name
+	}
+	return run.Namespace + "/" + run.Spec.SiteRef.Name
+}
+
 // siteRuns are the runs of run's site, run included; none for a run of no
 // site.
 func (r *InspectionRunReconciler) siteRuns(ctx context.Context, run *sgv1.InspectionRun) ([]sgv1.InspectionRun, error) {
@@ -422,6 +438,7 @@ func (r *InspectionRunReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&sgv1.InspectionRun{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Named("inspectionrun").
+		WithOptions(controller.Options{MaxConcurrentReconciles: max(r.Workers, 1)}).
 		Owns(&batchv1.Job{}).
 		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(runOfPod)).
 		// A run that finishes lets its site's waiting run start; a new

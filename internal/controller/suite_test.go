@@ -95,7 +95,8 @@ var _ = BeforeSuite(func() {
 	// The manager as an install runs it: its ServiceAccount, its role.
 	mgr, err := testenv.OperatorManager(ctx, env, cfg, k8sClient,
 		func(rt http.RoundTripper) http.RoundTripper { return writes.RoundTrip(apiUse.Wrap(rt)) },
-		controller.Options{OperatorImage: "sitegroup.io/sitegroup:test", Clock: testClock, Reports: inspectorLogs})
+		controller.Options{OperatorImage: "sitegroup.io/sitegroup:test", Clock: testClock, Reports: inspectorLogs,
+			SiteWorkers: 4}) // as the manager runs by default (--site-workers)
 	Expect(err).NotTo(HaveOccurred())
 	go func() {
 		defer GinkgoRecover()

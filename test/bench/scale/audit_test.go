@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -224,5 +225,26 @@ func TestOtherCores(t *testing.T) {
 	from, to := cpuSample{at: t0, busy: 14, ours: 4}, cpuSample{at: t0.Add(10 * time.Second), busy: 29, ours: 9}
 	if got := otherCores(from, to); got != 1 { // 15 s busy, 5 s ours, over 10 s
 		t.Errorf("otherCores: %v, want 1", got)
+	}
+}
+
+// Errors logged once the benchmark stops the manager (its reconciles
+// cancelled) are the benchmark's, not the operator's: only those before
+// the end of the steady window count.
+func TestReconcileErrorsUntilTheStop(t *testing.T) {
+	stop := time.Date(2026, 12, 7, 22, 59, 30, 500e6, time.UTC)
+	log := `{"level":"error","ts":"2026-12-07T22:41:32Z","msg":"Reconciler error","controller":"govwebsite","error":"applying Service s0712-web: conflict"}
+{"level":"info","ts":"2026-12-07T22:50:00Z","msg":"Starting workers"}
+{"level":"error","ts":"2026-12-07T22:59:29Z","msg":"Reconciler error","controller":"inspectionrun","error":"applying NetworkPolicy s0001-inspection: conflict"}
+{"level":"error","ts":"2026-12-07T22:59:30Z","msg":"Reconciler error","controller":"inspectionrun","error":"context canceled"}
+{"level":"error","ts":"2026-12-07T22:59:31Z","msg":"Reconciler error","controller":"govwebsite","error":"context canceled"}
+`
+	path := filepath.Join(t.TempDir(), "manager.log")
+	if err := os.WriteFile(path, []byte(log), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	n, samples := reconcileErrors(path, stop)
+	if n != 2 || samples["govwebsite: applying Service s#-web: conflict"] != 1 || samples["inspectionrun: applying NetworkPolicy s#-inspection: conflict"] != 1 {
+		t.Fatalf("counted %d: %v", n, samples)
 	}
 }

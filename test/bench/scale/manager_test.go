@@ -344,7 +344,7 @@ func (b *bench) managerPhase(n int, keep bool) managerResult {
 		t.Fatal(err)
 	}
 	r.conv, r.settle, r.steady = tallies[0], tallies[1], tallies[2]
-	r.reconcileErrors, r.errorSamples = reconcileErrors(filepath.Join(logs, "manager.log"))
+	r.reconcileErrors, r.errorSamples = reconcileErrors(filepath.Join(logs, "manager.log"), we)
 	t.Logf("%d sites:%s", n, r.details())
 	return r
 }
@@ -444,10 +444,14 @@ func parseStat(stat string) (float64, error) {
 
 var digits = regexp.MustCompile(`[0-9]+`)
 
-// reconcileErrors counts the manager log's "Reconciler error" lines and
-// groups them by controller and message, numbers blanked so that one
-// error on many sites is one line.
-func reconcileErrors(path string) (int, map[string]int) {
+// reconcileErrors counts the manager log's "Reconciler error" lines
+// logged before until (the end of the steady window: stopping the manager
+// cancels the reconciles in flight, and their "context canceled" is the
+// benchmark's doing, not the operator's) and groups them by controller and
+// message, numbers blanked so that one error on many sites is one line.
+// The log's times have whole seconds: a line of until's own second is
+// left out.
+func reconcileErrors(path string, until time.Time) (int, map[string]int) {
 	samples := map[string]int{}
 	f, err := os.Open(path)
 	if err != nil {
@@ -462,8 +466,8 @@ func reconcileErrors(path string) (int, map[string]int) {
 		if !strings.Contains(line, "Reconciler error") {
 			continue
 		}
-		count++
 		var e struct {
+			TS         string `json:"ts"`
 			Controller string `json:"controller"`
 			Error      string `json:"error"`
 		}
@@ -471,7 +475,11 @@ func reconcileErrors(path string) (int, map[string]int) {
 		if json.Unmarshal([]byte(line), &e) == nil && e.Error != "" {
 			key = e.Controller + ": " + e.Error
 		}
+		if at, err := time.Parse(time.RFC3339Nano, e.TS); err == nil && !at.Before(until.Truncate(time.Second)) {
+			continue
+		}
 		key = digits.ReplaceAllString(key, "#")
+		count++
 		if len(key) > 300 {
 			key = key[:300] + "…"
 		}
