@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -76,7 +75,7 @@ func runInspect(f inspectFlags, stdout io.Writer) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	softMemoryLimit()
+	inspector.TuneRuntime() // the Job's memory limit and collector pace (issue 16)
 	report := inspector.Run(context.Background(), cfg)
 	if err := writeReport(stdout, f.job.Output, report); err != nil {
 		return err
@@ -144,20 +143,6 @@ func (f inspectFlags) config() (inspector.Config, error) {
 		cfg.ColumnHints[name] = kind
 	}
 	return cfg, nil
-}
-
-// inspectMemoryLimit is the Go runtime's soft limit for an inspection:
-// the InspectionRun Job's container is limited to 256 MiB, and the
-// collector works harder near this rather than let a hostile site's pages
-// take the Job past its limit (issue 16; the crawl itself peaks around
-// 100 MiB on 2 MiB pages of links, 15–20 MiB on real sites).
-const inspectMemoryLimit = 192 << 20
-
-// softMemoryLimit sets it, unless GOMEMLIMIT says otherwise.
-func softMemoryLimit() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(inspectMemoryLimit)
-	}
 }
 
 // apiServer is the API server's address as a pod sees it: the inspection

@@ -74,9 +74,11 @@ func TestLinkHeavyRunStaysBounded(t *testing.T) {
 	cfg := Config{URL: mustURL(srv.URL + "/"), Now: testNow, Concurrency: DefaultConcurrency, MaxPages: pages, MaxDepth: DefaultMaxDepth,
 		Probes: 3, External: ExternalCheck}
 	// The Job runs with a soft memory limit of three quarters of its
-	// limit (cmd/sitegroup: GOMEMLIMIT); the test holds the same ratio to
-	// its own bound, so a busy machine's late collections do not count.
+	// limit (TuneRuntime's MemoryLimit); the test holds the same ratio to
+	// its own bound, so a busy machine's late collections do not count,
+	// and the Job's collector pace (GCPercent).
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(limitMiB * 3 / 4 << 20))
+	defer debug.SetGCPercent(debug.SetGCPercent(GCPercent))
 	runtime.GC()
 	stop, peak := make(chan struct{}), make(chan uint64)
 	go memsample.Peak(stop, peak)
