@@ -91,8 +91,8 @@ func setupInspections(mgr ctrl.Manager, opts Options, allSites handler.MapFunc) 
 	return nil
 }
 
-// CacheOptions keep the informer caches small on big clusters (issue 17:
-// the manager stays under 300 MiB at 2,000 sites): the kinds the operator
+// CacheOptions keep the informer caches small on big clusters (issue 17's
+// goal: the manager under 300 MiB at 2,000 sites): the kinds the operator
 // creates are cached only when they carry its managed-by label, no cached
 // object keeps its managedFields (apply.UpToDate compares fields, never
 // their owners), and a pod keeps only what the operator reads of it.
@@ -120,7 +120,7 @@ func CacheOptions() cache.Options {
 // managedFields), the node it runs on (S6's placement) and its status
 // (phase, conditions, container states: a Job's outcome, a front end's
 // readiness). The spec's containers, volumes and affinity are most of a
-// pod and nothing the operator reads; a pod's spec is immutable, so no
+// pod and nothing the operator reads; the operator writes no pod, so no
 // write is ever computed from the cached copy.
 func slimPod(in any) (any, error) {
 	pod, ok := in.(*corev1.Pod)

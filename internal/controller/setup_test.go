@@ -9,8 +9,8 @@ import (
 	toolscache "k8s.io/client-go/tools/cache"
 )
 
-// The cache keeps what the operator reads and nothing else (issue 17: the
-// manager under 300 MiB at 2,000 sites): no managedFields on any kind, and
+// The cache keeps what the operator reads and nothing else (issue 17's
+// memory goal at 2,000 sites): no managedFields on any kind, and
 // of a pod its metadata, its node and its status.
 func TestCacheOptionsKeepWhatIsRead(t *testing.T) {
 	opts := CacheOptions()
