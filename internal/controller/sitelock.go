@@ -8,9 +8,8 @@ import "sync"
 // "no two runs of a site at once" by reading the site's other runs, so two
 // runs of one site must never be reconciled at the same time.
 type siteLocks struct {
-	mu    sync.Mutex
-	held  map[string]*siteLock
-	inits sync.Once
+	mu   sync.Mutex
+	held map[string]*siteLock
 }
 
 type siteLock struct {
@@ -22,8 +21,10 @@ type siteLock struct {
 // unlock. Entries live only while used: memory stays bounded by the
 // workers, not by the sites.
 func (s *siteLocks) lock(key string) (unlock func()) {
-	s.inits.Do(func() { s.held = map[string]*siteLock{} })
 	s.mu.Lock()
+	if s.held == nil {
+		s.held = map[string]*siteLock{}
+	}
 	l := s.held[key]
 	if l == nil {
 		l = &siteLock{}
