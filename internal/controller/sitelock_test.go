@@ -41,30 +41,33 @@ func TestSiteLocksSerializeOneSite(t *testing.T) {
 func TestSiteLocksLetOtherSitesGo(t *testing.T) {
 	var locks siteLocks
 	unlock := locks.lock("site-1/s1")
-	done := make(chan struct{})
-	go func() {
-		locks.lock("site-2/s2")()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("a run of another site waited for site-1's lock")
-	}
-	blocked := make(chan struct{})
-	go func() {
-		locks.lock("site-1/s1")()
-		close(blocked)
-	}()
+	waitFor(t, lockAndRelease(&locks, "site-2/s2"), "a run of another site waited for site-1's lock")
+	blocked := lockAndRelease(&locks, "site-1/s1")
 	select {
 	case <-blocked:
 		t.Fatal("a second run of site-1 got its lock while the first held it")
 	case <-time.After(50 * time.Millisecond):
 	}
 	unlock()
+	waitFor(t, blocked, "the second run of site-1 never got the lock once the first released it")
+}
+
+// lockAndRelease takes key's lock and lets it go in a goroutine of its
+// own; the channel closes once it has.
+func lockAndRelease(locks *siteLocks, key string) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		locks.lock(key)()
+		close(done)
+	}()
+	return done
+}
+
+func waitFor(t *testing.T, done <-chan struct{}, failure string) {
+	t.Helper()
 	select {
-	case <-blocked:
+	case <-done:
 	case <-time.After(10 * time.Second):
-		t.Fatal("the second run of site-1 never got the lock once the first released it")
+		t.Fatal(failure)
 	}
 }
